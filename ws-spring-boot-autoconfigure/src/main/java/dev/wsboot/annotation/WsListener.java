@@ -1,0 +1,64 @@
+package dev.wsboot.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.core.annotation.AliasFor;
+
+/**
+ * Marks a bean method as a listener for the messages of one or more managed WebSocket
+ * clients.
+ * <p>
+ * Supported parameters, in any order:
+ * <ul>
+ * <li>the payload, one of: {@code String} (text messages), {@code byte[]} or
+ * {@code java.nio.ByteBuffer} (binary messages), {@link dev.wsboot.client.WsMessage} (either
+ * kind), or any other type, converted from the message's JSON with the application's JSON
+ * mapper (generic types such as {@code List<Trade>} included);</li>
+ * <li>{@link dev.wsboot.client.WsClient}: the client the message arrived on;</li>
+ * <li>{@code boolean last}: with {@code partial = true}, whether this fragment ends the
+ * message.</li>
+ * </ul>
+ * A message reaches every listener of its client whose payload type fits the frame type
+ * (text: {@code String}, {@code WsMessage}, JSON types; binary: {@code byte[]},
+ * {@code ByteBuffer}, {@code WsMessage}, JSON types). Messages of one client reach its
+ * listeners one at a time, in arrival order, never on a transport I/O thread.
+ * <p>
+ * A non-{@code void} return value that is not {@code null} is sent back on the same client:
+ * {@code String} as text, {@code byte[]}/{@code ByteBuffer} as binary, anything else as
+ * JSON; a {@code CompletableFuture} replies when it completes.
+ * <p>
+ * An exception thrown by the method, or a payload that cannot be converted, never closes the
+ * connection: it is logged, counted and passed to the {@code WsListenerErrorHandler} bean
+ * when there is one.
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface WsListener {
+
+	/**
+	 * The names of the clients to listen to; none means every client.
+	 * @return the client names
+	 */
+	@AliasFor("clients")
+	String[] value() default {};
+
+	/**
+	 * Alias for {@link #value()}.
+	 * @return the client names
+	 */
+	@AliasFor("value")
+	String[] clients() default {};
+
+	/**
+	 * Whether to receive fragments as they arrive (with a {@code boolean last} parameter)
+	 * instead of whole messages.
+	 * @return whether this is a partial listener
+	 */
+	boolean partial() default false;
+
+}

@@ -1,0 +1,369 @@
+package dev.wsboot.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the managed WebSocket clients ({@code ws.*}).
+ */
+@ConfigurationProperties("ws")
+public class WsProperties {
+
+	/**
+	 * Settings applied to every client; each client's own settings win.
+	 */
+	@NestedConfigurationProperty
+	private final Client defaults = new Client();
+
+	/**
+	 * The clients, by name (the bean name, health name and metric tag).
+	 */
+	private final Map<String, Client> clients = new LinkedHashMap<>();
+
+	/**
+	 * How long each open client waits for the close handshake on shutdown before dropping the socket.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+	public Client getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Client> getClients() {
+		return this.clients;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * The WebSocket implementation that carries a client's connection.
+	 */
+	public enum Transport {
+
+		/** Eclipse Tyrus (the default). */
+		TYRUS,
+
+		/** The JDK's {@code java.net.http.WebSocket}. */
+		JDK
+
+	}
+
+	/**
+	 * Settings of one client.
+	 */
+	public static class Client {
+
+		/**
+		 * The ws:// or wss:// endpoint to connect to.
+		 */
+		private @Nullable URI url;
+
+		/**
+		 * Whether to create this client.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether to connect when the application context starts.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Subprotocols offered in Sec-WebSocket-Protocol, in order of preference.
+		 */
+		private List<String> subprotocols = new ArrayList<>();
+
+		/**
+		 * Extensions offered in Sec-WebSocket-Extensions (permessage-deflate is supported).
+		 */
+		private List<String> extensions = new ArrayList<>();
+
+		/**
+		 * Extra handshake headers; values are secrets and are never logged or shown.
+		 */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/**
+		 * Limit for TCP connect, TLS and the handshake together.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How often to send a ping; 0 turns pings off.
+		 */
+		private Duration pingInterval = Duration.ofSeconds(30);
+
+		/**
+		 * How long nothing may be received before the connection is declared dead and
+		 * replaced; defaults to 3 times the ping interval (0 when pings are off).
+		 */
+		private @Nullable Duration idleTimeout;
+
+		/**
+		 * Largest outbound frame; longer messages go out as continuation frames of at most this size.
+		 */
+		private DataSize maxFragmentSize = DataSize.ofKilobytes(32);
+
+		/**
+		 * Largest inbound message after decompression; a larger one closes the connection with 1009.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Most bytes waiting to be sent, also while reconnecting; beyond it a send fails at once.
+		 */
+		private DataSize sendBufferLimit = DataSize.ofMegabytes(16);
+
+		/**
+		 * How to reconnect after closes the application did not ask for.
+		 */
+		@NestedConfigurationProperty
+		private final Reconnect reconnect = new Reconnect();
+
+		/**
+		 * TLS settings for wss:// endpoints.
+		 */
+		@NestedConfigurationProperty
+		private final Ssl ssl = new Ssl();
+
+		/**
+		 * Which WebSocket implementation carries the connection.
+		 */
+		private Transport transport = Transport.TYRUS;
+
+		public @Nullable URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable URI url) {
+			this.url = url;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public List<String> getSubprotocols() {
+			return this.subprotocols;
+		}
+
+		public void setSubprotocols(List<String> subprotocols) {
+			this.subprotocols = subprotocols;
+		}
+
+		public List<String> getExtensions() {
+			return this.extensions;
+		}
+
+		public void setExtensions(List<String> extensions) {
+			this.extensions = extensions;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+		}
+
+		public @Nullable Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(@Nullable Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public DataSize getMaxFragmentSize() {
+			return this.maxFragmentSize;
+		}
+
+		public void setMaxFragmentSize(DataSize maxFragmentSize) {
+			this.maxFragmentSize = maxFragmentSize;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public DataSize getSendBufferLimit() {
+			return this.sendBufferLimit;
+		}
+
+		public void setSendBufferLimit(DataSize sendBufferLimit) {
+			this.sendBufferLimit = sendBufferLimit;
+		}
+
+		public Reconnect getReconnect() {
+			return this.reconnect;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		public Transport getTransport() {
+			return this.transport;
+		}
+
+		public void setTransport(Transport transport) {
+			this.transport = transport;
+		}
+
+	}
+
+	/**
+	 * Reconnect settings of one client.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Whether to reconnect after any close that the application did not ask for.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Delay before the first reconnect attempt.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest delay between attempts.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(30);
+
+		/**
+		 * Growth of the delay per failed attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Fraction by which each delay is randomised (plus or minus).
+		 */
+		private double jitter = 0.2;
+
+		/**
+		 * Reconnect attempts after a failure before giving up (the first connect does not count); 0 means unlimited.
+		 */
+		private int maxAttempts = 0;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * TLS settings of one client.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the spring.ssl.bundle.* that provides trust and key material for wss://.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+}

@@ -1,0 +1,212 @@
+package dev.wsboot.client;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.wsboot.transport.WsConnection;
+
+/**
+ * The outbound side of one client: an ordered queue bounded by bytes, written to the
+ * current connection while its gate is open. Messages are fragmented at
+ * {@code max-fragment-size}. Writes are issued by one thread at a time (a work-in-progress
+ * counter elects the writer), pipelined, and never block.
+ */
+final class SendQueue {
+
+	private final String clientName;
+
+	private final long limit;
+
+	private final int maxFragmentSize;
+
+	private final ConcurrentLinkedQueue<Outbound> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong buffered = new AtomicLong();
+
+	private final AtomicInteger wip = new AtomicInteger();
+
+	private volatile @Nullable WsConnection connection;
+
+	final LongAdder textMessages = new LongAdder();
+
+	final LongAdder binaryMessages = new LongAdder();
+
+	final LongAdder bytes = new LongAdder();
+
+	SendQueue(String clientName, long limit, long maxFragmentSize) {
+		this.clientName = clientName;
+		this.limit = limit;
+		this.maxFragmentSize = (int) Math.min(Integer.MAX_VALUE, maxFragmentSize);
+	}
+
+	/**
+	 * Queue a message and write it if the gate is open.
+	 * @param payload a {@link CharSequence} or a {@link ByteBuffer}
+	 * @return completes when written
+	 */
+	CompletableFuture<Void> enqueue(Object payload) {
+		Outbound message = new Outbound(payload);
+		if (!reserve(message)) {
+			return message.future;
+		}
+		this.queue.offer(message);
+		drain();
+		return message.future;
+	}
+
+	/**
+	 * Write a message at once, ahead of the queue, on a connection whose gate is still
+	 * closed (used by opened-event listeners, which run before the gate opens).
+	 * @param connection the connection being opened
+	 * @param payload a {@link CharSequence} or a {@link ByteBuffer}
+	 * @return completes when written
+	 */
+	CompletableFuture<Void> writeFirst(WsConnection connection, Object payload) {
+		Outbound message = new Outbound(payload);
+		if (reserve(message)) {
+			write(connection, message);
+		}
+		return message.future;
+	}
+
+	private boolean reserve(Outbound message) {
+		long after = this.buffered.addAndGet(message.size);
+		if (after > this.limit) {
+			this.buffered.addAndGet(-message.size);
+			message.future.completeExceptionally(new WsSendException.BufferFull(this.clientName,
+					"Client '" + this.clientName + "': a " + message.size + "-byte message would exceed send-buffer-limit ("
+							+ this.limit + " bytes, " + (after - message.size) + " buffered); slow down or raise ws.clients."
+							+ this.clientName + ".send-buffer-limit"));
+			return false;
+		}
+		return true;
+	}
+
+	/** Start writing queued messages to the given connection. */
+	void open(WsConnection connection) {
+		this.connection = connection;
+		drain();
+	}
+
+	/** Stop writing; queued messages wait for the next connection. */
+	void close() {
+		this.connection = null;
+	}
+
+	/** Fail every queued message. */
+	void failAll(Supplier<WsSendException> cause) {
+		Outbound message;
+		while ((message = this.queue.poll()) != null) {
+			this.buffered.addAndGet(-message.size);
+			message.future.completeExceptionally(cause.get());
+		}
+	}
+
+	long buffered() {
+		return this.buffered.get();
+	}
+
+	private void drain() {
+		if (this.wip.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		do {
+			WsConnection target = this.connection;
+			while (target != null && target == this.connection) {
+				Outbound message = this.queue.poll();
+				if (message == null) {
+					break;
+				}
+				write(target, message);
+			}
+			missed = this.wip.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private void write(WsConnection target, Outbound message) {
+		CompletableFuture<Void> written;
+		try {
+			written = (message.payload instanceof ByteBuffer data) ? writeBinary(target, data.duplicate())
+					: writeText(target, (CharSequence) message.payload, message.size);
+		}
+		catch (RuntimeException ex) {
+			written = CompletableFuture.failedFuture(ex);
+		}
+		written.whenComplete((result, failure) -> completed(message, failure));
+	}
+
+	private CompletableFuture<Void> writeBinary(WsConnection target, ByteBuffer data) {
+		if (data.remaining() <= this.maxFragmentSize) {
+			return target.sendBinary(data, true);
+		}
+		CompletableFuture<Void> last = null;
+		while (data.remaining() > this.maxFragmentSize) {
+			ByteBuffer fragment = data.slice();
+			fragment.limit(this.maxFragmentSize);
+			data.position(data.position() + this.maxFragmentSize);
+			target.sendBinary(fragment, false);
+		}
+		last = target.sendBinary(data, true);
+		return last;
+	}
+
+	private CompletableFuture<Void> writeText(WsConnection target, CharSequence text, long utf8Length) {
+		if (utf8Length <= this.maxFragmentSize) {
+			return target.sendText(text, true);
+		}
+		int start = 0;
+		int length = text.length();
+		while (true) {
+			int end = Utf8.fragmentEnd(text, start, this.maxFragmentSize);
+			boolean last = end == length;
+			CompletableFuture<Void> sent = target.sendText(text.subSequence(start, end), last);
+			if (last) {
+				return sent;
+			}
+			start = end;
+		}
+	}
+
+	private void completed(Outbound message, @Nullable Throwable failure) {
+		this.buffered.addAndGet(-message.size);
+		if (failure != null) {
+			Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
+			message.future.completeExceptionally(new WsSendException(this.clientName,
+					"Client '" + this.clientName + "': the connection failed before the message was written", cause));
+			return;
+		}
+		if (message.payload instanceof ByteBuffer) {
+			this.binaryMessages.increment();
+		}
+		else {
+			this.textMessages.increment();
+		}
+		this.bytes.add(message.size);
+		message.future.complete(null);
+	}
+
+	private static final class Outbound {
+
+		final Object payload;
+
+		final long size;
+
+		final CompletableFuture<Void> future = new CompletableFuture<>();
+
+		Outbound(Object payload) {
+			this.payload = payload;
+			this.size = (payload instanceof ByteBuffer data) ? data.remaining() : Utf8.length((CharSequence) payload);
+		}
+
+	}
+
+}

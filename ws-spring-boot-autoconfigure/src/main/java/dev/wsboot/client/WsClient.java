@@ -1,0 +1,132 @@
+package dev.wsboot.client;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A managed, long-lived WebSocket client connection: one bean per configured
+ * {@code ws.clients.<name>}, named after the client.
+ * <p>
+ * Sends never lose a message silently: each returns a future that completes when the whole
+ * message was handed to the socket, or fails with a {@link WsSendException} when it cannot
+ * be. Messages sent while the client is {@code NEW}, {@code CONNECTING} or
+ * {@code RECONNECTING} are queued (within {@code send-buffer-limit}) and written in order
+ * once open; messages sent from a {@link dev.wsboot.client.event.WsClientOpenedEvent}
+ * listener go out before them.
+ */
+public interface WsClient {
+
+	/**
+	 * The client's name, as configured under {@code ws.clients}.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * The endpoint this client connects to.
+	 * @return the configured URL
+	 */
+	URI url();
+
+	/**
+	 * The client's current state.
+	 * @return the state
+	 */
+	WsClientState state();
+
+	/**
+	 * Whether a connection is open.
+	 * @return {@code true} when {@link #state()} is {@link WsClientState#OPEN}
+	 */
+	default boolean isOpen() {
+		return state() == WsClientState.OPEN;
+	}
+
+	/**
+	 * Send a text message.
+	 * @param text the message
+	 * @return completes when the message was handed to the socket
+	 */
+	CompletableFuture<Void> sendText(CharSequence text);
+
+	/**
+	 * Send a binary message. The buffer is read from its position to its limit, and must not
+	 * be changed until the future completes.
+	 * @param data the message
+	 * @return completes when the message was handed to the socket
+	 */
+	CompletableFuture<Void> sendBinary(ByteBuffer data);
+
+	/**
+	 * Send a binary message.
+	 * @param data the message (not copied: do not change it until the future completes)
+	 * @return completes when the message was handed to the socket
+	 */
+	default CompletableFuture<Void> sendBinary(byte[] data) {
+		return sendBinary(ByteBuffer.wrap(data));
+	}
+
+	/**
+	 * Send an object as a JSON text message, written with the application's JSON mapper.
+	 * @param payload the object to serialize
+	 * @return completes when the message was handed to the socket; fails with a
+	 * {@link WsSendException} when the payload cannot be serialized
+	 */
+	CompletableFuture<Void> sendObject(Object payload);
+
+	/**
+	 * Connect, and keep reconnecting after failures. Does nothing when already open or
+	 * connecting.
+	 */
+	void connect();
+
+	/**
+	 * Close the connection with the given code and stay closed (no reconnect). Queued sends
+	 * fail.
+	 * @param code the close code, e.g. 1000
+	 * @param reason the close reason
+	 * @return completes when the connection is closed
+	 */
+	CompletableFuture<Void> close(int code, String reason);
+
+	/**
+	 * Drop the TCP connection without a close frame, then reconnect as after any failure.
+	 */
+	void terminate();
+
+	/**
+	 * Bytes of messages accepted by {@code send*} but not yet written to the socket.
+	 * @return the buffered byte count
+	 */
+	long bufferedAmount();
+
+	/**
+	 * The last measured ping to pong round trip.
+	 * @return the latency, empty before the first pong
+	 */
+	Optional<Duration> latency();
+
+	/**
+	 * When the last frame of any kind was received.
+	 * @return the time, empty before the first frame
+	 */
+	Optional<Instant> lastMessageReceived();
+
+	/**
+	 * The subprotocol the server selected for the current connection.
+	 * @return the subprotocol, empty when none or not connected
+	 */
+	Optional<String> subprotocol();
+
+	/**
+	 * The extensions negotiated for the current connection.
+	 * @return the extension names, empty when none or not connected
+	 */
+	List<String> extensions();
+
+}

@@ -1,0 +1,84 @@
+package dev.wsboot.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.Assert;
+
+import dev.wsboot.transport.WsTransport;
+
+/**
+ * What every managed client of an application shares: settings lookup, transports, the
+ * timer, the listener executor, the event publisher and the JSON converter. Infrastructure
+ * for the auto-configuration; applications use {@link WsClient} and {@link WsClients}.
+ */
+public final class WsClientFactory {
+
+	final Function<String, WsClientSettings> settings;
+
+	final Function<String, WsTransport> transports;
+
+	final ScheduledExecutorService scheduler;
+
+	final Executor listenerExecutor;
+
+	final ApplicationEventPublisher publisher;
+
+	final MessageConverter messageConverter;
+
+	final WsMessageListeners listeners;
+
+	final Duration shutdownTimeout;
+
+	/**
+	 * Create a factory.
+	 * @param settings the effective settings of a client, by name (validates them)
+	 * @param transports the transport of a given name ({@code tyrus}, {@code jdk})
+	 * @param scheduler timer for pings, idle deadlines and reconnect delays (tasks are short)
+	 * @param listenerExecutor runs listeners and events, off transport threads
+	 * @param publisher publishes the lifecycle events
+	 * @param messageConverter writes {@link WsClient#sendObject(Object)} payloads
+	 * @param listeners the message listeners of a client
+	 * @param shutdownTimeout how long a close waits for the closing handshake
+	 */
+	public WsClientFactory(Function<String, WsClientSettings> settings, Function<String, WsTransport> transports,
+			ScheduledExecutorService scheduler, Executor listenerExecutor, ApplicationEventPublisher publisher,
+			MessageConverter messageConverter, WsMessageListeners listeners, Duration shutdownTimeout) {
+		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(transports, "'transports' must not be null");
+		Assert.notNull(scheduler, "'scheduler' must not be null");
+		Assert.notNull(listenerExecutor, "'listenerExecutor' must not be null");
+		Assert.notNull(publisher, "'publisher' must not be null");
+		Assert.notNull(messageConverter, "'messageConverter' must not be null");
+		Assert.notNull(listeners, "'listeners' must not be null");
+		Assert.notNull(shutdownTimeout, "'shutdownTimeout' must not be null");
+		this.settings = settings;
+		this.transports = transports;
+		this.scheduler = scheduler;
+		this.listenerExecutor = listenerExecutor;
+		this.publisher = publisher;
+		this.messageConverter = messageConverter;
+		this.listeners = listeners;
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Create the managed client of the given name (the auto-configuration registers one bean
+	 * per client through this method).
+	 * @param name the client's name
+	 * @return a new client, not yet started
+	 */
+	public WsClient createClient(String name) {
+		return new ManagedWsClient(this, name);
+	}
+
+	List<WsMessageListener> listenersFor(String name) {
+		return this.listeners.forClient(name);
+	}
+
+}

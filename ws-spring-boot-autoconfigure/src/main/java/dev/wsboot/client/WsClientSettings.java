@@ -1,0 +1,99 @@
+package dev.wsboot.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The validated, effective settings of one client ({@code ws.defaults} merged under
+ * {@code ws.clients.<name>}).
+ *
+ * @param name the client's name
+ * @param url the endpoint
+ * @param autoStartup whether to connect when the context starts
+ * @param subprotocols subprotocols to offer
+ * @param extensions extensions to offer
+ * @param headers extra handshake headers
+ * @param connectTimeout limit for TCP, TLS and handshake
+ * @param pingInterval how often to ping, zero for never
+ * @param idleTimeout how long without any received frame before the connection is dead,
+ * zero for never
+ * @param maxFragmentSize largest outbound frame payload in bytes
+ * @param maxMessageSize largest inbound message in bytes
+ * @param sendBufferLimit most bytes waiting to be sent
+ * @param reconnect how to reconnect
+ * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
+ * @param transport the name of the transport to use
+ */
+public record WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
+		List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
+		Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
+		@Nullable SSLContext sslContext, String transport) {
+
+	public WsClientSettings {
+		Assert.hasText(name, "'name' must not be empty");
+		Assert.notNull(url, "'url' must not be null");
+		Assert.notNull(connectTimeout, "'connectTimeout' must not be null");
+		Assert.notNull(pingInterval, "'pingInterval' must not be null");
+		Assert.notNull(idleTimeout, "'idleTimeout' must not be null");
+		Assert.isTrue(maxFragmentSize > 0, "'maxFragmentSize' must be positive");
+		Assert.isTrue(maxMessageSize > 0, "'maxMessageSize' must be positive");
+		Assert.isTrue(sendBufferLimit > 0, "'sendBufferLimit' must be positive");
+		Assert.notNull(reconnect, "'reconnect' must not be null");
+		Assert.hasText(transport, "'transport' must not be empty");
+		subprotocols = List.copyOf(subprotocols);
+		extensions = List.copyOf(extensions);
+		headers = Map.copyOf(headers);
+	}
+
+	@Override
+	public String toString() {
+		return "WsClientSettings[name=" + this.name + ", url=" + WsSecrets.mask(this.url) + ", headers="
+				+ WsSecrets.mask(this.headers) + ", transport=" + this.transport + "]";
+	}
+
+	/**
+	 * Reconnect settings.
+	 *
+	 * @param enabled whether to reconnect after closes the application did not ask for
+	 * @param initialDelay the first delay
+	 * @param maxDelay the longest delay
+	 * @param multiplier growth per failed attempt
+	 * @param jitter fraction by which each delay is randomised
+	 * @param maxAttempts attempts before giving up, 0 for unlimited
+	 */
+	public record Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier,
+			double jitter, int maxAttempts) {
+
+		public Reconnect {
+			Assert.notNull(initialDelay, "'initialDelay' must not be null");
+			Assert.notNull(maxDelay, "'maxDelay' must not be null");
+		}
+
+		/**
+		 * The back-off these settings describe: Spring's {@link ExponentialBackOff} with the
+		 * jitter expressed as a fraction of each delay (delays stay within
+		 * {@code [initialDelay, maxDelay]}).
+		 * @return a new back-off
+		 */
+		public BackOff backOff() {
+			long initial = Math.max(1, this.initialDelay.toMillis());
+			ExponentialBackOff backOff = new ExponentialBackOff(initial, this.multiplier);
+			backOff.setMaxInterval(Math.max(initial, this.maxDelay.toMillis()));
+			backOff.setJitter(Math.round(initial * this.jitter));
+			backOff.setMaxAttempts((this.maxAttempts > 0) ? this.maxAttempts : Long.MAX_VALUE);
+			return backOff;
+		}
+
+	}
+
+}

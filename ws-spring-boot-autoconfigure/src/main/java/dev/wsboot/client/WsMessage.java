@@ -1,0 +1,107 @@
+package dev.wsboot.client;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * A received WebSocket message (or, for partial listeners, a fragment of one): text or
+ * binary.
+ */
+public final class WsMessage {
+
+	private final @Nullable String text;
+
+	private final @Nullable ByteBuffer binary;
+
+	private final boolean last;
+
+	private WsMessage(@Nullable String text, @Nullable ByteBuffer binary, boolean last) {
+		this.text = text;
+		this.binary = binary;
+		this.last = last;
+	}
+
+	/**
+	 * A text message (or fragment).
+	 * @param text the text
+	 * @param last whether this ends the message
+	 * @return the message
+	 */
+	public static WsMessage text(String text, boolean last) {
+		Assert.notNull(text, "'text' must not be null");
+		return new WsMessage(text, null, last);
+	}
+
+	/**
+	 * A binary message (or fragment).
+	 * @param data the bytes
+	 * @param last whether this ends the message
+	 * @return the message
+	 */
+	public static WsMessage binary(ByteBuffer data, boolean last) {
+		Assert.notNull(data, "'data' must not be null");
+		return new WsMessage(null, data, last);
+	}
+
+	/**
+	 * Whether this is a text message.
+	 * @return {@code true} for text, {@code false} for binary
+	 */
+	public boolean isText() {
+		return this.text != null;
+	}
+
+	/**
+	 * Whether this ends the message: always {@code true} except for fragments delivered to
+	 * partial listeners.
+	 * @return whether this is the last part
+	 */
+	public boolean isLast() {
+		return this.last;
+	}
+
+	/**
+	 * The text of a text message.
+	 * @return the text
+	 * @throws IllegalStateException for a binary message
+	 */
+	public String text() {
+		Assert.state(this.text != null, "Not a text message");
+		return this.text;
+	}
+
+	/**
+	 * The bytes of a binary message, as a read-only view.
+	 * @return the bytes
+	 * @throws IllegalStateException for a text message
+	 */
+	public ByteBuffer binary() {
+		Assert.state(this.binary != null, "Not a binary message");
+		return this.binary.asReadOnlyBuffer();
+	}
+
+	/**
+	 * The payload as bytes: UTF-8 for text.
+	 * @return a new array with the payload
+	 */
+	public byte[] toBytes() {
+		if (this.text != null) {
+			return this.text.getBytes(StandardCharsets.UTF_8);
+		}
+		ByteBuffer copy = binary();
+		byte[] bytes = new byte[copy.remaining()];
+		copy.get(bytes);
+		return bytes;
+	}
+
+	@Override
+	public String toString() {
+		return isText() ? "WsMessage[text, " + this.text.length() + " chars]"
+				: "WsMessage[binary, " + this.binary.remaining() + " bytes]";
+	}
+
+}

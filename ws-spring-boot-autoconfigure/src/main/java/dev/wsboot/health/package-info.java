@@ -1,0 +1,7 @@
+/**
+ * Actuator health of managed WebSocket clients.
+ */
+@NullMarked
+package dev.wsboot.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,49 @@
+package dev.wsboot.transport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * What a transport needs to open one connection.
+ *
+ * @param uri the {@code ws://} or {@code wss://} endpoint
+ * @param subprotocols subprotocols to offer, in order of preference
+ * @param extensions extensions to offer, by name
+ * @param headers extra handshake headers (values are secrets)
+ * @param connectTimeout limit for TCP connect, TLS and the handshake together
+ * @param maxMessageSize largest inbound message in bytes, after decompression; larger
+ * ones fail the connection with 1009
+ * @param sslContext TLS material for {@code wss://}, or {@code null} for the JVM default
+ */
+public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> extensions,
+		Map<String, List<String>> headers, Duration connectTimeout, long maxMessageSize,
+		@Nullable SSLContext sslContext) {
+
+	public WsConnectRequest {
+		Assert.notNull(uri, "'uri' must not be null");
+		Assert.notNull(subprotocols, "'subprotocols' must not be null");
+		Assert.notNull(extensions, "'extensions' must not be null");
+		Assert.notNull(headers, "'headers' must not be null");
+		Assert.notNull(connectTimeout, "'connectTimeout' must not be null");
+		Assert.isTrue(maxMessageSize > 0, "'maxMessageSize' must be positive");
+		subprotocols = List.copyOf(subprotocols);
+		extensions = List.copyOf(extensions);
+		headers = Map.copyOf(headers);
+	}
+
+	@Override
+	public String toString() {
+		return "WsConnectRequest[uri=" + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()
+				+ uri.getRawPath() + ", subprotocols=" + subprotocols + ", extensions=" + extensions
+				+ ", headers=" + headers.keySet() + "]";
+	}
+
+}

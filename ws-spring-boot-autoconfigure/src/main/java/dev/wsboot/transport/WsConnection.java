@@ -1,0 +1,69 @@
+package dev.wsboot.transport;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One open WebSocket connection as a transport sees it.
+ * <p>
+ * Sends are issued by one thread at a time, in order; a transport writes them in the order
+ * they were issued and never blocks the caller on network I/O. Fragments of one message
+ * ({@code last == false} then {@code last == true}) are never interleaved with other data
+ * messages by the caller.
+ */
+public interface WsConnection {
+
+	/**
+	 * Send a text frame (a whole message when {@code last} is {@code true} and no
+	 * fragment came before it).
+	 * @param text the frame's text
+	 * @param last whether this frame ends the message
+	 * @return completes when the frame was handed to the socket
+	 */
+	CompletableFuture<Void> sendText(CharSequence text, boolean last);
+
+	/**
+	 * Send a binary frame.
+	 * @param data the frame's bytes (consumed)
+	 * @param last whether this frame ends the message
+	 * @return completes when the frame was handed to the socket
+	 */
+	CompletableFuture<Void> sendBinary(ByteBuffer data, boolean last);
+
+	/**
+	 * Send a ping with the given application data (at most 125 bytes).
+	 * @param payload the data the peer echoes back in its pong
+	 * @return completes when the ping was handed to the socket
+	 */
+	CompletableFuture<Void> sendPing(ByteBuffer payload);
+
+	/**
+	 * Start the closing handshake. The handler's {@code onClose} follows when the peer
+	 * answered or the connection ended.
+	 * @param code the close code
+	 * @param reason the close reason (at most 123 UTF-8 bytes)
+	 * @return completes when the close frame was handed to the socket
+	 */
+	CompletableFuture<Void> sendClose(int code, String reason);
+
+	/**
+	 * Drop the TCP connection at once, without a close frame. The handler's
+	 * {@code onClose} follows with 1006.
+	 */
+	void abort();
+
+	/**
+	 * The subprotocol the server selected, if any.
+	 * @return the negotiated subprotocol
+	 */
+	Optional<String> subprotocol();
+
+	/**
+	 * The extensions the server accepted, by name.
+	 * @return the negotiated extensions
+	 */
+	List<String> extensions();
+
+}
