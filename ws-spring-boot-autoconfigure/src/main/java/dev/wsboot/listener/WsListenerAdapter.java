@@ -1,0 +1,209 @@
+package dev.wsboot.listener;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.wsboot.client.WsClient;
+import dev.wsboot.client.WsMessage;
+import dev.wsboot.client.WsMessageListener;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Adapts one {@code @WsListener} method to {@link WsMessageListener}: skips messages whose
+ * frame type the payload parameter does not fit, invokes the method through spring-messaging,
+ * sends a non-null return value back on the client, and turns every failure into one log line,
+ * an observation error and a call to the {@link WsListenerErrorHandler}. Never throws.
+ */
+final class WsListenerAdapter implements WsMessageListener {
+
+	private static final Log logger = LogFactory.getLog(WsListenerAdapter.class);
+
+	private static final Object[] NO_PROVIDED_ARGUMENTS = {};
+
+	private static final WsListenerObservationConvention DEFAULT_CONVENTION = new DefaultWsListenerObservationConvention();
+
+	private final WsListenerEndpoint endpoint;
+
+	private final String name;
+
+	private final WsListenerSignature signature;
+
+	private final InvocableHandlerMethod handlerMethod;
+
+	private final WsListenerCollaborators collaborators;
+
+	WsListenerAdapter(WsListenerEndpoint endpoint, WsListenerSignature signature, InvocableHandlerMethod handlerMethod,
+			WsListenerCollaborators collaborators) {
+		this.endpoint = endpoint;
+		this.name = nameOf(endpoint);
+		this.signature = signature;
+		this.handlerMethod = handlerMethod;
+		this.collaborators = collaborators;
+	}
+
+	WsListenerEndpoint endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * The listener's name for logs, metrics and failures.
+	 * @return {@code BeanClass.method}
+	 */
+	String name() {
+		return this.name;
+	}
+
+	@Override
+	public boolean isPartial() {
+		return this.endpoint.partial();
+	}
+
+	@Override
+	public void onMessage(WsMessage message, WsClient client) {
+		if (!this.signature.accepts(message)) {
+			return;
+		}
+		WsListenerCollaborators.Resolved collaborators = this.collaborators.get();
+		ObservationRegistry registry = collaborators.observationRegistry();
+		if (registry.isNoop()) {
+			invoke(message, client, collaborators.errorHandler());
+			return;
+		}
+		WsListenerObservationContext context = new WsListenerObservationContext(client, this.name, message);
+		Observation observation = Observation
+			.createNotStarted(collaborators.observationConvention(), DEFAULT_CONVENTION, () -> context, registry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			Throwable failure = invoke(message, client, collaborators.errorHandler());
+			if (failure != null) {
+				observation.error(failure);
+			}
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private @Nullable Throwable invoke(WsMessage message, WsClient client,
+			@Nullable WsListenerErrorHandler errorHandler) {
+		Object result;
+		try {
+			WsInboundMessage inbound = new WsInboundMessage(this.signature.payload(message), message, client);
+			result = this.handlerMethod.invoke(inbound, NO_PROVIDED_ARGUMENTS);
+		}
+		catch (Throwable ex) {
+			handleFailure(message, client, ex, errorHandler);
+			return ex;
+		}
+		if (result != null) {
+			reply(result, message, client);
+		}
+		return null;
+	}
+
+	private void reply(Object result, WsMessage message, WsClient client) {
+		if (result instanceof CompletionStage<?> stage) {
+			stage.whenComplete((value, ex) -> {
+				if (ex != null) {
+					handleFailure(message, client, unwrap(ex), this.collaborators.get().errorHandler());
+				}
+				else if (value != null) {
+					send(value, client);
+				}
+			});
+			return;
+		}
+		send(result, client);
+	}
+
+	private void send(Object value, WsClient client) {
+		CompletableFuture<Void> sent;
+		try {
+			if (value instanceof String text) {
+				sent = client.sendText(text);
+			}
+			else if (value instanceof byte[] bytes) {
+				sent = client.sendBinary(bytes);
+			}
+			else if (value instanceof ByteBuffer buffer) {
+				sent = client.sendBinary(buffer);
+			}
+			else {
+				sent = client.sendObject(value);
+			}
+		}
+		catch (RuntimeException ex) {
+			logReplyFailure(client, ex);
+			return;
+		}
+		if (!sent.isDone() || sent.isCompletedExceptionally()) {
+			sent.whenComplete((ignored, ex) -> {
+				if (ex != null) {
+					logReplyFailure(client, unwrap(ex));
+				}
+			});
+		}
+	}
+
+	private void logReplyFailure(WsClient client, Throwable ex) {
+		logger.warn("Reply of @WsListener " + this.name + " could not be sent on client '" + client.name() + "'", ex);
+	}
+
+	private void handleFailure(WsMessage message, WsClient client, Throwable ex,
+			@Nullable WsListenerErrorHandler errorHandler) {
+		if (isConversionFailure(ex)) {
+			Class<?> payloadType = this.signature.payloadType();
+			logger.warn("@WsListener " + this.name + " on client '" + client.name() + "' could not convert "
+					+ WsListenerPayloadExcerpt.describe(message) + " to "
+					+ ((payloadType != null) ? payloadType.getSimpleName() : "its payload type") + ": "
+					+ WsListenerPayloadExcerpt.summary(NestedExceptionUtils.getMostSpecificCause(ex)));
+		}
+		else {
+			logger.error("@WsListener " + this.name + " on client '" + client.name() + "' failed for "
+					+ WsListenerPayloadExcerpt.describe(message), ex);
+		}
+		if (errorHandler != null) {
+			try {
+				errorHandler.handleError(new WsListenerFailure(client, this.name, message, ex));
+			}
+			catch (Throwable handlerEx) {
+				logger.warn("WsListenerErrorHandler " + errorHandler.getClass().getName() + " failed while handling "
+						+ "a failure of @WsListener " + this.name + " on client '" + client.name() + "'", handlerEx);
+			}
+		}
+	}
+
+	private static boolean isConversionFailure(Throwable ex) {
+		return ex instanceof MessageConversionException conversion
+				&& conversion.getFailedMessage() instanceof WsInboundMessage;
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private static String nameOf(WsListenerEndpoint endpoint) {
+		Class<?> beanClass = ClassUtils.getUserClass(AopProxyUtils.ultimateTargetClass(endpoint.bean()));
+		String className = beanClass.getSimpleName().isEmpty() ? beanClass.getName() : beanClass.getSimpleName();
+		return className + "." + endpoint.method().getName();
+	}
+
+	@Override
+	public String toString() {
+		return "@WsListener " + this.name;
+	}
+
+}

@@ -1,0 +1,116 @@
+package dev.wsboot.listener;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.wsboot.annotation.WsListener;
+
+import org.springframework.aop.framework.AopInfrastructureBean;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds {@link WsListener @WsListener} methods on beans and registers each as a
+ * {@link WsListenerEndpoint} with the {@link WsListenerEndpointRegistry}.
+ * <p>
+ * Runs after other post-processors, so a proxied bean is invoked through its proxy. Client
+ * names may contain {@code ${...}} placeholders. Register it from a {@code static}
+ * {@code @Bean} method: the registry is looked up only when the first listener is found.
+ */
+public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
+
+	private final ObjectProvider<WsListenerEndpointRegistry> registry;
+
+	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
+
+	private @Nullable ConfigurableBeanFactory beanFactory;
+
+	/**
+	 * Create a new post-processor.
+	 * @param registry the registry to add endpoints to, looked up lazily
+	 */
+	public WsListenerAnnotationBeanPostProcessor(ObjectProvider<WsListenerEndpointRegistry> registry) {
+		Assert.notNull(registry, "'registry' must not be null");
+		this.registry = registry;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		this.beanFactory = (beanFactory instanceof ConfigurableBeanFactory configurable) ? configurable : null;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof AopInfrastructureBean || bean instanceof WsListenerEndpointRegistry) {
+			return bean;
+		}
+		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
+		if (this.nonAnnotatedClasses.contains(targetClass)) {
+			return bean;
+		}
+		Map<Method, WsListener> annotatedMethods = AnnotationUtils.isCandidateClass(targetClass, WsListener.class)
+				? MethodIntrospector.selectMethods(targetClass, WsListenerAnnotationBeanPostProcessor::findAnnotation)
+				: Map.of();
+		if (annotatedMethods.isEmpty()) {
+			this.nonAnnotatedClasses.add(targetClass);
+			return bean;
+		}
+		WsListenerEndpointRegistry registry = this.registry.getObject();
+		annotatedMethods.forEach((method, annotation) -> registry
+			.registerEndpoint(createEndpoint(bean, beanName, method, annotation)));
+		return bean;
+	}
+
+	private static @Nullable WsListener findAnnotation(Method method) {
+		return AnnotatedElementUtils.findMergedAnnotation(method, WsListener.class);
+	}
+
+	private WsListenerEndpoint createEndpoint(Object bean, String beanName, Method method, WsListener annotation) {
+		Method invocableMethod;
+		try {
+			invocableMethod = AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			throw new WsListenerConfigurationException(beanName, method,
+					"cannot be invoked on the bean's proxy: " + ex.getMessage(),
+					"Make the method public and declare it on an interface the proxy implements, or proxy the "
+							+ "target class.");
+		}
+		return new WsListenerEndpoint(beanName, bean, invocableMethod, clientNames(annotation), annotation.partial());
+	}
+
+	private List<String> clientNames(WsListener annotation) {
+		List<String> names = new ArrayList<>(annotation.value().length);
+		for (String name : annotation.value()) {
+			String resolved = (this.beanFactory != null) ? this.beanFactory.resolveEmbeddedValue(name) : name;
+			if (StringUtils.hasText(resolved) && !names.contains(resolved.trim())) {
+				names.add(resolved.trim());
+			}
+		}
+		return names;
+	}
+
+}

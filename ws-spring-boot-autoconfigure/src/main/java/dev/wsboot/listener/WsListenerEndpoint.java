@@ -1,0 +1,41 @@
+package dev.wsboot.listener;
+
+import java.lang.reflect.Method;
+import java.util.List;
+
+import org.springframework.util.Assert;
+
+/**
+ * A listener method to register with the {@link WsListenerEndpointRegistry}: usually found by
+ * the {@link WsListenerAnnotationBeanPostProcessor} on a
+ * {@link dev.wsboot.annotation.WsListener @WsListener} method, but it can also be registered
+ * programmatically.
+ *
+ * @param beanName the name of the bean declaring the method
+ * @param bean the bean to invoke the method on (a proxy when the bean is proxied)
+ * @param method the method to invoke, callable on {@code bean}
+ * @param clientNames the clients to listen to; empty for every client
+ * @param partial whether the method receives fragments (with a {@code boolean last}
+ * parameter) instead of whole messages
+ */
+public record WsListenerEndpoint(String beanName, Object bean, Method method, List<String> clientNames,
+		boolean partial) {
+
+	public WsListenerEndpoint {
+		Assert.hasText(beanName, "'beanName' must not be empty");
+		Assert.notNull(bean, "'bean' must not be null");
+		Assert.notNull(method, "'method' must not be null");
+		Assert.notNull(clientNames, "'clientNames' must not be null");
+		clientNames = List.copyOf(clientNames);
+	}
+
+	/**
+	 * Whether this endpoint listens to the given client.
+	 * @param clientName the client's name
+	 * @return {@code true} when the endpoint names the client or names no client at all
+	 */
+	public boolean listensTo(String clientName) {
+		return this.clientNames.isEmpty() || this.clientNames.contains(clientName);
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.wsboot.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import io.micrometer.observation.ObservationRegistry;
+
+import dev.wsboot.client.WsMessageListener;
+import dev.wsboot.client.WsMessageListeners;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.util.Assert;
+
+/**
+ * The {@link WsListenerEndpoint}s of the application, each adapted to a
+ * {@link WsMessageListener}: the {@link WsMessageListeners} the clients get their listeners
+ * from.
+ * <p>
+ * A method that cannot be a listener fails when it is registered; a listener naming a client
+ * that is not configured fails once all singletons are instantiated (or at registration, for
+ * beans created later). Both throw a {@link WsListenerConfigurationException}.
+ */
+public final class WsListenerEndpointRegistry implements WsMessageListeners, SmartInitializingSingleton {
+
+	private final DefaultMessageHandlerMethodFactory handlerMethodFactory;
+
+	private final WsListenerCollaborators collaborators;
+
+	private final Supplier<Set<String>> clientNames;
+
+	private final List<WsListenerAdapter> adapters = new CopyOnWriteArrayList<>();
+
+	private final Map<String, List<WsMessageListener>> listenersByClient = new ConcurrentHashMap<>();
+
+	private volatile boolean initialized;
+
+	/**
+	 * Create a new registry.
+	 * @param messageConverter converts payloads to parameter types other than
+	 * {@code String}, {@code byte[]}, {@code ByteBuffer} and {@code WsMessage}; a
+	 * {@link org.springframework.messaging.converter.SmartMessageConverter} gets the method
+	 * parameter as conversion hint (for generic types)
+	 * @param errorHandler the error handler, if any
+	 * @param observationRegistry the observation registry, if any
+	 * @param observationConvention a convention replacing
+	 * {@link DefaultWsListenerObservationConvention}, if any
+	 * @param clientNames the names of the configured clients, to check the listeners against
+	 */
+	public WsListenerEndpointRegistry(MessageConverter messageConverter,
+			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WsListenerObservationConvention> observationConvention, Supplier<Set<String>> clientNames) {
+		Assert.notNull(messageConverter, "'messageConverter' must not be null");
+		Assert.notNull(errorHandler, "'errorHandler' must not be null");
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		Assert.notNull(observationConvention, "'observationConvention' must not be null");
+		Assert.notNull(clientNames, "'clientNames' must not be null");
+		this.handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
+		this.handlerMethodFactory.setMessageConverter(messageConverter);
+		this.handlerMethodFactory.setArgumentResolvers(WsListenerArgumentResolvers.create(messageConverter));
+		this.handlerMethodFactory.afterPropertiesSet();
+		this.collaborators = new WsListenerCollaborators(errorHandler, observationRegistry, observationConvention);
+		this.clientNames = clientNames;
+	}
+
+	/**
+	 * Register a listener method.
+	 * @param endpoint the endpoint
+	 * @throws WsListenerConfigurationException when the method cannot be a listener, or (after
+	 * start-up) names a client that is not configured
+	 */
+	public void registerEndpoint(WsListenerEndpoint endpoint) {
+		Assert.notNull(endpoint, "'endpoint' must not be null");
+		WsListenerSignature signature = WsListenerSignature.of(endpoint);
+		if (this.initialized) {
+			checkClients(endpoint, this.clientNames.get());
+		}
+		InvocableHandlerMethod handlerMethod = this.handlerMethodFactory.createInvocableHandlerMethod(endpoint.bean(),
+				endpoint.method());
+		synchronized (this.listenersByClient) {
+			this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators));
+			this.listenersByClient.clear();
+		}
+	}
+
+	/**
+	 * The registered endpoints, in registration order.
+	 * @return the endpoints
+	 */
+	public List<WsListenerEndpoint> getEndpoints() {
+		List<WsListenerEndpoint> endpoints = new ArrayList<>(this.adapters.size());
+		for (WsListenerAdapter adapter : this.adapters) {
+			endpoints.add(adapter.endpoint());
+		}
+		return List.copyOf(endpoints);
+	}
+
+	/**
+	 * The listeners of a client, in registration order: those naming the client and those
+	 * naming no client. The list is cached until another endpoint is registered.
+	 * @param clientName the client's name
+	 * @return the listeners, possibly empty
+	 */
+	@Override
+	public List<WsMessageListener> forClient(String clientName) {
+		List<WsMessageListener> listeners = this.listenersByClient.get(clientName);
+		if (listeners != null) {
+			return listeners;
+		}
+		synchronized (this.listenersByClient) {
+			return this.listenersByClient.computeIfAbsent(clientName, this::collect);
+		}
+	}
+
+	private List<WsMessageListener> collect(String clientName) {
+		List<WsMessageListener> listeners = new ArrayList<>();
+		for (WsListenerAdapter adapter : this.adapters) {
+			if (adapter.endpoint().listensTo(clientName)) {
+				listeners.add(adapter);
+			}
+		}
+		return List.copyOf(listeners);
+	}
+
+	/**
+	 * Check that every listener names configured clients only, and look up the optional
+	 * collaborators (error handler, observation registry and convention).
+	 * @throws WsListenerConfigurationException for a listener naming an unknown client
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		Set<String> known = this.clientNames.get();
+		for (WsListenerAdapter adapter : this.adapters) {
+			checkClients(adapter.endpoint(), known);
+		}
+		this.collaborators.get();
+		this.initialized = true;
+	}
+
+	private static void checkClients(WsListenerEndpoint endpoint, Set<String> known) {
+		for (String clientName : endpoint.clientNames()) {
+			if (!known.contains(clientName)) {
+				throw new WsListenerConfigurationException(endpoint.beanName(), endpoint.method(),
+						"names client '" + clientName + "', which is not configured (configured clients: "
+								+ new TreeSet<>(known) + ")",
+						"Add ws.clients." + clientName + ".url or correct the name in @WsListener.");
+			}
+		}
+	}
+
+}

@@ -1,0 +1,231 @@
+package dev.wsboot.listener;
+
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.wsboot.client.WsClient;
+import dev.wsboot.client.WsMessage;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+
+/**
+ * What a listener method's parameters need, worked out once when it is registered: the kind
+ * of payload, and so which frame types it accepts. Rejects signatures that cannot work with a
+ * {@link WsListenerConfigurationException}.
+ */
+final class WsListenerSignature {
+
+	private static final String SUPPORTED = "Declare at most one payload parameter (String, byte[], ByteBuffer, "
+			+ "WsMessage or a type converted from JSON), optionally a WsClient parameter and, with partial = true, "
+			+ "a boolean parameter";
+
+	/**
+	 * How the payload parameter is supplied.
+	 */
+	enum PayloadKind {
+
+		/** No payload parameter: any message. */
+		NONE(true, true),
+
+		/** {@code String}: text messages. */
+		TEXT(true, false),
+
+		/** {@code byte[]}: binary messages. */
+		BYTES(false, true),
+
+		/** {@code ByteBuffer}: binary messages. */
+		BYTE_BUFFER(false, true),
+
+		/** {@code WsMessage}: any message. */
+		MESSAGE(true, true),
+
+		/** Any other type, converted from the text (or bytes) of any message. */
+		CONVERTED(true, true);
+
+		private final boolean text;
+
+		private final boolean binary;
+
+		PayloadKind(boolean text, boolean binary) {
+			this.text = text;
+			this.binary = binary;
+		}
+
+	}
+
+	private final PayloadKind payloadKind;
+
+	private final @Nullable Class<?> payloadType;
+
+	private WsListenerSignature(PayloadKind payloadKind, @Nullable Class<?> payloadType) {
+		this.payloadKind = payloadKind;
+		this.payloadType = payloadType;
+	}
+
+	PayloadKind payloadKind() {
+		return this.payloadKind;
+	}
+
+	/**
+	 * The declared payload parameter type.
+	 * @return the type, {@code null} without a payload parameter
+	 */
+	@Nullable Class<?> payloadType() {
+		return this.payloadType;
+	}
+
+	/**
+	 * Whether the listener takes messages of this frame type.
+	 * @param message the message
+	 * @return whether the payload parameter fits
+	 */
+	boolean accepts(WsMessage message) {
+		return message.isText() ? this.payloadKind.text : this.payloadKind.binary;
+	}
+
+	/**
+	 * The payload to put into the spring-messaging message: what the payload parameter takes,
+	 * or for conversion what the converters read (text as {@code String}, binary as
+	 * {@code byte[]}).
+	 * @param message the message, accepted by {@link #accepts(WsMessage)}
+	 * @return the payload
+	 */
+	Object payload(WsMessage message) {
+		return switch (this.payloadKind) {
+			case TEXT -> message.text();
+			case BYTES -> message.toBytes();
+			case BYTE_BUFFER -> message.binary();
+			case MESSAGE, NONE -> message;
+			case CONVERTED -> message.isText() ? message.text() : message.toBytes();
+		};
+	}
+
+	/**
+	 * Whether a parameter receives the payload, rather than the client or the last flag.
+	 * @param type the parameter type
+	 * @return whether it is the payload parameter
+	 */
+	static boolean isPayload(Class<?> type) {
+		return type != WsClient.class && type != boolean.class && type != Boolean.class;
+	}
+
+	/**
+	 * Whether a payload parameter type is passed as is, without conversion.
+	 * @param type the parameter type
+	 * @return whether it is passed through
+	 */
+	static boolean isPassThrough(Class<?> type) {
+		return type == String.class || type == byte[].class || type == ByteBuffer.class || type == WsMessage.class;
+	}
+
+	/**
+	 * Work out the signature of an endpoint's method.
+	 * @param endpoint the endpoint
+	 * @return the signature
+	 * @throws WsListenerConfigurationException when the method cannot be a listener
+	 */
+	static WsListenerSignature of(WsListenerEndpoint endpoint) {
+		Method method = endpoint.method();
+		Class<?> payloadType = null;
+		int booleans = 0;
+		for (int i = 0; i < method.getParameterCount(); i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			Class<?> type = parameter.getParameterType();
+			String unsupported = unsupportedReason(parameter);
+			if (unsupported != null) {
+				throw invalid(endpoint, "has parameter " + i + " of type " + type.getSimpleName() + ", which "
+						+ unsupported, SUPPORTED + ".");
+			}
+			if (type == boolean.class || type == Boolean.class) {
+				booleans++;
+			}
+			else if (isPayload(type)) {
+				if (payloadType != null) {
+					throw invalid(endpoint, "has more than one payload parameter (" + payloadType.getSimpleName()
+							+ " and " + type.getSimpleName() + ")",
+							"Keep a single payload parameter; inject other collaborators into the bean instead.");
+				}
+				payloadType = type;
+			}
+		}
+		PayloadKind kind = kindOf(payloadType);
+		checkPartial(endpoint, kind, payloadType, booleans);
+		return new WsListenerSignature(kind, payloadType);
+	}
+
+	private static void checkPartial(WsListenerEndpoint endpoint, PayloadKind kind, @Nullable Class<?> payloadType,
+			int booleans) {
+		if (booleans > 1) {
+			throw invalid(endpoint, "has more than one boolean parameter",
+					"Declare a single 'boolean last' parameter, with partial = true.");
+		}
+		if (endpoint.partial() && booleans == 0) {
+			throw invalid(endpoint, "is declared with partial = true but has no boolean parameter to tell whether "
+					+ "a fragment is the last one", "Add a 'boolean last' parameter, or remove partial = true.");
+		}
+		if (!endpoint.partial() && booleans == 1) {
+			throw invalid(endpoint, "has a boolean parameter but is not declared with partial = true",
+					"Set partial = true to receive fragments with a 'boolean last' parameter, or remove the boolean "
+							+ "parameter.");
+		}
+		if (endpoint.partial() && kind == PayloadKind.CONVERTED && payloadType != null) {
+			throw invalid(endpoint, "is declared with partial = true, but a fragment cannot be converted to "
+					+ payloadType.getSimpleName(), "Receive fragments as String, byte[], ByteBuffer or WsMessage, "
+							+ "or remove partial = true to receive whole messages converted from JSON.");
+		}
+	}
+
+	private static PayloadKind kindOf(@Nullable Class<?> payloadType) {
+		if (payloadType == null) {
+			return PayloadKind.NONE;
+		}
+		if (payloadType == String.class) {
+			return PayloadKind.TEXT;
+		}
+		if (payloadType == byte[].class) {
+			return PayloadKind.BYTES;
+		}
+		if (payloadType == ByteBuffer.class) {
+			return PayloadKind.BYTE_BUFFER;
+		}
+		return (payloadType == WsMessage.class) ? PayloadKind.MESSAGE : PayloadKind.CONVERTED;
+	}
+
+	private static @Nullable String unsupportedReason(MethodParameter parameter) {
+		for (Annotation annotation : parameter.getParameterAnnotations()) {
+			if (annotation.annotationType().getPackageName().startsWith("org.springframework.messaging")) {
+				return "is annotated with @" + annotation.annotationType().getSimpleName()
+						+ " (not supported on @WsListener)";
+			}
+		}
+		Class<?> type = parameter.getParameterType();
+		if (Message.class.isAssignableFrom(type) || MessageHeaders.class.isAssignableFrom(type)
+				|| MessageHeaderAccessor.class.isAssignableFrom(type)) {
+			return "is a spring-messaging type; use WsMessage for the whole message";
+		}
+		if (type != WsClient.class && WsClient.class.isAssignableFrom(type)) {
+			return "cannot be supplied; declare it as WsClient";
+		}
+		if (type != String.class && CharSequence.class.isAssignableFrom(type)) {
+			return "cannot be supplied; use String for text messages";
+		}
+		if (InputStream.class.isAssignableFrom(type) || Reader.class.isAssignableFrom(type)) {
+			return "cannot be supplied; use String, byte[] or ByteBuffer (with partial = true for fragments)";
+		}
+		return null;
+	}
+
+	private static WsListenerConfigurationException invalid(WsListenerEndpoint endpoint, String problem,
+			String action) {
+		return new WsListenerConfigurationException(endpoint.beanName(), endpoint.method(), problem, action);
+	}
+
+}
