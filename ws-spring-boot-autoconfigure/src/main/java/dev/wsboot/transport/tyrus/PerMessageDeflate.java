@@ -1,0 +1,200 @@
+package dev.wsboot.transport.tyrus;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+import org.glassfish.tyrus.core.extension.ExtendedExtension;
+import org.glassfish.tyrus.core.frame.Frame;
+
+/**
+ * permessage-deflate (RFC 7692) for one client connection, as a Tyrus
+ * {@link ExtendedExtension}.
+ * <p>
+ * Tyrus's own {@code PerMessageDeflateExtension} (tyrus-extension-deflate 2.2.1) cannot be
+ * used: it ignores {@code client_no_context_takeover} (so a server that asked for it cannot
+ * inflate our second message: "invalid distance too far back"), sets RSV1 on continuation
+ * frames, strips the deflate tail from every fragment, inflates continuation frames of
+ * uncompressed messages, passes corrupt data on silently, and inflates without a bound.
+ * <p>
+ * This one offers {@code permessage-deflate} without parameters, honours both
+ * {@code *_no_context_takeover} answers, compresses each outbound data frame with a sync
+ * flush (RSV1 on the first frame of a message only, the {@code 00 00 ff ff} tail stripped
+ * from the last frame only), and inflates each inbound frame into at most
+ * {@code maxFrameSize + 1} bytes: a frame that inflates beyond that, or does not inflate,
+ * is reported to the {@link Listener} (which fails the connection) and replaced by an
+ * empty frame. One instance serves one connection; Tyrus calls it from the reading thread
+ * (inbound) and under its send lock (outbound).
+ */
+final class PerMessageDeflate implements ExtendedExtension {
+
+	static final String NAME = "permessage-deflate";
+
+	private static final byte[] TAIL = { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF };
+
+	private final long maxFrameSize;
+
+	private final Listener listener;
+
+	private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+
+	private final Inflater inflater = new Inflater(true);
+
+	private final byte[] chunk = new byte[8192];
+
+	private volatile boolean resetDeflater;
+
+	private volatile boolean resetInflater;
+
+	/** Whether the inbound message being received is compressed (reading thread only). */
+	private boolean inboundCompressed;
+
+	/**
+	 * Create the extension for one connection.
+	 * @param maxFrameSize the largest inflated frame payload accepted
+	 * @param listener told when an inbound frame cannot be accepted
+	 */
+	PerMessageDeflate(long maxFrameSize, Listener listener) {
+		this.maxFrameSize = maxFrameSize;
+		this.listener = listener;
+	}
+
+	@Override
+	public String getName() {
+		return NAME;
+	}
+
+	@Override
+	public List<Parameter> getParameters() {
+		return List.of();
+	}
+
+	@Override
+	public void onHandshakeResponse(ExtensionContext context, List<Parameter> responseParameters) {
+		for (Parameter parameter : responseParameters) {
+			if ("client_no_context_takeover".equals(parameter.getName())) {
+				this.resetDeflater = true;
+			}
+			else if ("server_no_context_takeover".equals(parameter.getName())) {
+				this.resetInflater = true;
+			}
+		}
+	}
+
+	@Override
+	public List<Parameter> onExtensionNegotiation(ExtensionContext context, List<Parameter> requestedParameters) {
+		throw new UnsupportedOperationException("Client side only");
+	}
+
+	@Override
+	public Frame processOutgoing(ExtensionContext context, Frame frame) {
+		if (frame.isControlFrame()) {
+			return frame;
+		}
+		this.deflater.setInput(frame.getPayloadData());
+		ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+		int count;
+		do {
+			count = this.deflater.deflate(this.chunk, 0, this.chunk.length, Deflater.SYNC_FLUSH);
+			compressed.write(this.chunk, 0, count);
+		}
+		while (count == this.chunk.length);
+		byte[] payload = compressed.toByteArray();
+		int length = payload.length;
+		if (frame.isFin()) {
+			if (endsWithTail(payload)) {
+				length -= TAIL.length;
+			}
+			if (this.resetDeflater) {
+				this.deflater.reset();
+			}
+		}
+		boolean first = frame.getOpcode() != 0;
+		return Frame.builder(frame).payloadData(payload).payloadLength(length).rsv1(first).build();
+	}
+
+	@Override
+	public Frame processIncoming(ExtensionContext context, Frame frame) {
+		if (frame.isControlFrame()) {
+			return frame;
+		}
+		if (frame.getOpcode() != 0) {
+			this.inboundCompressed = frame.isRsv1();
+		}
+		if (!this.inboundCompressed) {
+			return frame;
+		}
+		try {
+			ByteArrayOutputStream inflated = new ByteArrayOutputStream();
+			inflate(frame.getPayloadData(), inflated);
+			if (frame.isFin()) {
+				inflate(TAIL, inflated);
+				if (this.resetInflater || this.inflater.finished()) {
+					this.inflater.reset();
+				}
+			}
+			return Frame.builder(frame).payloadData(inflated.toByteArray()).rsv1(false).build();
+		}
+		catch (TooBigException ex) {
+			this.listener.inflatedFrameTooBig();
+		}
+		catch (DataFormatException ex) {
+			this.listener.inflationFailed(ex);
+		}
+		return Frame.builder(frame).payloadData(new byte[0]).rsv1(false).build();
+	}
+
+	@Override
+	public void destroy(ExtensionContext context) {
+		// Tyrus may still frame a message racing with the close: leave the codecs usable
+	}
+
+	private void inflate(byte[] input, ByteArrayOutputStream output) throws DataFormatException, TooBigException {
+		this.inflater.setInput(input);
+		int count;
+		do {
+			count = this.inflater.inflate(this.chunk);
+			if (output.size() + count > this.maxFrameSize) {
+				throw new TooBigException();
+			}
+			output.write(this.chunk, 0, count);
+		}
+		while (count > 0 || (!this.inflater.needsInput() && !this.inflater.finished()));
+	}
+
+	private static boolean endsWithTail(byte[] payload) {
+		int length = payload.length;
+		return length >= 4 && payload[length - 4] == TAIL[0] && payload[length - 3] == TAIL[1]
+				&& payload[length - 2] == TAIL[2] && payload[length - 1] == TAIL[3];
+	}
+
+	/**
+	 * Told when an inbound frame cannot be accepted; the frame is replaced by an empty one
+	 * and the listener is expected to fail the connection.
+	 */
+	interface Listener {
+
+		/** A frame inflated to more than the limit: fail the connection with 1009. */
+		void inflatedFrameTooBig();
+
+		/**
+		 * A frame did not inflate: fail the connection with 1007.
+		 * @param failure what the inflater reported
+		 */
+		void inflationFailed(DataFormatException failure);
+
+	}
+
+	private static final class TooBigException extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		TooBigException() {
+			super(null, null, false, false);
+		}
+
+	}
+
+}

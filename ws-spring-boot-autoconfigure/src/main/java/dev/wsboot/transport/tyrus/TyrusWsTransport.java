@@ -1,0 +1,203 @@
+package dev.wsboot.transport.tyrus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.Extension;
+import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.auth.AuthConfig;
+import org.glassfish.tyrus.spi.ClientContainer;
+
+import org.springframework.util.Assert;
+
+import dev.wsboot.transport.WsConnectRequest;
+import dev.wsboot.transport.WsConnection;
+import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsTransport;
+
+/**
+ * A {@link WsTransport} on Tyrus's {@link ClientManager}, one per transport instance.
+ * <p>
+ * Tyrus is set up to stay out of the managed client's way: it never reconnects (a
+ * {@link ClientManager.ReconnectHandler} that declines, per connect), never follows
+ * redirects, never answers 401 or 503 itself, never logs the upgrade exchange, and has no
+ * session idle timeout or heartbeat. Connecting does not block the caller; Tyrus runs each
+ * connect on its own worker thread.
+ * <p>
+ * With the default Grizzly container every connection gets its own Grizzly transport (one
+ * selector and two worker threads), which Tyrus stops when the connection ends.
+ */
+public final class TyrusWsTransport implements WsTransport {
+
+	/** The container Tyrus uses by default. */
+	public static final String GRIZZLY_CONTAINER = "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer";
+
+	/** Tyrus's container on JDK NIO ({@code tyrus-container-jdk-client}). */
+	public static final String JDK_CONTAINER = "org.glassfish.tyrus.container.jdk.client.JdkClientContainer";
+
+	/** Room for a frame header (at most 14 bytes) in Tyrus's read buffer. */
+	private static final int FRAME_HEADER_SLACK = 14;
+
+	/**
+	 * Tyrus's read buffer also holds the rest of the socket read that completed a frame:
+	 * room for one read of the container (bounded by the socket receive buffer).
+	 */
+	private static final int READ_SLACK = 1024 * 1024;
+
+	private final ClientManager clientManager;
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final Set<TyrusEndpoint> endpoints = ConcurrentHashMap.newKeySet();
+
+	private final Object connectLock = new Object();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/**
+	 * Create a transport on Tyrus's Grizzly container.
+	 */
+	public TyrusWsTransport() {
+		this(GRIZZLY_CONTAINER);
+	}
+
+	/**
+	 * Create a transport on the given Tyrus client container.
+	 * @param containerClassName the class name of a Tyrus {@code ClientContainer}, for
+	 * example {@link #GRIZZLY_CONTAINER} or {@link #JDK_CONTAINER}
+	 */
+	public TyrusWsTransport(String containerClassName) {
+		Assert.hasText(containerClassName, "'containerClassName' must not be empty");
+		TyrusInternals.check();
+		try {
+			this.clientManager = ClientManager.createClient(containerClassName);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("Tyrus client container '" + containerClassName + "' cannot be created; is"
+					+ " its jar (tyrus-container-grizzly-client or tyrus-container-jdk-client) on the class path?", ex);
+		}
+		Map<String, Object> properties = this.clientManager.getProperties();
+		// one selector and worker pool for all connections instead of a pair per connection
+		properties.put(ClientProperties.SHARED_CONTAINER, true);
+		properties.put(ClientProperties.LOG_HTTP_UPGRADE, false);
+		properties.put(ClientProperties.REDIRECT_ENABLED, false);
+		properties.put(ClientProperties.RETRY_AFTER_SERVICE_UNAVAILABLE, false);
+		properties.put(ClientProperties.AUTH_CONFIG,
+				AuthConfig.Builder.create().disableProvidedBasicAuth().disableProvidedDigestAuth().build());
+		this.clientManager.setDefaultMaxSessionIdleTimeout(0);
+		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "ws-tyrus-scheduler");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws IllegalArgumentException when the request names an extension other than
+	 * {@code permessage-deflate}
+	 */
+	@Override
+	public CompletableFuture<WsConnection> connect(WsConnectRequest request, WsConnectionHandler handler) {
+		Assert.notNull(request, "'request' must not be null");
+		Assert.notNull(handler, "'handler' must not be null");
+		checkExtensions(request.extensions());
+		if (this.closed.get()) {
+			return CompletableFuture.failedFuture(new IllegalStateException("The Tyrus transport was closed"));
+		}
+		TyrusEndpoint endpoint = new TyrusEndpoint(request, handler, this.scheduler, this.endpoints::remove);
+		List<Extension> extensions = request.extensions().isEmpty() ? List.of()
+				: List.of(new PerMessageDeflate(request.maxMessageSize(), endpoint));
+		ClientEndpointConfig.Builder builder = ClientEndpointConfig.Builder.create()
+			.preferredSubprotocols(request.subprotocols())
+			.extensions(extensions)
+			.configurator(new TyrusHandshake(request, endpoint::handshakeFailed));
+		if (request.sslContext() != null) {
+			builder.sslContext(request.sslContext());
+		}
+		ClientEndpointConfig config = builder.build();
+		config.getUserProperties().put(ClientContainer.WLS_INCOMING_BUFFER_SIZE, incomingBufferSize(request));
+		this.endpoints.add(endpoint);
+		endpoint.startTimeout();
+		try {
+			Future<Session> session;
+			synchronized (this.connectLock) {
+				// ClientManager copies its properties when a connect starts: these two apply to
+				// this connect only
+				Map<String, Object> properties = this.clientManager.getProperties();
+				properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
+				properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
+				session = this.clientManager.asyncConnectToServer(endpoint, config, request.uri());
+				properties.remove(ClientProperties.RECONNECT_HANDLER);
+			}
+			// Tyrus 2.2 returns a TyrusFuture (a CompletableFuture): a second failure signal
+			if (session instanceof CompletableFuture<Session> completable) {
+				completable.whenComplete((opened, failure) -> {
+					if (failure != null) {
+						endpoint.connectFailed(failure);
+					}
+				});
+			}
+		}
+		catch (Exception ex) {
+			endpoint.connectFailed(ex);
+		}
+		if (this.closed.get()) {
+			endpoint.shutdown();
+		}
+		return endpoint.future();
+	}
+
+	/**
+	 * Fail pending connects, drop open connections and stop Tyrus's threads.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		for (TyrusEndpoint endpoint : new ArrayList<>(this.endpoints)) {
+			endpoint.shutdown();
+		}
+		// closes reported by the aborts above are still delivered; pending timeouts are dropped
+		this.scheduler.shutdown();
+		this.clientManager.shutdown();
+	}
+
+	@Override
+	public String toString() {
+		return "TyrusWsTransport[" + this.endpoints.size() + " connections]";
+	}
+
+	private static void checkExtensions(List<String> names) {
+		for (String name : names) {
+			if (!PerMessageDeflate.NAME.equals(name)) {
+				throw new IllegalArgumentException("The Tyrus transport does not support the WebSocket extension '" + name
+						+ "'; supported: [" + PerMessageDeflate.NAME + "]");
+			}
+		}
+	}
+
+	private static int incomingBufferSize(WsConnectRequest request) {
+		return (int) Math.min(Integer.MAX_VALUE - 8, request.maxMessageSize() + FRAME_HEADER_SLACK + READ_SLACK);
+	}
+
+	/** Tyrus ignores a handshake timeout that is not an Integer of milliseconds. */
+	private static Integer handshakeTimeout(WsConnectRequest request) {
+		long millis = request.connectTimeout().toMillis();
+		return (millis <= 0) ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis);
+	}
+
+}

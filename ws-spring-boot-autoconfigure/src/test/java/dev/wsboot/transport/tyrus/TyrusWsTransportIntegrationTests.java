@@ -1,0 +1,605 @@
+package dev.wsboot.transport.tyrus;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.wsboot.test.WsTestConnection;
+import dev.wsboot.test.WsTestFrame;
+import dev.wsboot.test.WsTestHandshake;
+import dev.wsboot.test.WsTestHandshakeResponse;
+import dev.wsboot.test.WsTestServer;
+import dev.wsboot.transport.WsConnectRequest;
+import dev.wsboot.transport.WsConnection;
+import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsHandshakeException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link TyrusWsTransport} against a real server over loopback sockets.
+ */
+class TyrusWsTransportIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@RegisterExtension
+	static final WsTestServer server = WsTestServer.start();
+
+	private final TyrusWsTransport transport = new TyrusWsTransport();
+
+	private final RecordingHandler handler = new RecordingHandler();
+
+	@BeforeEach
+	void resetServer() {
+		server.reset();
+	}
+
+	@AfterEach
+	void closeTransport() {
+		this.transport.close();
+	}
+
+	@Test
+	void connectsAndEchoesTextAndBinaryMessages() throws Exception {
+		WsConnection connection = connect(request(server.url()));
+		connection.sendText("hello", true).get(10, TimeUnit.SECONDS);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
+		assertThat(this.handler.events).containsExactly("open", "text:hello:true", "binary:[1, 2, 3]:true");
+		assertThat(connection.subprotocol()).isEmpty();
+		assertThat(connection.extensions()).isEmpty();
+	}
+
+	@Test
+	void sendsHeadersAndOfferedSubprotocolsInTheHandshake() throws Exception {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("v2.json"));
+		WsConnectRequest request = new WsConnectRequest(server.url("/feed?token=secret"), List.of("v1.json", "v2.json"),
+				List.of(), Map.of("Authorization", List.of("Bearer abc"), "X-Client", List.of("tests")),
+				Duration.ofSeconds(5), 1024 * 1024, null);
+		WsConnection connection = connect(request);
+		WsTestHandshake handshake = server.handshakes().get(0);
+		assertThat(handshake.path()).isEqualTo("/feed");
+		assertThat(handshake.query()).isEqualTo("token=secret");
+		assertThat(handshake.header("Authorization")).isEqualTo("Bearer abc");
+		assertThat(handshake.header("X-Client")).isEqualTo("tests");
+		assertThat(handshake.subprotocols()).containsExactly("v1.json", "v2.json");
+		assertThat(connection.subprotocol()).contains("v2.json");
+	}
+
+	@Test
+	void refusedHandshakeFailsWithItsStatusAndHeaders() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(503).withHeader("Retry-After", "120"));
+		Throwable failure = connectFailure(request(server.url("/feed?token=secret")));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("503")
+			.hasMessageNotContaining("secret")
+			.hasMessageNotContaining("120");
+		WsHandshakeException refused = (WsHandshakeException) failure;
+		assertThat(refused.status()).isEqualTo(503);
+		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("120"));
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void unauthorizedHandshakeFailsWithStatus401() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(401).withHeader("WWW-Authenticate", "Basic"));
+		Throwable failure = connectFailure(request(server.url()));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class);
+		assertThat(((WsHandshakeException) failure).status()).isEqualTo(401);
+		assertThat(server.handshakes()).hasSize(1);
+	}
+
+	@Test
+	void handshakeSelectingASubprotocolThatWasNotOfferedFails() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("evil"));
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of("v1.json"), List.of(), Map.of(),
+				Duration.ofSeconds(5), 1024, null);
+		Throwable failure = connectFailure(request);
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("evil")
+			.hasMessageContaining("v1.json");
+		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
+		server.awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void handshakeSelectingAnExtensionThatWasNotOfferedFails() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
+		Throwable failure = connectFailure(request(server.url()));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
+		server.awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void unknownExtensionIsRejectedBeforeConnecting() {
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("x-webkit-deflate-frame"),
+				Map.of(), Duration.ofSeconds(5), 1024, null);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.transport.connect(request, this.handler))
+			.withMessageContaining("x-webkit-deflate-frame");
+		assertThat(server.handshakes()).isEmpty();
+	}
+
+	@Test
+	void abortDropsTheConnectionWithoutACloseFrameAndReports1006() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.abort();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		assertThat(serverSide.frames()).noneMatch(WsTestFrame::isClose);
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void serverCloseIsReportedWithItsCodeAndReason() throws Exception {
+		server.onConnect((connection) -> connection.close(4000, "bye"));
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("4000:bye");
+		WsTestConnection serverSide = server.awaitConnection();
+		assertThat(serverSide.awaitClose().closeCode()).isEqualTo(4000);
+	}
+
+	@Test
+	void closeFrameWithoutStatusCodeIsReportedAs1005() throws Exception {
+		server.onConnect(WsTestConnection::closeWithoutCode);
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("1005");
+	}
+
+	@Test
+	void serverDroppingTheConnectionIsReportedAs1006() throws Exception {
+		server.onConnect(WsTestConnection::dropTcp);
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+	}
+
+	@Test
+	void sendCloseSendsACloseFrameWithTheCode() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.sendClose(4001, "done").get(10, TimeUnit.SECONDS);
+		WsTestFrame close = serverSide.awaitClose();
+		assertThat(close.closeCode()).isEqualTo(4001);
+		assertThat(close.closeReason()).isEqualTo("done");
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("4001:done");
+		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void partialSendsArriveAsContinuationFramesInOrderBeforeTheNextMessage() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.sendText("Hel", false);
+		connection.sendText("lo ", false);
+		connection.sendText("world", true);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
+		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
+		List<String> frames = serverSide.frames()
+			.stream()
+			.filter((frame) -> !frame.isControl())
+			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
+			.toList();
+		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
+		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void inboundFragmentsAreDeliveredOneByOne() throws Exception {
+		server.onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
+		connect(request(server.url()));
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
+		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
+	}
+
+	@Test
+	void permessageDeflateIsNegotiatedAndCompressesBothWays() throws Exception {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("permessage-deflate"),
+				Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
+		WsConnection connection = connect(request);
+		assertThat(connection.extensions()).containsExactly("permessage-deflate");
+		String text = "compress me ".repeat(200);
+		connection.sendText(text, true).get(10, TimeUnit.SECONDS);
+		connection.sendText(text, true).get(10, TimeUnit.SECONDS);
+		WsTestConnection serverSide = server.awaitConnection();
+		assertThat(serverSide.handshake().offersExtension("permessage-deflate")).isTrue();
+		assertThat(serverSide.awaitTexts(2)).containsExactly(text, text);
+		assertThat(serverSide.frames()).filteredOn(WsTestFrame::isText)
+			.allSatisfy((frame) -> assertThat(frame.rsv()).isEqualTo(4))
+			.allSatisfy((frame) -> assertThat(frame.size()).isLessThan(text.length() / 10));
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
+		assertThat(this.handler.events).containsExactly("open", "text:" + text + ":true", "text:" + text + ":true");
+	}
+
+	@Test
+	void permessageDeflateCompressesFragmentedMessagesBothWays() throws Exception {
+		String text = "fragment me ".repeat(300);
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
+		server.onConnect((connection) -> {
+			connection.sendFragmentedText(text, 20);
+			connection.sendText("after");
+		});
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("permessage-deflate"),
+				Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
+		WsConnection connection = connect(request);
+		connection.sendText(text.substring(0, 1000), false);
+		connection.sendText(text.substring(1000, 2000), false);
+		connection.sendText(text.substring(2000), true);
+		connection.sendText("plain", true).get(10, TimeUnit.SECONDS);
+		WsTestConnection serverSide = server.awaitConnection();
+		assertThat(serverSide.awaitTexts(2)).containsExactly(text, "plain");
+		List<String> rsv = serverSide.frames()
+			.stream()
+			.filter((frame) -> !frame.isControl())
+			.map((frame) -> frame.opcode() + ":" + frame.rsv())
+			.toList();
+		assertThat(rsv).containsExactly("1:4", "0:0", "0:0", "1:4");
+		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("text:after:true"));
+		String received = this.handler.events.stream()
+			.filter((event) -> event.startsWith("text:") && !event.equals("text:after:true"))
+			.map((event) -> event.substring(5, event.lastIndexOf(':')))
+			.reduce("", String::concat);
+		assertThat(received).isEqualTo(text);
+	}
+
+	@Test
+	void frameThatInflatesBeyondMaxMessageSizeClosesTheConnectionWith1009() throws Exception {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
+		server.onConnect((connection) -> connection.sendCompressedBomb(64 * 1024 * 1024));
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("permessage-deflate"),
+				Map.of(), Duration.ofSeconds(5), 64 * 1024, null);
+		connect(request);
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1009:");
+		assertThat(this.handler.events).containsExactly("open", "close");
+		assertThat(server.awaitConnection().awaitClose().closeCode()).isEqualTo(1009);
+	}
+
+	@Test
+	void abortFromWithinOnOpenStillOpensAndThenReports1006() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		RecordingHandler aborting = new RecordingHandler() {
+
+			@Override
+			public void onOpen(WsConnection connection) {
+				super.onOpen(connection);
+				connection.abort();
+			}
+
+		};
+		this.transport.connect(request(server.url()), aborting).get(10, TimeUnit.SECONDS);
+		aborting.awaitClose();
+		assertThat(aborting.events).containsExactly("open", "close");
+		assertThat(aborting.closes).singleElement().asString().startsWith("1006");
+		server.awaitConnection().awaitDisconnected();
+	}
+
+	@Test
+	void frameLargerThanMaxMessageSizeClosesTheConnectionWith1009() throws Exception {
+		server.onConnect((connection) -> connection.sendText("x".repeat(2000)));
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of(), Map.of(),
+				Duration.ofSeconds(5), 1024, null);
+		connect(request);
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1009:");
+		assertThat(this.handler.events).containsExactly("open", this.handler.events.get(1));
+		assertThat(server.awaitConnection().awaitClose().closeCode()).isEqualTo(1009);
+	}
+
+	@Test
+	void frameLargerThanTyrusReadBufferClosesTheConnectionWith1009() throws Exception {
+		server.onConnect((connection) -> connection.sendBinary(new byte[3 * 1024 * 1024]));
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of(), Map.of(),
+				Duration.ofSeconds(5), 1024, null);
+		connect(request);
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1009:");
+		assertThat(server.awaitConnection().awaitClose().closeCode()).isEqualTo(1009);
+	}
+
+	@Test
+	void pingIsAnsweredWithAPong() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		connection.sendPing(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("pong:p1"));
+	}
+
+	@Test
+	void connectToAPortNobodyListensOnFailsWithoutBlocking() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		long start = System.nanoTime();
+		CompletableFuture<WsConnection> future = this.transport
+			.connect(request(URI.create("ws://127.0.0.1:" + port + "/")), this.handler);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+		Throwable failure = failure(future, Duration.ofSeconds(5));
+		assertThat(failure).isInstanceOf(ConnectException.class);
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void connectFailuresDoNotShowTheQueryString() {
+		URI uri = URI.create("http://127.0.0.1:" + server.port() + "/feed?token=secret");
+		Throwable failure = failure(this.transport.connect(request(uri), this.handler), TIMEOUT);
+		assertThat(failure).isInstanceOf(IOException.class).hasMessageContaining("127.0.0.1");
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			assertThat(current.getMessage()).doesNotContain("secret");
+		}
+	}
+
+	@Test
+	void unknownContainerFailsTheTransportsCreation() {
+		assertThatIllegalStateException().isThrownBy(() -> new TyrusWsTransport("com.example.NoSuchContainer"))
+			.withMessageContaining("com.example.NoSuchContainer");
+	}
+
+	@Test
+	void connectFailsAfterTheConnectTimeoutWhenTheServerStallsTheHandshake() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		server.handshake((handshake) -> {
+			awaitQuietly(release);
+			return WsTestHandshakeResponse.accept();
+		});
+		try {
+			WsConnectRequest request = new WsConnectRequest(server.url("/slow?key=secret"), List.of(), List.of(),
+					Map.of(), Duration.ofMillis(300), 1024, null);
+			long start = System.nanoTime();
+			Throwable failure = failure(this.transport.connect(request, this.handler), Duration.ofSeconds(5));
+			assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageNotContaining("secret");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		}
+		finally {
+			release.countDown();
+		}
+		server.awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void callbacksRunOnTransportThreadsOneAtATime() throws Exception {
+		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler();
+		server.onConnect((connection) -> {
+			for (int i = 0; i < 200; i++) {
+				connection.sendText("m" + i);
+			}
+			connection.close(1000, "done");
+		});
+		WsConnection connection = this.transport.connect(request(server.url()), checking).get(10, TimeUnit.SECONDS);
+		for (int i = 0; i < 50; i++) {
+			connection.sendPing(ByteBuffer.allocate(0));
+		}
+		await().atMost(TIMEOUT).until(() -> checking.closed.getCount() == 0);
+		assertThat(checking.texts.get()).isEqualTo(200);
+		assertThat(checking.overlaps.get()).isZero();
+		assertThat(checking.threads).doesNotContain(Thread.currentThread());
+	}
+
+	@Test
+	void closeFromWithinACallbackIsReportedAfterTheCallbackReturns() throws Exception {
+		server.onConnect((connection) -> connection.sendText("close please"));
+		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler() {
+
+			@Override
+			public void onText(String text, boolean last) {
+				super.onText(text, last);
+				this.connection.sendClose(1000, "as asked");
+				this.events.add("after sendClose");
+			}
+
+		};
+		this.transport.connect(request(server.url()), checking).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> checking.closed.getCount() == 0);
+		assertThat(checking.events).containsExactly("text", "after sendClose", "close:1000");
+		assertThat(checking.overlaps.get()).isZero();
+	}
+
+	@Test
+	void closingTheTransportDropsOpenConnections() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		this.transport.close();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(failure(this.transport.connect(request(server.url()), new RecordingHandler()), TIMEOUT))
+			.isInstanceOf(IllegalStateException.class);
+	}
+
+	private WsConnection connect(WsConnectRequest request) throws Exception {
+		WsConnection connection = this.transport.connect(request, this.handler).get(10, TimeUnit.SECONDS);
+		assertThat(this.handler.events).first().isEqualTo("open");
+		return connection;
+	}
+
+	private Throwable connectFailure(WsConnectRequest request) {
+		return failure(this.transport.connect(request, this.handler), TIMEOUT);
+	}
+
+	private static Throwable failure(CompletableFuture<?> future, Duration timeout) {
+		await().atMost(timeout).until(future::isDone);
+		assertThat(future).isCompletedExceptionally();
+		try {
+			future.get();
+			throw new AssertionError("Expected a failure");
+		}
+		catch (ExecutionException ex) {
+			return ex.getCause();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private static WsConnectRequest request(URI uri) {
+		return new WsConnectRequest(uri, List.of(), List.of(), Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Records every callback as text. */
+	static class RecordingHandler implements WsConnectionHandler {
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		final List<String> closes = new CopyOnWriteArrayList<>();
+
+		volatile @Nullable Thread closeThread;
+
+		@Override
+		public void onOpen(WsConnection connection) {
+			this.events.add("open");
+		}
+
+		@Override
+		public void onText(String text, boolean last) {
+			this.events.add("text:" + text + ":" + last);
+		}
+
+		@Override
+		public void onBinary(ByteBuffer data, boolean last) {
+			byte[] bytes = new byte[data.remaining()];
+			data.get(bytes);
+			this.events.add("binary:" + java.util.Arrays.toString(bytes) + ":" + last);
+		}
+
+		@Override
+		public void onPong(ByteBuffer payload) {
+			this.events.add("pong:" + StandardCharsets.UTF_8.decode(payload));
+		}
+
+		@Override
+		public void onClose(int code, String reason) {
+			this.closeThread = Thread.currentThread();
+			this.closes.add(code + (reason.isEmpty() ? "" : ":" + reason));
+			this.events.add("close");
+		}
+
+		void awaitClose() {
+			await().atMost(TIMEOUT).until(() -> !this.closes.isEmpty());
+		}
+
+	}
+
+	/** Counts callbacks that overlap and the threads they run on. */
+	static class ConcurrencyCheckingHandler implements WsConnectionHandler {
+
+		final AtomicInteger inside = new AtomicInteger();
+
+		final AtomicInteger overlaps = new AtomicInteger();
+
+		final AtomicInteger texts = new AtomicInteger();
+
+		final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch closed = new CountDownLatch(1);
+
+		volatile @Nullable WsConnection connection;
+
+		private void enter() {
+			if (this.inside.incrementAndGet() != 1) {
+				this.overlaps.incrementAndGet();
+			}
+			if (!this.threads.contains(Thread.currentThread())) {
+				this.threads.add(Thread.currentThread());
+			}
+			Thread.onSpinWait();
+		}
+
+		private void exit() {
+			this.inside.decrementAndGet();
+		}
+
+		@Override
+		public void onOpen(WsConnection connection) {
+			enter();
+			this.connection = connection;
+			exit();
+		}
+
+		@Override
+		public void onText(String text, boolean last) {
+			enter();
+			this.texts.incrementAndGet();
+			this.events.add("text");
+			exit();
+		}
+
+		@Override
+		public void onBinary(ByteBuffer data, boolean last) {
+			enter();
+			exit();
+		}
+
+		@Override
+		public void onPong(ByteBuffer payload) {
+			enter();
+			exit();
+		}
+
+		@Override
+		public void onClose(int code, String reason) {
+			enter();
+			this.events.add("close:" + code);
+			this.closed.countDown();
+			exit();
+		}
+
+	}
+
+}
