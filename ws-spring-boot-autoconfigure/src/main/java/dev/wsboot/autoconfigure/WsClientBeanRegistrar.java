@@ -1,6 +1,7 @@
 package dev.wsboot.autoconfigure;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -23,6 +24,14 @@ final class WsClientBeanRegistrar implements ImportBeanDefinitionRegistrar, Envi
 
 	private Environment environment;
 
+	/** The names under {@code ws.clients}, enabled or not. */
+	static Set<String> configuredClients(Environment environment) {
+		return Binder.get(environment)
+			.bind("ws.clients", Bindable.mapOf(String.class, Object.class))
+			.orElse(Map.of())
+			.keySet();
+	}
+
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
@@ -31,10 +40,8 @@ final class WsClientBeanRegistrar implements ImportBeanDefinitionRegistrar, Envi
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 		Binder binder = Binder.get(this.environment);
-		Map<String, Object> clients = binder.bind("ws.clients", Bindable.mapOf(String.class, Object.class))
-			.orElse(Map.of());
 		boolean enabledByDefault = binder.bind("ws.defaults.enabled", Boolean.class).orElse(true);
-		for (String name : clients.keySet()) {
+		for (String name : configuredClients(this.environment)) {
 			boolean enabled = binder.bind("ws.clients." + name + ".enabled", Boolean.class).orElse(enabledByDefault);
 			if (enabled && !registry.containsBeanDefinition(name)) {
 				RootBeanDefinition definition = new RootBeanDefinition();

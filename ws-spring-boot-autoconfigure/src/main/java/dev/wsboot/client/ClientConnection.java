@@ -199,8 +199,7 @@ final class ClientConnection implements WsConnectionHandler {
 	public void onPong(ByteBuffer payload) {
 		touch();
 		if (payload.remaining() == Long.BYTES && payload.getLong(payload.position()) == this.pingId) {
-			long latency = System.nanoTime() - this.pingSentNanos;
-			this.client.latencyNanos = latency;
+			this.client.statistics.pong(System.nanoTime() - this.pingSentNanos);
 		}
 	}
 
@@ -213,7 +212,7 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private void touch() {
 		this.lastReceivedNanos = System.nanoTime();
-		this.client.lastReceivedMillis = System.currentTimeMillis();
+		this.client.statistics.received();
 	}
 
 	private boolean withinLimit(long fragmentBytes) {
@@ -229,8 +228,9 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private void received(WsMessage message, long bytes, boolean text) {
-		(text ? this.client.textReceived : this.client.binaryReceived).increment();
-		this.client.bytesReceived.add(bytes);
+		ClientStatistics statistics = this.client.statistics;
+		(text ? statistics.textReceived : statistics.binaryReceived).increment();
+		statistics.bytesReceived.add(bytes);
 		if (!this.wholeListeners.isEmpty()) {
 			dispatch(message, bytes, this.wholeListeners);
 		}

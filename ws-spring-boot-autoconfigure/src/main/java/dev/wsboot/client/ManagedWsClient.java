@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -81,17 +80,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private @Nullable List<WsMessageListener> listeners;
 
-	final LongAdder reconnects = new LongAdder();
-
-	final LongAdder textReceived = new LongAdder();
-
-	final LongAdder binaryReceived = new LongAdder();
-
-	final LongAdder bytesReceived = new LongAdder();
-
-	volatile long lastReceivedMillis;
-
-	volatile long latencyNanos = -1;
+	final ClientStatistics statistics = new ClientStatistics();
 
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this.factory = factory;
@@ -222,14 +211,12 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public Optional<Duration> latency() {
-		long nanos = this.latencyNanos;
-		return (nanos < 0) ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+		return this.statistics.latency();
 	}
 
 	@Override
 	public Optional<Instant> lastMessageReceived() {
-		long millis = this.lastReceivedMillis;
-		return (millis == 0) ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+		return this.statistics.lastMessageReceived();
 	}
 
 	@Override
@@ -359,6 +346,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			giveUp(cause, "reconnect is disabled");
 			return;
 		}
+		if (!this.factory.reconnectPolicy.shouldReconnect(this, cause, this.failedAttempts)) {
+			giveUp(cause, "the WsReconnectPolicy declined to reconnect");
+			return;
+		}
 		scheduleReconnect(cause);
 	}
 
@@ -373,6 +364,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.backOff = this.settings.reconnect().backOff().start();
 			}
 			delay = this.backOff.nextBackOff();
+			if (delay != BackOffExecution.STOP) {
+				delay = Math.max(delay, RetryAfter.millis(failure));
+			}
 			attempt = this.failedAttempts + 1;
 			if (delay != BackOffExecution.STOP) {
 				transition(WsClientState.RECONNECTING);
@@ -388,6 +382,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.dispatcher.submit(() -> this.factory.publisher.publishEvent(failedEvent));
 			logger.debug("Client '" + name() + "': connection attempt failed: " + failure);
 		}
+		long chosenDelay = delay;
 		Duration wait = Duration.ofMillis(delay);
 		WsClientReconnectingEvent event = new WsClientReconnectingEvent(this, attempt, wait);
 		this.dispatcher.submit(() -> {
@@ -395,7 +390,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			synchronized (this.lock) {
 				if (this.state == WsClientState.RECONNECTING && this.pendingAttempt == null && this.current == null) {
 					logger.debug("Client '" + name() + "': reconnect attempt " + attempt + " in " + wait.toMillis() + " ms");
-					this.pendingAttempt = this.factory.scheduler.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+					this.pendingAttempt = this.factory.scheduler.schedule(this::reconnect, chosenDelay,
+							TimeUnit.MILLISECONDS);
 				}
 			}
 		});
@@ -407,7 +403,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			if (this.state != WsClientState.RECONNECTING || this.current != null) {
 				return;
 			}
-			this.reconnects.increment();
+			this.statistics.reconnects.increment();
 			attempt();
 		}
 	}
@@ -445,7 +441,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private Map<String, List<String>> handshakeHeaders() {
 		Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
-		this.settings.headers().forEach((header, value) -> headers.put(header, List.of(value)));
+		this.settings.headers().forEach((header, value) -> headers.put(header, new java.util.ArrayList<>(List.of(value))));
+		for (WsHandshakeCustomizer customizer : this.factory.handshakeCustomizers) {
+			customizer.customize(this, headers);
+		}
 		return headers;
 	}
 
@@ -471,9 +470,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	WsClientSnapshot snapshot() {
 		return new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
 				this.failedAttempts, this.lastCloseCode, this.lastCloseReason, this.lastFailure,
-				this.textReceived.sum(), this.binaryReceived.sum(), this.bytesReceived.sum(),
+				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
+				this.statistics.bytesReceived.sum(),
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
-				this.reconnects.sum(), bufferedAmount(), latency().orElse(null), lastMessageReceived().orElse(null),
+				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
+				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
 				subprotocol().orElse(null));
 	}
 

@@ -35,6 +35,10 @@ public final class WsClientFactory {
 
 	final Duration shutdownTimeout;
 
+	List<WsHandshakeCustomizer> handshakeCustomizers = List.of();
+
+	WsReconnectPolicy reconnectPolicy = (client, failure, attempts) -> true;
+
 	/**
 	 * Create a factory.
 	 * @param settings the effective settings of a client, by name (validates them)
@@ -65,6 +69,24 @@ public final class WsClientFactory {
 		this.messageConverter = messageConverter;
 		this.listeners = listeners;
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Set the customizers applied to the headers before every connection attempt.
+	 * @param handshakeCustomizers the customizers, in order
+	 */
+	public void setHandshakeCustomizers(List<WsHandshakeCustomizer> handshakeCustomizers) {
+		Assert.notNull(handshakeCustomizers, "'handshakeCustomizers' must not be null");
+		this.handshakeCustomizers = List.copyOf(handshakeCustomizers);
+	}
+
+	/**
+	 * Set the policy that may stop reconnecting after a failed attempt.
+	 * @param reconnectPolicy the policy
+	 */
+	public void setReconnectPolicy(WsReconnectPolicy reconnectPolicy) {
+		Assert.notNull(reconnectPolicy, "'reconnectPolicy' must not be null");
+		this.reconnectPolicy = reconnectPolicy;
 	}
 
 	/**

@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param reconnects reconnect attempts started
  * @param bufferedBytes bytes waiting to be written
  * @param latency the last ping round trip
+ * @param pongs pongs received in answer to the client's pings
+ * @param latencyTotal sum of all measured ping round trips
  * @param lastMessageReceived when the last frame arrived
  * @param subprotocol the negotiated subprotocol
  */
@@ -34,6 +36,6 @@ public record WsClientSnapshot(String name, String url, WsClientState state, Ins
 		boolean stoppedByApplication, int reconnectAttempts, int lastCloseCode, String lastCloseReason,
 		@Nullable String lastFailure, long textMessagesReceived, long binaryMessagesReceived, long bytesReceived,
 		long textMessagesSent, long binaryMessagesSent, long bytesSent, long reconnects, long bufferedBytes,
-		@Nullable Duration latency, @Nullable Instant lastMessageReceived, @Nullable String subprotocol) {
+		@Nullable Duration latency, long pongs, Duration latencyTotal, @Nullable Instant lastMessageReceived, @Nullable String subprotocol) {
 
 }

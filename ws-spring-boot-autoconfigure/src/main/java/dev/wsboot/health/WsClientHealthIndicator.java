@@ -1,17 +1,27 @@
 package dev.wsboot.health;
 
+import java.time.Duration;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientSnapshot;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.WsClients;
+import dev.wsboot.client.WsSecrets;
 
 /**
  * Health of one managed client: {@code UP} when open, {@code OUT_OF_SERVICE} when never
- * started or stopped by the application, {@code DOWN} otherwise. Details never contain
- * secrets.
+ * started or stopped by the application, {@code DOWN} otherwise (connecting, reconnecting,
+ * or reconnecting gave up).
+ * <p>
+ * Details: {@code url} (user-info and query string masked), {@code state}, {@code since},
+ * {@code reconnectAttempts} (consecutive failed attempts since the last open connection),
+ * and when known {@code latencyMs}, {@code lastMessageReceived}, {@code subprotocol},
+ * {@code lastCloseCode}, {@code lastCloseReason} and {@code lastFailure}. Header values
+ * are never shown.
  */
 public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 
@@ -33,39 +43,67 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		WsClientSnapshot snapshot = this.clients.snapshot(this.client.name()).orElse(null);
-		WsClientState state = this.client.state();
-		if (state == WsClientState.OPEN) {
-			builder.up();
-		}
-		else if (state == WsClientState.NEW
-				|| (state == WsClientState.CLOSED && snapshot != null && snapshot.stoppedByApplication())) {
-			builder.outOfService();
+		if (snapshot != null) {
+			describe(builder, snapshot);
 		}
 		else {
-			builder.down();
+			describe(builder, this.client);
 		}
-		builder.withDetail("state", state.name());
-		if (snapshot != null) {
-			builder.withDetail("url", snapshot.url());
-			builder.withDetail("since", snapshot.since().toString());
-			builder.withDetail("reconnectAttempts", snapshot.reconnectAttempts());
-			if (snapshot.latency() != null) {
-				builder.withDetail("latencyMs", snapshot.latency().toNanos() / 1_000_000.0);
-			}
-			if (snapshot.lastMessageReceived() != null) {
-				builder.withDetail("lastMessageReceived", snapshot.lastMessageReceived().toString());
-			}
-			if (snapshot.subprotocol() != null) {
-				builder.withDetail("subprotocol", snapshot.subprotocol());
-			}
-			if (snapshot.lastCloseCode() != 0) {
-				builder.withDetail("lastCloseCode", snapshot.lastCloseCode());
-				builder.withDetail("lastCloseReason", snapshot.lastCloseReason());
-			}
-			if (snapshot.lastFailure() != null) {
-				builder.withDetail("lastFailure", snapshot.lastFailure());
-			}
+	}
+
+	/**
+	 * The health status of a client in the given state.
+	 * @param state the client's state
+	 * @param stoppedByApplication whether the application closed the client
+	 * @return {@code UP}, {@code OUT_OF_SERVICE} or {@code DOWN}
+	 */
+	static Status status(WsClientState state, boolean stoppedByApplication) {
+		return switch (state) {
+			case OPEN -> Status.UP;
+			// CLOSING is only entered when the application asked to close
+			case NEW, CLOSING -> Status.OUT_OF_SERVICE;
+			case CLOSED -> stoppedByApplication ? Status.OUT_OF_SERVICE : Status.DOWN;
+			case CONNECTING, RECONNECTING -> Status.DOWN;
+		};
+	}
+
+	private static void describe(Health.Builder builder, WsClientSnapshot snapshot) {
+		builder.status(status(snapshot.state(), snapshot.stoppedByApplication()))
+			.withDetail("url", snapshot.url())
+			.withDetail("state", snapshot.state().name())
+			.withDetail("since", snapshot.since().toString())
+			.withDetail("reconnectAttempts", snapshot.reconnectAttempts());
+		if (snapshot.latency() != null) {
+			builder.withDetail("latencyMs", millis(snapshot.latency()));
 		}
+		if (snapshot.lastMessageReceived() != null) {
+			builder.withDetail("lastMessageReceived", snapshot.lastMessageReceived().toString());
+		}
+		if (snapshot.subprotocol() != null) {
+			builder.withDetail("subprotocol", snapshot.subprotocol());
+		}
+		if (snapshot.lastCloseCode() != 0) {
+			builder.withDetail("lastCloseCode", snapshot.lastCloseCode());
+			builder.withDetail("lastCloseReason", snapshot.lastCloseReason());
+		}
+		if (snapshot.lastFailure() != null) {
+			builder.withDetail("lastFailure", snapshot.lastFailure());
+		}
+	}
+
+	/** A client not managed by the starter: what its interface tells. */
+	private static void describe(Health.Builder builder, WsClient client) {
+		WsClientState state = client.state();
+		builder.status(status(state, false))
+			.withDetail("url", WsSecrets.mask(client.url()))
+			.withDetail("state", state.name());
+		client.latency().ifPresent((latency) -> builder.withDetail("latencyMs", millis(latency)));
+		client.lastMessageReceived().ifPresent((time) -> builder.withDetail("lastMessageReceived", time.toString()));
+		client.subprotocol().ifPresent((subprotocol) -> builder.withDetail("subprotocol", subprotocol));
+	}
+
+	private static double millis(Duration duration) {
+		return duration.toNanos() / 1_000_000.0;
 	}
 
 }

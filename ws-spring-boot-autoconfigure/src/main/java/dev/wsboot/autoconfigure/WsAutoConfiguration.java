@@ -1,0 +1,167 @@
+package dev.wsboot.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.observation.ObservationRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.converter.CompositeMessageConverter;
+import org.springframework.messaging.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.converter.StringMessageConverter;
+
+import dev.wsboot.client.WsClient;
+import dev.wsboot.client.WsClientFactory;
+import dev.wsboot.client.WsClients;
+import dev.wsboot.client.WsHandshakeCustomizer;
+import dev.wsboot.client.WsReconnectPolicy;
+import dev.wsboot.listener.WsListenerAnnotationBeanPostProcessor;
+import dev.wsboot.listener.WsListenerEndpointRegistry;
+import dev.wsboot.listener.WsListenerErrorHandler;
+import dev.wsboot.listener.WsListenerObservationConvention;
+import dev.wsboot.transport.WsTransport;
+import dev.wsboot.transport.tyrus.TyrusWsTransport;
+
+/**
+ * Auto-configuration of managed WebSocket clients: one {@link WsClient} bean per
+ * {@code ws.clients.<name>}, the {@link WsClients} registry and {@code @WsListener}
+ * support.
+ */
+@AutoConfiguration(after = SslAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@EnableConfigurationProperties(WsProperties.class)
+@Import(WsClientBeanRegistrar.class)
+public final class WsAutoConfiguration {
+
+	/** Name of the converter used for JSON payloads, inbound and outbound. */
+	public static final String MESSAGE_CONVERTER_BEAN_NAME = "wsMessageConverter";
+
+	WsAutoConfiguration() {
+	}
+
+	@Bean(destroyMethod = "close")
+	WsClientThreads wsClientThreads(Environment environment) {
+		return new WsClientThreads(Threading.VIRTUAL.isActive(environment));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static WsListenerAnnotationBeanPostProcessor wsListenerAnnotationBeanPostProcessor(
+			ObjectProvider<WsListenerEndpointRegistry> registry) {
+		return new WsListenerAnnotationBeanPostProcessor(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsListenerEndpointRegistry wsListenerEndpointRegistry(Environment environment,
+			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
+			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WsListenerObservationConvention> observationConvention, ObjectProvider<WsClients> clients) {
+		Supplier<Set<String>> clientNames = () -> {
+			// configured clients, also disabled ones (their listeners are valid, just idle)
+			Set<String> names = new LinkedHashSet<>(WsClientBeanRegistrar.configuredClients(environment));
+			names.addAll(clients.getObject().names());
+			return names;
+		};
+		return new WsListenerEndpointRegistry(messageConverter, errorHandler, observationRegistry, observationConvention,
+				clientNames);
+	}
+
+	@Bean(WsClientBeanRegistrar.FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = WsClientBeanRegistrar.FACTORY_BEAN_NAME)
+	WsClientFactory wsClientFactory(Environment environment, WsProperties properties,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<TyrusWsTransport> tyrus, WsClientThreads threads,
+			ApplicationEventPublisher publisher,
+			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
+			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
+			ObjectProvider<WsReconnectPolicy> reconnectPolicy) {
+		Map<String, WsTransport> transports = new LinkedHashMap<>();
+		tyrus.ifAvailable((transport) -> transports.put("tyrus", transport));
+		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), sslBundles,
+				transports.keySet());
+		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
+				threads.listenerExecutor(), publisher, messageConverter, listeners, properties.getShutdownTimeout());
+		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
+		reconnectPolicy.ifAvailable(factory::setReconnectPolicy);
+		return factory;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsClients wsClients(ObjectProvider<WsClient> clients) {
+		return new WsClients(clients.orderedStream().toList());
+	}
+
+	@Bean(MESSAGE_CONVERTER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = MESSAGE_CONVERTER_BEAN_NAME)
+	MessageConverter wsMessageConverter(ObjectProvider<JsonMapperHolder> jsonMapper) {
+		List<MessageConverter> converters = new java.util.ArrayList<>();
+		jsonMapper.ifAvailable((holder) -> converters.add(holder.converter()));
+		converters.add(new StringMessageConverter());
+		converters.add(new ByteArrayMessageConverter());
+		return new CompositeMessageConverter(converters);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.glassfish.tyrus.client.ClientManager")
+	static class TyrusTransportConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		TyrusWsTransport tyrusWsTransport() {
+			return new TyrusWsTransport();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
+	static class JacksonConfiguration {
+
+		@Bean
+		JsonMapperHolder wsJsonMapperHolder(ObjectProvider<JsonMapper> jsonMapper) {
+			return new JsonMapperHolder(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		}
+
+	}
+
+	/** Keeps Jackson types out of the outer configuration's signatures (Jackson is optional). */
+	static final class JsonMapperHolder {
+
+		private final Object jsonMapper;
+
+		JsonMapperHolder(Object jsonMapper) {
+			this.jsonMapper = jsonMapper;
+		}
+
+		MessageConverter converter() {
+			JacksonJsonMessageConverter converter = new JacksonJsonMessageConverter((JsonMapper) this.jsonMapper);
+			converter.setSerializedPayloadClass(String.class);
+			converter.setStrictContentTypeMatch(false);
+			return converter;
+		}
+
+	}
+
+}
