@@ -17,7 +17,7 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.handler.BinaryWebSocketHandler;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
@@ -77,7 +77,7 @@ class DemoFeed implements WebSocketConfigurer {
 
 	}
 
-	static final class EchoHandler extends BinaryWebSocketHandler {
+	static final class EchoHandler extends AbstractWebSocketHandler {
 
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
