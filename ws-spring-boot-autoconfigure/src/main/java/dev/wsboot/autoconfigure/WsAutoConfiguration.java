@@ -41,6 +41,7 @@ import dev.wsboot.listener.WsListenerEndpointRegistry;
 import dev.wsboot.listener.WsListenerErrorHandler;
 import dev.wsboot.listener.WsListenerObservationConvention;
 import dev.wsboot.transport.WsTransport;
+import dev.wsboot.transport.jdk.JdkWsTransport;
 import dev.wsboot.transport.tyrus.TyrusWsTransport;
 
 /**
@@ -91,13 +92,15 @@ public final class WsAutoConfiguration {
 	@Bean(WsClientBeanRegistrar.FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = WsClientBeanRegistrar.FACTORY_BEAN_NAME)
 	WsClientFactory wsClientFactory(Environment environment, WsProperties properties,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<TyrusWsTransport> tyrus, WsClientThreads threads,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<TyrusWsTransport> tyrus, JdkWsTransport jdk,
+			WsClientThreads threads,
 			ApplicationEventPublisher publisher,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
 			ObjectProvider<WsReconnectPolicy> reconnectPolicy) {
 		Map<String, WsTransport> transports = new LinkedHashMap<>();
 		tyrus.ifAvailable((transport) -> transports.put("tyrus", transport));
+		transports.put("jdk", jdk);
 		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), sslBundles,
 				transports.keySet());
 		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
@@ -105,6 +108,12 @@ public final class WsAutoConfiguration {
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
 		reconnectPolicy.ifAvailable(factory::setReconnectPolicy);
 		return factory;
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	JdkWsTransport jdkWsTransport() {
+		return new JdkWsTransport();
 	}
 
 	@Bean

@@ -73,6 +73,11 @@ final class WsClientSettingsResolver {
 					"is '" + transport + "' but that transport is not available (available: " + this.transports + ")",
 					"Use one of " + this.transports + ", or add the library the transport needs to the classpath.");
 		}
+		if (transport.equals("jdk") && !extensions.isEmpty()) {
+			throw new InvalidWsConfigurationException(prefix + "extensions",
+					"is " + extensions + " but the jdk transport (java.net.http.WebSocket) cannot offer extensions",
+					"Remove " + prefix + "extensions, or use " + prefix + "transport=tyrus for permessage-deflate.");
+		}
 		return new WsClientSettings(name, url, client.isAutoStartup(), client.getSubprotocols(), extensions,
 				client.getHeaders(), connectTimeout, pingInterval, idleTimeout, maxFragmentSize, maxMessageSize,
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),

@@ -112,8 +112,26 @@ class WsClientSettingsResolverTests {
 
 	@Test
 	void rejectsATransportThatIsNotAvailable() {
-		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk"),
-				"ws.clients.ticker.transport", "not available");
+		Binder binder = new Binder(new MapConfigurationPropertySource(
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk")));
+		assertThatExceptionOfType(InvalidWsConfigurationException.class)
+			.isThrownBy(() -> new WsClientSettingsResolver(binder, new DefaultListableBeanFactory().getBeanProvider(SslBundles.class),
+					Set.of("tyrus")).resolve("ticker"))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("ws.clients.ticker.transport"))
+			.withMessageContaining("not available");
+	}
+
+	@Test
+	void selectsTheJdkTransport() {
+		assertThat(resolve(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk"))
+			.transport()).isEqualTo("jdk");
+	}
+
+	@Test
+	void rejectsExtensionsOnTheJdkTransport() {
+		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk",
+				"ws.clients.ticker.extensions", "permessage-deflate"), "ws.clients.ticker.extensions",
+				"cannot offer extensions");
 	}
 
 	private static void assertInvalid(Map<String, String> properties, String property, String problem) {
@@ -128,7 +146,7 @@ class WsClientSettingsResolverTests {
 	private static WsClientSettings resolve(Map<String, String> properties) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
-		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class), Set.of("tyrus"))
+		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class), Set.of("tyrus", "jdk"))
 			.resolve("ticker");
 	}
 

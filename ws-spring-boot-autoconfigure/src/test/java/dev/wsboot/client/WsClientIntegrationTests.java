@@ -32,9 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A client configured from properties against a real WebSocket server on a random loopback
- * port.
+ * port; run once per transport (the behaviour must not depend on it).
  */
-class WsClientIntegrationTests {
+abstract class WsClientIntegrationTests {
 
 	@RegisterExtension
 	static final WsTestServer server = WsTestServer.start();
@@ -43,7 +43,13 @@ class WsClientIntegrationTests {
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WsAutoConfiguration.class,
 				WsHealthContributorAutoConfiguration.class))
 		.withUserConfiguration(Listeners.class)
-		.withPropertyValues("ws.clients.feed.url=" + server.url("/feed"));
+		.withPropertyValues("ws.clients.feed.url=" + server.url("/feed"), "ws.defaults.transport=" + transport());
+
+	/**
+	 * The transport under test.
+	 * @return its name
+	 */
+	abstract String transport();
 
 	@AfterEach
 	void resetServer() {

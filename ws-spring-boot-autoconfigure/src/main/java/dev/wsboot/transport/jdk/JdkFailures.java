@@ -1,0 +1,244 @@
+package dev.wsboot.transport.jdk;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ProtocolException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.wsboot.transport.WsConnectRequest;
+import dev.wsboot.transport.WsHandshakeException;
+
+/**
+ * Turns what the JDK's WebSocket client fails with into what the SPI promises: a
+ * {@link WsHandshakeException} when the server answered, otherwise the I/O error; and a
+ * close code for a connection that failed. Messages never contain the URL's user-info or
+ * query string, nor header values.
+ */
+final class JdkFailures {
+
+	static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+
+	static final String EXTENSIONS_HEADER = "Sec-WebSocket-Extensions";
+
+	private JdkFailures() {
+	}
+
+	/**
+	 * The URL as it may be shown: without user-info, query string and fragment.
+	 * @param uri the URL
+	 * @return scheme, host, port and path
+	 */
+	static String describe(URI uri) {
+		StringBuilder text = new StringBuilder();
+		text.append(uri.getScheme()).append("://").append(uri.getHost());
+		if (uri.getPort() != -1) {
+			text.append(':').append(uri.getPort());
+		}
+		if (uri.getRawPath() != null) {
+			text.append(uri.getRawPath());
+		}
+		return text.toString();
+	}
+
+	/**
+	 * The failure of a connect attempt, as the SPI reports it.
+	 * @param failure what the JDK failed with
+	 * @param request the request
+	 * @return a {@link WsHandshakeException}, an {@link IOException}, or another exception
+	 * whose message is safe to show
+	 */
+	static Throwable map(Throwable failure, WsConnectRequest request) {
+		Throwable unwrapped = unwrap(failure);
+		if (unwrapped instanceof WsHandshakeException) {
+			return unwrapped;
+		}
+		WebSocketHandshakeException handshake = find(unwrapped, WebSocketHandshakeException.class);
+		if (handshake != null) {
+			return handshakeFailed(handshake, request);
+		}
+		URI uri = request.uri();
+		if (unwrapped instanceof IOException io) {
+			if (io.getMessage() != null && !io.getMessage().isBlank() && isSafe(io, uri)) {
+				return io;
+			}
+			String message = "Connecting to " + describe(uri) + " failed: " + safeMessage(io, uri);
+			IOException mapped = (io instanceof ConnectException) ? new ConnectException(message)
+					: new IOException(message);
+			return withCause(mapped, io, uri);
+		}
+		if (unwrapped instanceof IllegalArgumentException) {
+			return isSafe(unwrapped, uri) ? unwrapped : new IllegalArgumentException(
+					"Cannot connect to " + describe(uri) + ": " + safeMessage(unwrapped, uri));
+		}
+		return isSafe(unwrapped, uri) ? unwrapped
+				: new IOException("Connecting to " + describe(uri) + " failed: " + safeMessage(unwrapped, uri));
+	}
+
+	/**
+	 * The server selected a subprotocol that was not offered.
+	 * @param request the request
+	 * @param subprotocol the selected subprotocol
+	 * @return the exception
+	 */
+	static WsHandshakeException unofferedSubprotocol(WsConnectRequest request, String subprotocol) {
+		return new WsHandshakeException("Server at " + describe(request.uri()) + " selected subprotocol '"
+				+ subprotocol + "', which was not offered (offered: " + request.subprotocols() + ")", 101, Map.of());
+	}
+
+	private static WsHandshakeException handshakeFailed(WebSocketHandshakeException failure, WsConnectRequest request) {
+		HttpResponse<?> response = failure.getResponse();
+		int status = response.statusCode();
+		Map<String, List<String>> headers = lowerCaseNames(response.headers().map());
+		String server = "Server at " + describe(request.uri());
+		if (status != 101) {
+			return new WsHandshakeException(server + " refused the WebSocket handshake with HTTP " + status, status,
+					headers);
+		}
+		List<String> selected = headers.getOrDefault(PROTOCOL_HEADER.toLowerCase(Locale.ROOT), List.of());
+		if (!selected.isEmpty() && !request.subprotocols().containsAll(selected)) {
+			WsHandshakeException unoffered = unofferedSubprotocol(request, String.join(", ", selected));
+			return new WsHandshakeException(unoffered.getMessage(), status, headers);
+		}
+		List<String> extensions = headers.getOrDefault(EXTENSIONS_HEADER.toLowerCase(Locale.ROOT), List.of());
+		if (!extensions.isEmpty()) {
+			return new WsHandshakeException(server + " selected extensions " + extensions
+					+ ", which were not offered (the jdk transport offers none)", status, headers);
+		}
+		return new WsHandshakeException(server + " sent an invalid WebSocket handshake response: "
+				+ checkMessage(failure.getCause()), status, headers);
+	}
+
+	/**
+	 * The close code for a connection the JDK failed: 1002 (or 1007 for invalid UTF-8 in a
+	 * text message or close reason) when it failed it for a protocol violation of the peer,
+	 * 1006 when the connection broke. For a protocol violation the JDK queues a close frame
+	 * with that code but closes the socket at the same time: the peer may or may not get
+	 * it.
+	 * @param error what the JDK reported to {@code Listener.onError}
+	 * @return the close code
+	 */
+	static int closeCode(Throwable error) {
+		if (!(error instanceof ProtocolException)) {
+			return 1006;
+		}
+		return (find(error, CharacterCodingException.class) != null) ? 1007 : 1002;
+	}
+
+	/**
+	 * The first message in a failure's chain, with the URL shown without its secrets; the
+	 * class names of the chain when none has a message, or when it cannot be shown.
+	 * @param failure the failure
+	 * @param uri the URL, whose secrets must not show
+	 * @return the message to show
+	 */
+	static String safeMessage(Throwable failure, URI uri) {
+		StringBuilder types = new StringBuilder();
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			String message = current.getMessage();
+			if (message != null && !message.isBlank()) {
+				message = message.replace(uri.toString(), describe(uri));
+				if (isSafe(message, uri)) {
+					return message;
+				}
+			}
+			types.append((types.length() > 0) ? ": " : "").append(current.getClass().getSimpleName());
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return types.toString();
+	}
+
+	/**
+	 * The JDK's reason for refusing a 101 response. Its messages put response header values
+	 * after a colon; those are dropped unless they are a single header name.
+	 */
+	private static String checkMessage(@Nullable Throwable check) {
+		String message = (check != null) ? check.getMessage() : null;
+		if (message == null) {
+			return "unexpected response";
+		}
+		int colon = message.indexOf(": ");
+		if (colon < 0) {
+			return message;
+		}
+		String detail = message.substring(colon + 2);
+		return detail.matches("[A-Za-z-]+") ? message : message.substring(0, colon);
+	}
+
+	private static Map<String, List<String>> lowerCaseNames(Map<String, List<String>> headers) {
+		Map<String, List<String>> result = new LinkedHashMap<>();
+		headers.forEach((name, values) -> result
+			.computeIfAbsent(name.toLowerCase(Locale.ROOT), (key) -> new ArrayList<>())
+			.addAll(values));
+		result.replaceAll((name, values) -> List.copyOf(values));
+		return result;
+	}
+
+	private static Throwable withCause(Throwable mapped, Throwable cause, URI uri) {
+		if (isSafe(cause, uri)) {
+			mapped.initCause(cause);
+		}
+		return mapped;
+	}
+
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	/** Whether no message in the chain shows the URL's secrets. */
+	private static boolean isSafe(Throwable failure, URI uri) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (!isSafe(current.getMessage(), uri)) {
+				return false;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isSafe(@Nullable String message, URI uri) {
+		if (message == null) {
+			return true;
+		}
+		for (String secret : new String[] { uri.getRawQuery(), uri.getQuery(), uri.getRawUserInfo(),
+				uri.getUserInfo() }) {
+			if (secret != null && !secret.isEmpty() && message.contains(secret)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}

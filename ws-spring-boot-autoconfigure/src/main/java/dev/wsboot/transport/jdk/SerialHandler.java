@@ -1,0 +1,204 @@
+package dev.wsboot.transport.jdk;
+
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.wsboot.transport.WsConnection;
+import dev.wsboot.transport.WsConnectionHandler;
+
+/**
+ * Calls a {@link WsConnectionHandler} one callback at a time, never after
+ * {@code onClose}, and without blocking anyone.
+ * <p>
+ * The JDK calls its listener one method at a time, but the end of a connection may also be
+ * reported from another thread ({@code abort()}, the transport closing) or from within a
+ * callback. A callback that arrives while another one runs is queued and run by the thread
+ * already inside, right after it returns. The uncontended case (every inbound frame) runs
+ * inline and allocates nothing, so a handler that holds the thread applies backpressure.
+ * Exceptions thrown by the handler are logged, except those of {@code onOpen}, which are
+ * rethrown to fail the connect.
+ */
+final class SerialHandler {
+
+	private static final Log logger = LogFactory.getLog(SerialHandler.class);
+
+	private final WsConnectionHandler delegate;
+
+	private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+
+	/** Callbacks running or waiting; the thread that moves it from 0 runs them all. */
+	private final AtomicInteger pending = new AtomicInteger();
+
+	/** Whether onClose was called; only touched by the thread inside. */
+	private boolean closed;
+
+	SerialHandler(WsConnectionHandler delegate) {
+		this.delegate = delegate;
+	}
+
+	void onOpen(WsConnection connection) {
+		if (this.pending.compareAndSet(0, 1)) {
+			try {
+				if (!this.closed) {
+					this.delegate.onOpen(connection);
+				}
+			}
+			finally {
+				leave();
+			}
+		}
+		else {
+			submit(() -> {
+				if (!this.closed) {
+					this.delegate.onOpen(connection);
+				}
+			});
+		}
+	}
+
+	void onText(String text, boolean last) {
+		if (this.pending.compareAndSet(0, 1)) {
+			try {
+				text(text, last);
+			}
+			finally {
+				leave();
+			}
+		}
+		else {
+			submit(() -> text(text, last));
+		}
+	}
+
+	void onBinary(ByteBuffer data, boolean last) {
+		if (this.pending.compareAndSet(0, 1)) {
+			try {
+				binary(data, last);
+			}
+			finally {
+				leave();
+			}
+		}
+		else {
+			// only while the end is being reported: dropped, as it comes after onClose
+			submit(() -> binary(data, last));
+		}
+	}
+
+	void onPong(ByteBuffer payload) {
+		if (this.pending.compareAndSet(0, 1)) {
+			try {
+				pong(payload);
+			}
+			finally {
+				leave();
+			}
+		}
+		else {
+			submit(() -> pong(payload));
+		}
+	}
+
+	void onClose(int code, String reason) {
+		if (this.pending.compareAndSet(0, 1)) {
+			try {
+				close(code, reason);
+			}
+			finally {
+				leave();
+			}
+		}
+		else {
+			submit(() -> close(code, reason));
+		}
+	}
+
+	private void text(String text, boolean last) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.delegate.onText(text, last);
+		}
+		catch (RuntimeException ex) {
+			failed("onText", ex);
+		}
+	}
+
+	private void binary(ByteBuffer data, boolean last) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.delegate.onBinary(data, last);
+		}
+		catch (RuntimeException ex) {
+			failed("onBinary", ex);
+		}
+	}
+
+	private void pong(ByteBuffer payload) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.delegate.onPong(payload);
+		}
+		catch (RuntimeException ex) {
+			failed("onPong", ex);
+		}
+	}
+
+	private void close(int code, String reason) {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			this.delegate.onClose(code, reason);
+		}
+		catch (RuntimeException ex) {
+			failed("onClose", ex);
+		}
+	}
+
+	private void submit(Runnable callback) {
+		this.queue.offer(callback);
+		if (this.pending.getAndIncrement() == 0) {
+			drain(1);
+		}
+	}
+
+	private void leave() {
+		int missed = this.pending.decrementAndGet();
+		if (missed != 0) {
+			drain(missed);
+		}
+	}
+
+	private void drain(int missed) {
+		while (missed != 0) {
+			Runnable callback;
+			while ((callback = this.queue.poll()) != null) {
+				try {
+					callback.run();
+				}
+				catch (RuntimeException ex) {
+					failed("onOpen", ex);
+				}
+			}
+			missed = this.pending.addAndGet(-missed);
+		}
+	}
+
+	private void failed(String callback, RuntimeException ex) {
+		logger.warn("WebSocket connection handler " + this.delegate.getClass().getName() + " failed in " + callback,
+				ex);
+	}
+
+}

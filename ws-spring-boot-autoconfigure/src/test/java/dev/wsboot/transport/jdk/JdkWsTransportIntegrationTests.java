@@ -1,0 +1,612 @@
+package dev.wsboot.transport.jdk;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.wsboot.test.WsTestConnection;
+import dev.wsboot.test.WsTestFrame;
+import dev.wsboot.test.WsTestHandshake;
+import dev.wsboot.test.WsTestHandshakeResponse;
+import dev.wsboot.test.WsTestServer;
+import dev.wsboot.transport.WsConnectRequest;
+import dev.wsboot.transport.WsConnection;
+import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsHandshakeException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link JdkWsTransport} against a real server over loopback sockets.
+ */
+class JdkWsTransportIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/** How long "nothing else happens" is watched for. */
+	private static final Duration QUIET = Duration.ofMillis(300);
+
+	@RegisterExtension
+	static final WsTestServer server = WsTestServer.start();
+
+	private final JdkWsTransport transport = new JdkWsTransport();
+
+	private final RecordingHandler handler = new RecordingHandler();
+
+	@BeforeEach
+	void resetServer() {
+		server.reset();
+	}
+
+	@AfterEach
+	void closeTransport() {
+		this.transport.close();
+	}
+
+	@Test
+	void connectsAndEchoesTextAndBinaryMessages() throws Exception {
+		WsConnection connection = connect(request(server.url()));
+		connection.sendText("hello", true).get(10, TimeUnit.SECONDS);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
+		assertThat(this.handler.events).containsExactly("open", "text:hello:true", "binary:[1, 2, 3]:true");
+		assertThat(connection.subprotocol()).isEmpty();
+		assertThat(connection.extensions()).isEmpty();
+	}
+
+	@Test
+	void sendsHeadersAndOfferedSubprotocolsInTheHandshake() throws Exception {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("v2.json"));
+		WsConnectRequest request = new WsConnectRequest(server.url("/feed?token=secret"), List.of("v1.json", "v2.json"),
+				List.of(), Map.of("Authorization", List.of("Bearer abc"), "X-Client", List.of("tests")),
+				Duration.ofSeconds(5), 1024 * 1024, null);
+		WsConnection connection = connect(request);
+		WsTestHandshake handshake = server.handshakes().get(0);
+		assertThat(handshake.path()).isEqualTo("/feed");
+		assertThat(handshake.query()).isEqualTo("token=secret");
+		assertThat(handshake.header("Authorization")).isEqualTo("Bearer abc");
+		assertThat(handshake.header("X-Client")).isEqualTo("tests");
+		assertThat(handshake.subprotocols()).containsExactly("v1.json", "v2.json");
+		assertThat(handshake.extensions()).isEmpty();
+		assertThat(connection.subprotocol()).contains("v2.json");
+	}
+
+	@Test
+	void refusedHandshakeFailsWithItsStatusAndRetryAfterHeader() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(503)
+			.withHeader("Retry-After", "7")
+			.withHeader("X-Debug", "hush-hush"));
+		Throwable failure = connectFailure(request(server.url("/feed?token=secret")));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("503")
+			.hasMessageNotContaining("secret")
+			.hasMessageNotContaining("hush-hush");
+		WsHandshakeException refused = (WsHandshakeException) failure;
+		assertThat(refused.status()).isEqualTo(503);
+		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("7"));
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void handshakeSelectingASubprotocolThatWasNotOfferedFails() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("evil"));
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of("v1.json"), List.of(), Map.of(),
+				Duration.ofSeconds(5), 1024, null);
+		Throwable failure = connectFailure(request);
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("evil")
+			.hasMessageContaining("v1.json");
+		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
+		server.awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void handshakeSelectingAnExtensionFails() {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
+		Throwable failure = connectFailure(request(server.url()));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
+		server.awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void requestedExtensionsFailTheConnectBeforeAnyHandshake() {
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("permessage-deflate"),
+				Map.of(), Duration.ofSeconds(5), 1024, null);
+		Throwable failure = connectFailure(request);
+		assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("jdk transport")
+			.hasMessageContaining("permessage-deflate");
+		assertThat(server.handshakes()).isEmpty();
+	}
+
+	@Test
+	void restrictedHandshakeHeaderFailsTheConnectNamingTheHeaderButNotItsValue() {
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of(),
+				Map.of("Host", List.of("secret-host")), Duration.ofSeconds(5), 1024, null);
+		Throwable failure = connectFailure(request);
+		assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("'Host'")
+			.hasMessageNotContaining("secret-host");
+		assertThat(server.handshakes()).isEmpty();
+	}
+
+	@Test
+	void invalidHandshakeHeaderValueFailsTheConnectWithoutShowingTheValue() {
+		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of(),
+				Map.of("Authorization", List.of("Bearer secret\r\nX-Injected: 1")), Duration.ofSeconds(5), 1024, null);
+		Throwable failure = connectFailure(request);
+		assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("'Authorization'")
+			.hasMessageNotContaining("secret");
+		assertThat(server.handshakes()).isEmpty();
+	}
+
+	@Test
+	void connectToAClosedPortFailsFast() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		long start = System.nanoTime();
+		Throwable failure = connectFailure(request(URI.create("ws://127.0.0.1:" + port + "/?token=secret")));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertThat(failure).isInstanceOf(ConnectException.class).hasMessageNotContaining("secret");
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void stalledHandshakeFailsAfterTheConnectTimeout() {
+		CountDownLatch release = new CountDownLatch(1);
+		server.handshake((handshake) -> {
+			awaitQuietly(release);
+			return WsTestHandshakeResponse.accept();
+		});
+		try {
+			WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of(), Map.of(),
+					Duration.ofMillis(500), 1024, null);
+			long start = System.nanoTime();
+			Throwable failure = connectFailure(request);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400),
+					Duration.ofSeconds(5));
+			assertThat(failure).hasMessageContaining("timed out");
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void connectCompletesOnlyAfterTheHandlerOnOpenReturned() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onOpen(WsConnection connection) {
+				super.onOpen(connection);
+				awaitQuietly(release);
+			}
+
+		};
+		server.onConnect((connection) -> connection.sendText("first"));
+		CompletableFuture<WsConnection> future = this.transport.connect(request(server.url()), handler);
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("open"));
+		await().during(QUIET).atMost(TIMEOUT).until(() -> !future.isDone() && handler.events.size() == 1);
+		release.countDown();
+		future.get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> handler.events.size() == 2);
+		assertThat(handler.events).containsExactly("open", "text:first:true");
+	}
+
+	@Test
+	void pipelinedSendsArriveCompleteAndInOrder() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		List<String> sent = new ArrayList<>();
+		List<CompletableFuture<Void>> futures = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			String text = "message " + i + " " + "x".repeat(i % 50);
+			sent.add(text);
+			futures.add(connection.sendText(text, true));
+		}
+		for (int i = 0; i < 5; i++) {
+			futures.add(connection.sendPing(ByteBuffer.wrap(new byte[] { (byte) i })));
+		}
+		CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitTexts(1000)).containsExactlyElementsOf(sent);
+		assertThat(serverSide.awaitFrame((frame) -> frame.isPing() && frame.payload()[0] == 4)).isNotNull();
+	}
+
+	@Test
+	void aFailedSendDoesNotHoldUpTheSendsAfterIt() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		CompletableFuture<Void> broken = connection.sendText("\uD800 unpaired surrogate", true);
+		CompletableFuture<Void> next = connection.sendText("next", true);
+		next.get(10, TimeUnit.SECONDS);
+		assertThat(broken).isCompletedExceptionally();
+		assertThat(serverSide.awaitTexts(1)).containsExactly("next");
+	}
+
+	@Test
+	void inboundFragmentsAreDeliveredAsPartsWithLastFlags() {
+		server.onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
+		connect(request(server.url()));
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
+		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
+	}
+
+	@Test
+	void inboundFragmentsNeverSplitAUtf8Sequence() {
+		String text = "h\u00e9llo w\u00f6rld \u20ac \uD83D\uDE00 end";
+		server.onConnect((connection) -> connection.sendFragmentedText(text, 1));
+		connect(request(server.url()));
+		await().atMost(TIMEOUT).until(() -> this.handler.texts.stream().anyMatch((part) -> part.last));
+		String joined = String.join("", this.handler.texts.stream().map((part) -> part.text).toList());
+		assertThat(joined).isEqualTo(text);
+		assertThat(this.handler.texts).allSatisfy((part) -> assertThat(part.text).doesNotContain("\uFFFD"));
+		assertThat(this.handler.texts.subList(0, this.handler.texts.size() - 1)).noneMatch((part) -> part.last);
+	}
+
+	@Test
+	void aLargeInboundFrameIsDeliveredInBoundedParts() {
+		byte[] data = new byte[4 * 1024 * 1024];
+		Arrays.fill(data, (byte) 7);
+		List<Integer> sizes = new CopyOnWriteArrayList<>();
+		AtomicInteger lasts = new AtomicInteger();
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onBinary(ByteBuffer part, boolean last) {
+				sizes.add(part.remaining());
+				if (last) {
+					lasts.incrementAndGet();
+				}
+			}
+
+		};
+		server.onConnect((connection) -> connection.sendBinary(data));
+		connect(request(server.url()), handler);
+		await().atMost(TIMEOUT).until(() -> lasts.get() == 1);
+		assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(data.length);
+		assertThat(sizes).hasSizeGreaterThan(1).allSatisfy((size) -> assertThat(size).isLessThan(1024 * 1024));
+	}
+
+	@Test
+	void outboundPartsArriveAsContinuationFrames() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.sendText("Hel", false);
+		connection.sendText("lo ", false);
+		connection.sendText("world", true);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
+		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
+		List<String> frames = serverSide.frames()
+			.stream()
+			.filter((frame) -> !frame.isControl())
+			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
+			.toList();
+		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
+		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void serverCloseIsReportedWithItsCodeAndReasonAndAnswered() {
+		server.onConnect((connection) -> connection.close(4000, "bye"));
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("4000:bye");
+		assertThat(server.awaitConnection().awaitClose().closeCode()).isEqualTo(4000);
+	}
+
+	@Test
+	void closeFrameWithoutStatusCodeIsReportedAs1005() {
+		server.onConnect(WsTestConnection::closeWithoutCode);
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("1005");
+	}
+
+	@Test
+	void serverDroppingTheConnectionIsReportedAs1006ExactlyOnce() {
+		server.onConnect(WsTestConnection::dropTcp);
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+	}
+
+	@Test
+	void abortDropsTheConnectionWithoutACloseFrameAndReports1006ExactlyOnce() {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.abort();
+		connection.abort();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
+		assertThat(serverSide.frames()).noneMatch(WsTestFrame::isClose);
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void sendCloseSendsACloseFrameWithTheCode() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+		WsTestFrame close = serverSide.awaitClose();
+		assertThat(close.closeCode()).isEqualTo(1000);
+		assertThat(close.closeReason()).isEqualTo("done");
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("1000");
+		serverSide.awaitDisconnected();
+	}
+
+	@Test
+	void closeWithACodeTheJdkRefusesGoesOutAs1008AndIsReportedWithTheCodeAskedFor() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		connection.sendClose(1009, "Message too big").get(10, TimeUnit.SECONDS);
+		WsTestFrame close = serverSide.awaitClose();
+		assertThat(close.closeCode()).isEqualTo(1008);
+		assertThat(close.closeReason()).isEqualTo("Message too big");
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("1009");
+	}
+
+	@Test
+	void closeGoesOutAfterTheDataSentBeforeIt() throws Exception {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		String large = "x".repeat(1024 * 1024);
+		connection.sendText(large, true);
+		connection.sendClose(1001, "").get(10, TimeUnit.SECONDS);
+		serverSide.awaitClose();
+		assertThat(serverSide.texts()).containsExactly(large);
+	}
+
+	@Test
+	void closeWithACodeThatIsNeverSentFails() {
+		server.onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server.url()));
+		CompletableFuture<Void> close = connection.sendClose(1005, "");
+		assertThat(close).failsWithin(TIMEOUT)
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void pingIsAnsweredWithAPongCarryingTheSamePayload() throws Exception {
+		WsConnection connection = connect(request(server.url()));
+		connection.sendPing(ByteBuffer.wrap("ping-42".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("pong:ping-42"));
+	}
+
+	@Test
+	void serverPingIsAnsweredByTheJdk() {
+		server.onConnect((connection) -> connection.sendPing(new byte[] { 7, 8 }));
+		connect(request(server.url()));
+		WsTestFrame pong = server.awaitConnection().awaitFrame(WsTestFrame::isPong);
+		assertThat(pong.payload()).containsExactly(7, 8);
+	}
+
+	@Test
+	void protocolViolationIsReportedAs1002AndTheJdkDropsTheConnection() {
+		server.onConnect((connection) -> connection.sendFrame(WsTestFrame.TEXT, true, 0, true, new byte[] { 'a' }));
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1002");
+		WsTestConnection serverSide = server.awaitConnection();
+		serverSide.awaitDisconnected();
+		// the JDK races its own close frame against closing the socket
+		assertThat(serverSide.frames()).filteredOn(WsTestFrame::isClose)
+			.allSatisfy((close) -> assertThat(close.closeCode()).isEqualTo(1002));
+	}
+
+	@Test
+	void invalidUtf8IsReportedAs1007() {
+		server.onConnect((connection) -> connection.sendFrame(WsTestFrame.TEXT, true, 0, false,
+				new byte[] { 'a', (byte) 0xC3, (byte) 0x28 }));
+		connect(request(server.url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1007");
+		WsTestConnection serverSide = server.awaitConnection();
+		serverSide.awaitDisconnected();
+		assertThat(serverSide.frames()).filteredOn(WsTestFrame::isClose)
+			.allSatisfy((close) -> assertThat(close.closeCode()).isEqualTo(1007));
+	}
+
+	@Test
+	void aHandlerThatBlocksInOnTextHoldsBackTheNextMessage() {
+		CountDownLatch release = new CountDownLatch(1);
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onText(String text, boolean last) {
+				super.onText(text, last);
+				if (text.equals("one")) {
+					awaitQuietly(release);
+				}
+			}
+
+		};
+		server.onConnect((connection) -> {
+			connection.sendText("one");
+			connection.sendText("two");
+		});
+		connect(request(server.url()), handler);
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("text:one:true"));
+		await().during(QUIET).atMost(TIMEOUT).until(() -> !handler.events.contains("text:two:true"));
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("text:two:true"));
+		assertThat(handler.events).containsExactly("open", "text:one:true", "text:two:true");
+	}
+
+	@Test
+	void abortWhileTheHandlerIsInsideACallbackReportsTheCloseAfterItReturns() {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onText(String text, boolean last) {
+				inside.incrementAndGet();
+				super.onText(text, last);
+				awaitQuietly(release);
+				inside.decrementAndGet();
+			}
+
+			@Override
+			public void onClose(int code, String reason) {
+				if (inside.get() != 0) {
+					overlaps.incrementAndGet();
+				}
+				super.onClose(code, reason);
+			}
+
+		};
+		server.onConnect((connection) -> connection.sendText("hold"));
+		WsConnection connection = connect(request(server.url()), handler);
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("text:hold:true"));
+		connection.abort();
+		await().during(QUIET).atMost(TIMEOUT).until(handler.closes::isEmpty);
+		release.countDown();
+		handler.awaitClose();
+		assertThat(handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(overlaps).hasValue(0);
+	}
+
+	@Test
+	void closingTheTransportDropsOpenConnectionsAndRefusesNewOnes() {
+		server.onConnect((connection) -> {
+		});
+		connect(request(server.url()));
+		WsTestConnection serverSide = server.awaitConnection();
+		this.transport.close();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(connectFailure(request(server.url()))).isInstanceOf(IllegalStateException.class);
+	}
+
+	private WsConnection connect(WsConnectRequest request) {
+		return connect(request, this.handler);
+	}
+
+	private WsConnection connect(WsConnectRequest request, WsConnectionHandler handler) {
+		return this.transport.connect(request, handler).orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	private Throwable connectFailure(WsConnectRequest request) {
+		CompletableFuture<WsConnection> future = this.transport.connect(request, this.handler);
+		assertThat(future).failsWithin(TIMEOUT);
+		return future.handle((connection, failure) -> failure).join();
+	}
+
+	private static WsConnectRequest request(URI uri) {
+		return new WsConnectRequest(uri, List.of(), List.of(), Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	record Part(String text, boolean last) {
+	}
+
+	/** Records every callback as text. */
+	static class RecordingHandler implements WsConnectionHandler {
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		final List<Part> texts = new CopyOnWriteArrayList<>();
+
+		final List<String> closes = new CopyOnWriteArrayList<>();
+
+		volatile @Nullable Thread closeThread;
+
+		@Override
+		public void onOpen(WsConnection connection) {
+			this.events.add("open");
+		}
+
+		@Override
+		public void onText(String text, boolean last) {
+			this.texts.add(new Part(text, last));
+			this.events.add("text:" + text + ":" + last);
+		}
+
+		@Override
+		public void onBinary(ByteBuffer data, boolean last) {
+			byte[] bytes = new byte[data.remaining()];
+			data.get(bytes);
+			this.events.add("binary:" + Arrays.toString(bytes) + ":" + last);
+		}
+
+		@Override
+		public void onPong(ByteBuffer payload) {
+			this.events.add("pong:" + StandardCharsets.UTF_8.decode(payload));
+		}
+
+		@Override
+		public void onClose(int code, String reason) {
+			this.closeThread = Thread.currentThread();
+			this.closes.add(code + (reason.isEmpty() ? "" : ":" + reason));
+			this.events.add("close");
+		}
+
+		void awaitClose() {
+			await().atMost(TIMEOUT).until(() -> !this.closes.isEmpty());
+		}
+
+	}
+
+}
