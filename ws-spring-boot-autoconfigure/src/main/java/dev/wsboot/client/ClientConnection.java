@@ -3,8 +3,11 @@ package dev.wsboot.client;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,13 +15,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsTransport;
 
 /**
- * One connection attempt of a {@link ManagedWsClient}, and the connection it becomes: our
- * own ping and idle deadline, the inbound size limit across fragments, reassembly and
- * hand-off of messages to the listeners.
+ * One connection attempt of a {@link ManagedWsClient}, and the connection it becomes: the
+ * inbound size limit across fragments, reassembly and hand-off of messages to the
+ * listeners, and how it ends. Its {@link LivenessWatchdog} pings and enforces the idle
+ * deadline.
  */
 final class ClientConnection implements WsConnectionHandler {
 
@@ -36,9 +42,9 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private volatile boolean abandoned;
 
-	private long openedNanos;
+	private volatile @Nullable LivenessWatchdog watchdog;
 
-	private volatile long lastReceivedNanos;
+	private long openedNanos;
 
 	private List<WsMessageListener> wholeListeners = List.of();
 
@@ -50,15 +56,8 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private long messageBytes;
 
-	private @Nullable ScheduledFuture<?> pingTask;
-
-	private @Nullable ScheduledFuture<?> idleTask;
-
-	private long pingCounter;
-
-	private volatile long pingSentNanos;
-
-	private volatile long pingId = -1;
+	/** Whether a fragmented message is being received (transport thread only). */
+	private boolean fragmented;
 
 	ClientConnection(ManagedWsClient client) {
 		this.client = client;
@@ -86,9 +85,8 @@ final class ClientConnection implements WsConnectionHandler {
 
 	/** Run the opened-event listeners; what they send goes out before the queue. */
 	void publishOpened(Runnable publish) {
-		if (!this.open) {
-			return;
-		}
+		// published even when the connection ended meanwhile: every closed event of a
+		// connection follows its opened event (sends from the listener then fail)
 		OPENING.set(this);
 		try {
 			publish.run();
@@ -98,13 +96,46 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 	}
 
+	/**
+	 * Start this attempt: run the handshake customizers (for this attempt only) and
+	 * connect. Whatever fails, a customizer included, fails the attempt.
+	 * @param transport the transport to connect with
+	 */
+	void start(WsTransport transport) {
+		CompletableFuture<WsConnection> future;
+		try {
+			future = transport.connect(request(), this);
+		}
+		catch (RuntimeException ex) {
+			future = CompletableFuture.failedFuture(ex);
+		}
+		future.whenComplete((open, failure) -> {
+			if (failure != null) {
+				this.client.failed(this, (failure instanceof CompletionException) ? failure.getCause() : failure);
+			}
+		});
+	}
+
+	private WsConnectRequest request() {
+		WsClientSettings settings = this.client.settings;
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		settings.headers().forEach((header, value) -> headers.put(header, new ArrayList<>(List.of(value))));
+		for (WsHandshakeCustomizer customizer : this.client.factory.handshakeCustomizers) {
+			customizer.customize(this.client, headers);
+		}
+		return new WsConnectRequest(settings.url(), settings.subprotocols(), settings.extensions(), headers,
+				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext());
+	}
+
 	// transport callbacks
 
 	@Override
 	public void onOpen(WsConnection connection) {
 		this.connection = connection;
 		this.openedNanos = System.nanoTime();
-		touch();
+		LivenessWatchdog watchdog = new LivenessWatchdog(this.client, this, connection);
+		this.watchdog = watchdog;
+		watchdog.received();
 		List<WsMessageListener> wholeListeners = new ArrayList<>();
 		List<WsMessageListener> partialListeners = new ArrayList<>();
 		for (WsMessageListener listener : this.client.listeners()) {
@@ -119,7 +150,7 @@ final class ClientConnection implements WsConnectionHandler {
 			connection.abort();
 			return;
 		}
-		startWatchdog();
+		watchdog.start();
 	}
 
 	@Override
@@ -132,23 +163,25 @@ final class ClientConnection implements WsConnectionHandler {
 		if (!this.partialListeners.isEmpty()) {
 			dispatch(WsMessage.text(text, last), bytes, this.partialListeners);
 		}
-		if (last && this.textParts == null) {
+		if (last && !this.fragmented) {
 			received(WsMessage.text(text, true), bytes, true);
 			return;
 		}
+		this.fragmented = !last;
 		if (!withinLimit(bytes)) {
 			return;
 		}
-		if (this.textParts == null) {
-			this.textParts = new StringBuilder(text.length() * 2);
+		if (!this.wholeListeners.isEmpty()) {
+			// assembled only for listeners that want whole messages
+			if (this.textParts == null) {
+				this.textParts = new StringBuilder(text.length() * 2);
+			}
+			this.textParts.append(text);
 		}
-		this.textParts.append(text);
 		if (last) {
-			String message = this.textParts.toString();
+			StringBuilder parts = this.textParts;
 			this.textParts = null;
-			long size = this.messageBytes;
-			this.messageBytes = 0;
-			received(WsMessage.text(message, true), size, true);
+			received((parts != null) ? WsMessage.text(parts.toString(), true) : null, messageEnded(), true);
 		}
 	}
 
@@ -159,7 +192,7 @@ final class ClientConnection implements WsConnectionHandler {
 			return;
 		}
 		int bytes = data.remaining();
-		if (last && this.binaryParts == null) {
+		if (last && !this.fragmented) {
 			ByteBuffer copy = copy(data);
 			if (!this.partialListeners.isEmpty()) {
 				dispatch(WsMessage.binary(copy, true), bytes, this.partialListeners);
@@ -167,17 +200,31 @@ final class ClientConnection implements WsConnectionHandler {
 			received(WsMessage.binary(copy, true), bytes, false);
 			return;
 		}
+		this.fragmented = !last;
 		if (!this.partialListeners.isEmpty()) {
 			dispatch(WsMessage.binary(copy(data.duplicate()), last), bytes, this.partialListeners);
 		}
 		if (!withinLimit(bytes)) {
 			return;
 		}
+		if (!this.wholeListeners.isEmpty()) {
+			append(data);
+		}
+		if (last) {
+			ByteBuffer parts = this.binaryParts;
+			this.binaryParts = null;
+			received((parts != null) ? WsMessage.binary(parts.flip(), true) : null, messageEnded(), false);
+		}
+	}
+
+	/** Add a fragment to the binary message being assembled, growing its buffer by doubling. */
+	private void append(ByteBuffer data) {
 		ByteBuffer parts = this.binaryParts;
-		if (parts == null || parts.remaining() < bytes) {
+		if (parts == null || parts.remaining() < data.remaining()) {
 			int needed = (int) this.messageBytes;
 			long doubled = 2L * Math.max(needed, (parts != null) ? parts.capacity() : 0);
-			ByteBuffer grown = ByteBuffer.allocate((int) Math.max(needed, Math.min(this.client.settings.maxMessageSize(), doubled)));
+			ByteBuffer grown = ByteBuffer
+				.allocate((int) Math.max(needed, Math.min(this.client.settings.maxMessageSize(), doubled)));
 			if (parts != null) {
 				parts.flip();
 				grown.put(parts);
@@ -186,20 +233,20 @@ final class ClientConnection implements WsConnectionHandler {
 			this.binaryParts = parts;
 		}
 		parts.put(data);
-		if (last) {
-			parts.flip();
-			this.binaryParts = null;
-			long size = this.messageBytes;
-			this.messageBytes = 0;
-			received(WsMessage.binary(parts, true), size, false);
-		}
+	}
+
+	/** The fragmented message ended: its size, and the count starts over. */
+	private long messageEnded() {
+		long size = this.messageBytes;
+		this.messageBytes = 0;
+		return size;
 	}
 
 	@Override
 	public void onPong(ByteBuffer payload) {
-		touch();
-		if (payload.remaining() == Long.BYTES && payload.getLong(payload.position()) == this.pingId) {
-			this.client.statistics.pong(System.nanoTime() - this.pingSentNanos);
+		LivenessWatchdog watchdog = this.watchdog;
+		if (watchdog != null) {
+			watchdog.pong(payload);
 		}
 	}
 
@@ -211,8 +258,10 @@ final class ClientConnection implements WsConnectionHandler {
 	// inbound
 
 	private void touch() {
-		this.lastReceivedNanos = System.nanoTime();
-		this.client.statistics.received();
+		LivenessWatchdog watchdog = this.watchdog;
+		if (watchdog != null) {
+			watchdog.received();
+		}
 	}
 
 	private boolean withinLimit(long fragmentBytes) {
@@ -227,11 +276,12 @@ final class ClientConnection implements WsConnectionHandler {
 		return false;
 	}
 
-	private void received(WsMessage message, long bytes, boolean text) {
+	/** A whole message arrived; {@code message} is {@code null} when nobody wanted it assembled. */
+	private void received(@Nullable WsMessage message, long bytes, boolean text) {
 		ClientStatistics statistics = this.client.statistics;
 		(text ? statistics.textReceived : statistics.binaryReceived).increment();
 		statistics.bytesReceived.add(bytes);
-		if (!this.wholeListeners.isEmpty()) {
+		if (message != null && !this.wholeListeners.isEmpty()) {
 			dispatch(message, bytes, this.wholeListeners);
 		}
 	}
@@ -256,47 +306,6 @@ final class ClientConnection implements WsConnectionHandler {
 		return copy.flip();
 	}
 
-	// liveness
-
-	private void startWatchdog() {
-		Duration ping = this.client.settings.pingInterval();
-		if (!ping.isZero()) {
-			this.pingTask = this.client.factory.scheduler.scheduleAtFixedRate(this::ping, ping.toNanos(),
-					ping.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		Duration idle = this.client.settings.idleTimeout();
-		if (!idle.isZero()) {
-			this.idleTask = this.client.factory.scheduler.schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private void ping() {
-		WsConnection connection = this.connection;
-		if (!this.open || connection == null) {
-			return;
-		}
-		long id = ++this.pingCounter;
-		this.pingId = id;
-		this.pingSentNanos = System.nanoTime();
-		connection.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id));
-	}
-
-	private void checkIdle() {
-		if (!this.open) {
-			return;
-		}
-		long idle = this.client.settings.idleTimeout().toNanos();
-		if (this.client.dispatcher.isReadingPaused()) {
-			touch();
-		}
-		long silent = System.nanoTime() - this.lastReceivedNanos;
-		if (silent >= idle) {
-			terminate("No frame received for " + this.client.settings.idleTimeout().toMillis() + " ms (idle-timeout)");
-			return;
-		}
-		this.idleTask = this.client.factory.scheduler.schedule(this::checkIdle, idle - silent, TimeUnit.NANOSECONDS);
-	}
-
 	// ending
 
 	/** Close as asked by the application; drop the socket when the peer does not answer in time. */
@@ -313,10 +322,10 @@ final class ClientConnection implements WsConnectionHandler {
 	/** Drop the socket without a close frame; the client reconnects as after any failure. */
 	void terminate(String reason) {
 		WsConnection connection = this.connection;
-		if (connection != null && !this.ended.get()) {
+		// end first: the transport reports the abort too, and our reason must win
+		if (end(1006, reason) && connection != null) {
 			connection.abort();
 		}
-		end(1006, reason);
 	}
 
 	/** Give up on an attempt that is still connecting. */
@@ -336,23 +345,21 @@ final class ClientConnection implements WsConnectionHandler {
 		end(code, reason);
 	}
 
-	private void end(int code, String reason) {
+	/** End the connection once; {@code false} when it had ended already. */
+	private boolean end(int code, String reason) {
 		if (!this.ended.compareAndSet(false, true)) {
-			return;
+			return false;
 		}
 		boolean wasOpen = this.open;
 		this.open = false;
-		cancel(this.pingTask);
-		cancel(this.idleTask);
+		LivenessWatchdog watchdog = this.watchdog;
+		if (watchdog != null) {
+			watchdog.stop();
+		}
 		if (wasOpen) {
 			this.client.closed(this, code, reason, System.nanoTime() - this.openedNanos);
 		}
-	}
-
-	private static void cancel(@Nullable ScheduledFuture<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
+		return true;
 	}
 
 }

@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The inbound counters and liveness figures of one managed client, updated on the message
- * path without locks and read by health, metrics and the endpoint.
+ * The inbound counters, liveness figures and last close or failure of one managed client,
+ * updated without locks and read by health, metrics and the endpoint.
  */
 final class ClientStatistics {
 
@@ -27,6 +29,12 @@ final class ClientStatistics {
 
 	volatile long latencyNanos = -1;
 
+	volatile int lastCloseCode;
+
+	volatile String lastCloseReason = "";
+
+	volatile @Nullable String lastFailure;
+
 	void received() {
 		this.lastReceivedMillis = System.currentTimeMillis();
 	}
@@ -35,6 +43,15 @@ final class ClientStatistics {
 		this.latencyNanos = latencyNanos;
 		this.pongs.increment();
 		this.latencyTotalNanos.add(latencyNanos);
+	}
+
+	void closed(int code, String reason) {
+		this.lastCloseCode = code;
+		this.lastCloseReason = reason;
+	}
+
+	void failed(Throwable cause) {
+		this.lastFailure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 	Optional<Duration> latency() {

@@ -20,6 +20,12 @@ final class InboundDispatcher {
 
 	private static final Log logger = LogFactory.getLog(InboundDispatcher.class);
 
+	private static final int MAX_MESSAGES = 1024;
+
+	private static final long MIN_BYTES = 1024 * 1024;
+
+	private static final long MAX_BYTES = 4 * 1024 * 1024;
+
 	private final String clientName;
 
 	private final Executor executor;
@@ -43,6 +49,21 @@ final class InboundDispatcher {
 	private volatile boolean waiting;
 
 	private final Runnable drain = this::drain;
+
+	/**
+	 * The dispatcher of a client: at most 1024 messages, and room for two messages of the
+	 * largest size but no less than 1 MB and no more than 4 MB (a larger message is still
+	 * handed over, alone). Partial listeners get fragments, so a message streamed to them
+	 * is held a few megabytes at a time, whatever its size.
+	 * @param clientName the client's name
+	 * @param executor runs the listeners
+	 * @param maxMessageSize the client's {@code max-message-size}
+	 * @return the dispatcher
+	 */
+	static InboundDispatcher forClient(String clientName, Executor executor, long maxMessageSize) {
+		return new InboundDispatcher(clientName, executor, MAX_MESSAGES,
+				Math.min(Math.max(2 * maxMessageSize, MIN_BYTES), MAX_BYTES));
+	}
 
 	InboundDispatcher(String clientName, Executor executor, int maxMessages, long maxBytes) {
 		this.clientName = clientName;

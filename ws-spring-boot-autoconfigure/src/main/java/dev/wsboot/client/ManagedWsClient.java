@@ -2,37 +2,24 @@ package dev.wsboot.client;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.messaging.Message;
-import org.springframework.util.backoff.BackOffExecution;
 
-import dev.wsboot.client.event.WsClientClosedEvent;
-import dev.wsboot.client.event.WsClientFailedEvent;
-import dev.wsboot.client.event.WsClientOpenedEvent;
-import dev.wsboot.client.event.WsClientReconnectingEvent;
-import dev.wsboot.transport.WsConnectRequest;
-import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsTransport;
 
 /**
- * The managed client behind each {@link WsClient} bean: the connection state machine,
- * reconnecting with back-off, the send queue and the lifecycle events. One
- * {@link ClientConnection} per attempt carries the per-connection work (liveness, inbound
- * assembly and dispatch).
+ * The managed client behind each {@link WsClient} bean: the connection state machine and
+ * reconnecting. One {@link ClientConnection} per attempt carries the per-connection work
+ * (liveness, inbound assembly and dispatch); the {@link SendQueue} holds outbound
+ * messages across connections, {@link ReconnectSchedule} picks the delays and
+ * {@link LifecycleAnnouncer} logs and publishes what happens.
  */
 final class ManagedWsClient implements WsClient, SmartLifecycle {
 
@@ -41,8 +28,6 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** A connection open at least this long resets the back-off. */
 	private static final Duration STABLE = Duration.ofSeconds(10);
-
-	private static final Log logger = LogFactory.getLog(ManagedWsClient.class);
 
 	final WsClientSettings settings;
 
@@ -54,29 +39,23 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final InboundDispatcher dispatcher;
 
+	private final LifecycleAnnouncer announcer = new LifecycleAnnouncer(this);
+
+	private final ReconnectSchedule reconnects;
+
 	private final Object lock = new Object();
 
 	private volatile WsClientState state = WsClientState.NEW;
 
 	private volatile Instant since = Instant.now();
 
-	private @Nullable ClientConnection current;
-
-	private @Nullable BackOffExecution backOff;
-
-	private @Nullable ScheduledFuture<?> pendingAttempt;
+	private volatile @Nullable ClientConnection current;
 
 	private boolean closedByApplication;
 
 	private @Nullable CompletableFuture<Void> closing;
 
 	private volatile int failedAttempts;
-
-	private volatile int lastCloseCode;
-
-	private volatile String lastCloseReason = "";
-
-	private volatile @Nullable String lastFailure;
 
 	private @Nullable List<WsMessageListener> listeners;
 
@@ -87,8 +66,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.settings = factory.settings.apply(name);
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
-		long handOffBytes = Math.max(2 * this.settings.maxMessageSize(), 1024 * 1024);
-		this.dispatcher = new InboundDispatcher(name, factory.listenerExecutor, 1024, handOffBytes);
+		this.dispatcher = InboundDispatcher.forClient(name, factory.listenerExecutor, this.settings.maxMessageSize());
+		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
 	}
 
 	@Override
@@ -118,19 +97,14 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public CompletableFuture<Void> sendObject(Object payload) {
-		Object converted;
+		String json;
 		try {
-			Message<?> message = this.factory.messageConverter.toMessage(payload, null);
-			if (message == null) {
-				throw new IllegalArgumentException("No converter for " + payload.getClass().getName());
-			}
-			converted = message.getPayload();
+			json = this.factory.json(name(), payload);
 		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(new WsSendException(name(), "Client '" + name()
-					+ "': could not write " + payload.getClass().getName() + " as JSON: " + ex.getMessage(), ex));
+		catch (WsSendException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
-		return send((converted instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : converted);
+		return send(json);
 	}
 
 	private CompletableFuture<Void> send(Object payload) {
@@ -149,17 +123,19 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public void connect() {
+		ClientConnection connection;
 		synchronized (this.lock) {
 			if (this.state == WsClientState.CONNECTING || this.state == WsClientState.OPEN
 					|| this.state == WsClientState.RECONNECTING) {
 				return;
 			}
 			this.closedByApplication = false;
-			this.backOff = null;
+			this.reconnects.reset();
 			this.failedAttempts = 0;
 			transition(WsClientState.CONNECTING);
-			attempt();
+			connection = newAttempt();
 		}
+		connection.start(this.transport);
 	}
 
 	@Override
@@ -168,7 +144,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		CompletableFuture<Void> closed;
 		synchronized (this.lock) {
 			this.closedByApplication = true;
-			cancelPendingAttempt();
+			this.reconnects.cancel();
 			if (this.closing != null) {
 				return this.closing;
 			}
@@ -284,19 +260,13 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.failedAttempts = 0;
 			transition(WsClientState.OPEN);
 		}
-		logger.info("Client '" + name() + "' connected to " + WsSecrets.mask(url())
-				+ connection.connection().subprotocol().map((p) -> " (subprotocol " + p + ")").orElse(""));
-		WsClientOpenedEvent event = new WsClientOpenedEvent(this, connection.connection().subprotocol().orElse(null));
-		this.dispatcher.submit(() -> {
-			connection.publishOpened(() -> this.factory.publisher.publishEvent(event));
-			this.sendQueue.open(connection.connection());
-		});
+		this.announcer.opened(connection, () -> this.sendQueue.open(connection.connection(), connection::isOpen));
 		return true;
 	}
 
 	/** An open connection ended (exactly once per connection). */
 	void closed(ClientConnection connection, int code, String reason, long openNanos) {
-		this.sendQueue.close();
+		this.sendQueue.close(connection.connection());
 		boolean reconnect;
 		CompletableFuture<Void> closing;
 		synchronized (this.lock) {
@@ -304,20 +274,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return;
 			}
 			this.current = null;
-			this.lastCloseCode = code;
-			this.lastCloseReason = reason;
+			this.statistics.closed(code, reason);
 			closing = this.closing;
 			this.closing = null;
 			reconnect = !this.closedByApplication && this.settings.reconnect().enabled();
 			if (openNanos >= STABLE.toNanos()) {
-				this.backOff = null;
+				this.reconnects.reset();
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
 		}
-		logger.info("Client '" + name() + "' disconnected from " + WsSecrets.mask(url()) + " with " + code
-				+ (reason.isEmpty() ? "" : " (" + reason + ")") + (reconnect ? ", reconnecting" : ""));
-		WsClientClosedEvent event = new WsClientClosedEvent(this, code, reason, reconnect);
-		this.dispatcher.submit(() -> this.factory.publisher.publishEvent(event));
+		this.announcer.closed(code, reason, reconnect);
 		if (closing != null) {
 			closing.complete(null);
 		}
@@ -340,7 +306,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return;
 			}
 			this.failedAttempts++;
-			this.lastFailure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+			this.statistics.failed(cause);
 		}
 		if (!this.settings.reconnect().enabled()) {
 			giveUp(cause, "reconnect is disabled");
@@ -353,106 +319,57 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		scheduleReconnect(cause);
 	}
 
+	/**
+	 * Schedule the next attempt at once (not behind listeners still working through
+	 * messages of the old connection); the events go through the dispatcher, in order.
+	 */
 	private void scheduleReconnect(@Nullable Throwable failure) {
 		long delay;
-		int attempt;
 		synchronized (this.lock) {
 			if (this.closedByApplication) {
 				return;
 			}
-			if (this.backOff == null) {
-				this.backOff = this.settings.reconnect().backOff().start();
-			}
-			delay = this.backOff.nextBackOff();
-			if (delay != BackOffExecution.STOP) {
-				delay = Math.max(delay, RetryAfter.millis(failure));
-			}
-			attempt = this.failedAttempts + 1;
-			if (delay != BackOffExecution.STOP) {
+			delay = this.reconnects.schedule(failure, this::reconnect);
+			if (delay != ReconnectSchedule.STOP) {
 				transition(WsClientState.RECONNECTING);
+				if (failure != null) {
+					this.announcer.failed(failure);
+				}
+				this.announcer.reconnecting(this.reconnects.attempt(), Duration.ofMillis(delay));
 			}
 		}
-		if (delay == BackOffExecution.STOP) {
+		if (delay == ReconnectSchedule.STOP) {
 			giveUp((failure != null) ? failure : new IllegalStateException("connection lost"),
 					"gave up after " + this.settings.reconnect().maxAttempts() + " attempts");
-			return;
 		}
-		if (failure != null) {
-			WsClientFailedEvent failedEvent = new WsClientFailedEvent(this, failure, true);
-			this.dispatcher.submit(() -> this.factory.publisher.publishEvent(failedEvent));
-			logger.debug("Client '" + name() + "': connection attempt failed: " + failure);
-		}
-		long chosenDelay = delay;
-		Duration wait = Duration.ofMillis(delay);
-		WsClientReconnectingEvent event = new WsClientReconnectingEvent(this, attempt, wait);
-		this.dispatcher.submit(() -> {
-			this.factory.publisher.publishEvent(event);
-			synchronized (this.lock) {
-				if (this.state == WsClientState.RECONNECTING && this.pendingAttempt == null && this.current == null) {
-					logger.debug("Client '" + name() + "': reconnect attempt " + attempt + " in " + wait.toMillis() + " ms");
-					this.pendingAttempt = this.factory.scheduler.schedule(this::reconnect, chosenDelay,
-							TimeUnit.MILLISECONDS);
-				}
-			}
-		});
 	}
 
 	private void reconnect() {
+		ClientConnection connection;
 		synchronized (this.lock) {
-			this.pendingAttempt = null;
+			this.reconnects.started();
 			if (this.state != WsClientState.RECONNECTING || this.current != null) {
 				return;
 			}
 			this.statistics.reconnects.increment();
-			attempt();
+			connection = newAttempt();
 		}
+		connection.start(this.transport);
 	}
 
 	private void giveUp(Throwable cause, String why) {
 		synchronized (this.lock) {
 			transition(WsClientState.CLOSED);
 		}
-		logger.warn("Client '" + name() + "' stopped connecting to " + WsSecrets.mask(url()) + ": " + why
-				+ " (last failure: " + cause + ")");
-		WsClientFailedEvent event = new WsClientFailedEvent(this, cause, false);
-		this.dispatcher.submit(() -> this.factory.publisher.publishEvent(event));
+		this.announcer.gaveUp(cause, why);
 		failQueuedSends("reconnecting " + why);
 	}
 
-	private void attempt() {
+	/** A new attempt, made current; started by the caller after it released the lock. */
+	private ClientConnection newAttempt() {
 		ClientConnection connection = new ClientConnection(this);
 		this.current = connection;
-		WsConnectRequest request = new WsConnectRequest(url(), this.settings.subprotocols(),
-				this.settings.extensions(), handshakeHeaders(), this.settings.connectTimeout(),
-				this.settings.maxMessageSize(), this.settings.sslContext());
-		CompletableFuture<WsConnection> future;
-		try {
-			future = this.transport.connect(request, connection);
-		}
-		catch (RuntimeException ex) {
-			future = CompletableFuture.failedFuture(ex);
-		}
-		future.whenComplete((open, failure) -> {
-			if (failure != null) {
-				failed(connection, (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure);
-			}
-		});
-	}
-
-	private Map<String, List<String>> handshakeHeaders() {
-		Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
-		this.settings.headers().forEach((header, value) -> headers.put(header, new java.util.ArrayList<>(List.of(value))));
-		for (WsHandshakeCustomizer customizer : this.factory.handshakeCustomizers) {
-			customizer.customize(this, headers);
-		}
-		return headers;
-	}
-
-	private void cancelPendingAttempt() {
-		if (this.pendingAttempt != null) {
-			this.pendingAttempt.cancel(false);
-			this.pendingAttempt = null;
-		}
+		return connection;
 	}
 
 	private void failQueuedSends(String why) {
@@ -469,7 +386,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	WsClientSnapshot snapshot() {
 		return new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
-				this.failedAttempts, this.lastCloseCode, this.lastCloseReason, this.lastFailure,
+				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
+				this.statistics.lastFailure,
 				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
 				this.statistics.bytesReceived.sum(),
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),

@@ -5,7 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -32,7 +34,8 @@ final class SendQueue {
 
 	private final AtomicInteger wip = new AtomicInteger();
 
-	private volatile @Nullable WsConnection connection;
+	/** Where queued messages go; {@code null} while there is no open connection. */
+	private final AtomicReference<@Nullable WsConnection> connection = new AtomicReference<>();
 
 	final LongAdder textMessages = new LongAdder();
 
@@ -89,15 +92,32 @@ final class SendQueue {
 		return true;
 	}
 
-	/** Start writing queued messages to the given connection. */
-	void open(WsConnection connection) {
-		this.connection = connection;
+	/**
+	 * Start writing queued messages to the given connection, unless it ended already (the
+	 * messages then wait for the next one).
+	 * @param connection the connection
+	 * @param isOpen whether the connection is still open; once it answers {@code false}
+	 * for good, {@link #close(WsConnection)} follows or has happened
+	 */
+	void open(WsConnection connection, BooleanSupplier isOpen) {
+		if (!isOpen.getAsBoolean()) {
+			return;
+		}
+		this.connection.set(connection);
+		if (!isOpen.getAsBoolean()) {
+			// ended between the check and the assignment: its close may have come first
+			close(connection);
+			return;
+		}
 		drain();
 	}
 
-	/** Stop writing; queued messages wait for the next connection. */
-	void close() {
-		this.connection = null;
+	/**
+	 * Stop writing to the given connection; queued messages wait for the next one.
+	 * @param connection the connection that ended
+	 */
+	void close(WsConnection connection) {
+		this.connection.compareAndSet(connection, null);
 	}
 
 	/** Fail every queued message. */
@@ -119,8 +139,8 @@ final class SendQueue {
 		}
 		int missed = 1;
 		do {
-			WsConnection target = this.connection;
-			while (target != null && target == this.connection) {
+			WsConnection target = this.connection.get();
+			while (target != null && target == this.connection.get()) {
 				Outbound message = this.queue.poll();
 				if (message == null) {
 					break;

@@ -1,5 +1,6 @@
 package dev.wsboot.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -7,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.Assert;
 
@@ -97,6 +99,28 @@ public final class WsClientFactory {
 	 */
 	public WsClient createClient(String name) {
 		return new ManagedWsClient(this, name);
+	}
+
+	/**
+	 * The JSON text of a {@link WsClient#sendObject(Object)} payload.
+	 * @param clientName the client sending it
+	 * @param payload the payload
+	 * @return the JSON text
+	 * @throws WsSendException when the payload cannot be written as JSON
+	 */
+	String json(String clientName, Object payload) {
+		try {
+			Message<?> message = this.messageConverter.toMessage(payload, null);
+			if (message == null) {
+				throw new IllegalArgumentException("No converter for " + payload.getClass().getName());
+			}
+			Object converted = message.getPayload();
+			return (converted instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : converted.toString();
+		}
+		catch (RuntimeException ex) {
+			throw new WsSendException(clientName, "Client '" + clientName + "': could not write "
+					+ payload.getClass().getName() + " as JSON: " + ex.getMessage(), ex);
+		}
 	}
 
 	List<WsMessageListener> listenersFor(String name) {

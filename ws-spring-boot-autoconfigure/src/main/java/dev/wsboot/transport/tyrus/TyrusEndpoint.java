@@ -40,7 +40,7 @@ import dev.wsboot.transport.WsHandshakeException;
  * {@link TyrusHandshake}, the connect timeout, Tyrus's own failure. Whatever comes later
  * is ignored; a session that opens after the attempt failed is dropped unseen.
  */
-final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener {
+final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener, FrameValidator.Listener {
 
 	private static final Log logger = LogFactory.getLog(TyrusEndpoint.class);
 
@@ -208,6 +208,14 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	public void onClose(Session session, CloseReason closeReason) {
 		int code = closeReason.getCloseCode().getCode();
 		String reason = (closeReason.getReasonPhrase() != null) ? closeReason.getReasonPhrase() : "";
+		TyrusWsConnection closing = this.connection;
+		CloseReason local = (closing != null) ? closing.localClose() : null;
+		if (local != null) {
+			// this side started the closing handshake: Tyrus reports either its own close or,
+			// when the reading thread wins the race for the socket's lock, the peer's echo
+			end(local.getCloseCode().getCode(), (local.getReasonPhrase() != null) ? local.getReasonPhrase() : "");
+			return;
+		}
 		if (closeReason == CloseReasons.NORMAL_CLOSURE.getCloseReason()) {
 			// Tyrus's stand-in for a close frame without a status code
 			code = CloseReason.CloseCodes.NO_STATUS_CODE.getCode();
@@ -278,6 +286,16 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 			connection.sendClose(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
 		}
 		end(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
+	}
+
+	@Override
+	public void protocolViolation(int code, String reason) {
+		logger.debug("The server at " + this.description + " broke the protocol: " + reason);
+		TyrusWsConnection connection = this.connection;
+		if (connection != null) {
+			connection.sendClose(code, reason);
+		}
+		end(code, reason);
 	}
 
 	/** A frame larger than max-message-size: fail the connection with 1009. */

@@ -66,6 +66,9 @@ final class TyrusWsConnection implements WsConnection {
 	/** The thread inside {@link #sendClose} or {@link #abort()}, if any. */
 	private volatile @Nullable Thread closing;
 
+	/** The close this side started with {@link #sendClose}, if any. */
+	private volatile @Nullable CloseReason localClose;
+
 	/** Whether a fragmented message is being sent: written by the (one) sending thread. */
 	private volatile boolean fragmenting;
 
@@ -155,8 +158,12 @@ final class TyrusWsConnection implements WsConnection {
 			if (!isSendable(code)) {
 				throw new IllegalArgumentException("Close code " + code + " cannot be sent");
 			}
+			CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+			if (this.localClose == null) {
+				this.localClose = close;
+			}
 			this.closing = Thread.currentThread();
-			this.session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+			this.session.close(close);
 			return CompletableFuture.completedFuture(null);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -188,6 +195,14 @@ final class TyrusWsConnection implements WsConnection {
 				this.closing = null;
 			}
 		}
+	}
+
+	/**
+	 * The close this side started, which the handler hears of whatever Tyrus reports.
+	 * @return the first close sent through {@link #sendClose}, or {@code null}
+	 */
+	@Nullable CloseReason localClose() {
+		return this.localClose;
 	}
 
 	/**

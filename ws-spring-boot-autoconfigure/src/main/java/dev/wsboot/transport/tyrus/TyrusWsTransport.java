@@ -34,6 +34,12 @@ import dev.wsboot.transport.WsTransport;
  * session idle timeout or heartbeat. Connecting does not block the caller; Tyrus runs each
  * connect on its own worker thread.
  * <p>
+ * Where Tyrus is lenient, this transport is strict: the handshake response may select only
+ * what was offered ({@link TyrusHandshake}), frame headers are checked before Tyrus parses
+ * them ({@link FrameValidator}, installed through {@link ValidatingClientContainer}),
+ * compressed frames inflate into at most {@code max-message-size} bytes
+ * ({@link PerMessageDeflate}), and a close frame without a code is reported as 1005.
+ * <p>
  * With the default Grizzly container every connection gets its own Grizzly transport (one
  * selector and two worker threads), which Tyrus stops when the connection ends.
  */
@@ -79,14 +85,10 @@ public final class TyrusWsTransport implements WsTransport {
 	public TyrusWsTransport(String containerClassName) {
 		Assert.hasText(containerClassName, "'containerClassName' must not be empty");
 		TyrusInternals.check();
-		try {
-			this.clientManager = ClientManager.createClient(containerClassName);
-		}
-		catch (RuntimeException ex) {
-			throw new IllegalStateException("Tyrus client container '" + containerClassName + "' cannot be created; is"
-					+ " its jar (tyrus-container-grizzly-client or tyrus-container-jdk-client) on the class path?", ex);
-		}
+		ValidatingClientContainer.create(containerClassName);
+		this.clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
 		Map<String, Object> properties = this.clientManager.getProperties();
+		properties.put(ValidatingClientContainer.DELEGATE, containerClassName);
 		// one selector and worker pool for all connections instead of a pair per connection
 		properties.put(ClientProperties.SHARED_CONTAINER, true);
 		properties.put(ClientProperties.LOG_HTTP_UPGRADE, false);
@@ -129,6 +131,8 @@ public final class TyrusWsTransport implements WsTransport {
 		}
 		ClientEndpointConfig config = builder.build();
 		config.getUserProperties().put(ClientContainer.WLS_INCOMING_BUFFER_SIZE, incomingBufferSize(request));
+		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
+				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
 		this.endpoints.add(endpoint);
 		endpoint.startTimeout();
 		try {

@@ -1,0 +1,138 @@
+package dev.wsboot.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
+import org.springframework.boot.context.metrics.buffering.StartupTimeline;
+import org.springframework.core.metrics.StartupStep;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.wsboot.annotation.WsListener;
+
+/**
+ * Start-up time of one small application, run in a fresh JVM per measurement by
+ * {@code ./bench}: with the starter on the class path (one client, one listener), and the
+ * same application on a class path without the starter's jars (its {@code @WsListener}
+ * annotation then is not there, and the {@code ws.*} properties mean nothing).
+ * <p>
+ * Prints {@code runMillis} (time in {@code SpringApplication.run}), {@code jvmToReadyMillis}
+ * (JVM start to context ready) and, with the starter, {@code openMillis} (context ready to
+ * the client OPEN, not part of start-up: the context does not wait for it).
+ * <p>
+ * With {@code -Dstartup.steps=N} it also prints the N slowest bean instantiations
+ * (Spring's {@code BufferingApplicationStartup}).
+ * <p>
+ * Usage: {@code StartupTime wsUrl [clients]}.
+ */
+public final class StartupTime {
+
+	private StartupTime() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String url = args[0];
+		int clients = (args.length > 1) ? Integer.parseInt(args[1]) : 1;
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.main.banner-mode", "off");
+		properties.put("spring.jmx.enabled", "false");
+		properties.put("logging.level.root", "WARN");
+		for (int i = 0; i < clients; i++) {
+			properties.put("ws.clients.c" + i + ".url", url);
+		}
+		int steps = Integer.getInteger("startup.steps", 0);
+		BufferingApplicationStartup recorder = new BufferingApplicationStartup(100_000);
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.properties(properties);
+		if (steps > 0) {
+			builder.applicationStartup(recorder);
+		}
+		long started = System.nanoTime();
+		ConfigurableApplicationContext context = builder.run();
+		long ready = System.nanoTime();
+		long jvmToReady = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+		boolean starter = isPresent("dev.wsboot.client.WsClient");
+		StringBuilder out = new StringBuilder();
+		out.append("starter=").append(starter).append(" clients=").append(clients);
+		out.append(" runMillis=").append((ready - started) / 1_000_000.0);
+		out.append(" jvmToReadyMillis=").append(jvmToReady);
+		if (starter && clients > 0) {
+			out.append(" openMillis=").append(Opened.awaitAll(context, ready));
+		}
+		System.out.println(out);
+		if (steps > 0) {
+			recorder.getBufferedTimeline()
+				.getEvents()
+				.stream()
+				.filter((event) -> event.getStartupStep().getName().equals("spring.beans.instantiate"))
+				.sorted(java.util.Comparator.comparing(StartupTimeline.TimelineEvent::getDuration).reversed())
+				.limit(steps)
+				.forEach((event) -> {
+					String bean = "?";
+					for (StartupStep.Tag tag : event.getStartupStep().getTags()) {
+						if (tag.getKey().equals("beanName")) {
+							bean = tag.getValue();
+						}
+					}
+					System.out.println("  " + event.getDuration().toMillis() + " ms  " + bean);
+				});
+		}
+		context.close();
+		System.exit(0);
+	}
+
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, StartupTime.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException ex) {
+			return false;
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class App {
+
+		@Bean
+		Handler handler() {
+			return new Handler();
+		}
+
+	}
+
+	public static class Handler {
+
+		public volatile long received;
+
+		@WsListener
+		public void onText(String text) {
+			this.received++;
+		}
+
+	}
+
+	/** Only loaded when the starter is there. */
+	static final class Opened {
+
+		static double awaitAll(ConfigurableApplicationContext context, long ready) throws InterruptedException {
+			long deadline = System.nanoTime() + 30_000_000_000L;
+			for (dev.wsboot.client.WsClient client : context.getBean(dev.wsboot.client.WsClients.class).all()) {
+				while (!client.isOpen() && System.nanoTime() < deadline) {
+					Thread.sleep(1);
+				}
+			}
+			return (System.nanoTime() - ready) / 1_000_000.0;
+		}
+
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.wsboot.client;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.wsboot.transport.WsConnection;
+
+/**
+ * The liveness checks of one open connection, independent of what the transport does:
+ * a ping every {@code ping-interval} carrying a fresh random payload (only the pong that
+ * echoes it measures latency, so unsolicited or late pongs cannot fake one), and the idle
+ * deadline: nothing received for {@code idle-timeout} means the peer is gone (silent,
+ * half-open or stalled mid-frame), and the connection is terminated. While reading is
+ * paused by backpressure from the listeners, silence says nothing about the peer and the
+ * deadline waits.
+ */
+final class LivenessWatchdog {
+
+	private final ManagedWsClient client;
+
+	private final WsConnection connection;
+
+	private final ClientConnection owner;
+
+	private volatile long lastReceivedNanos = System.nanoTime();
+
+	private volatile long pingId;
+
+	private volatile long pingSentNanos;
+
+	private volatile boolean pingOutstanding;
+
+	private volatile boolean stopped;
+
+	private @Nullable ScheduledFuture<?> pingTask;
+
+	private volatile @Nullable ScheduledFuture<?> idleTask;
+
+	LivenessWatchdog(ManagedWsClient client, ClientConnection owner, WsConnection connection) {
+		this.client = client;
+		this.owner = owner;
+		this.connection = connection;
+	}
+
+	/** Start pinging and watching; nothing happens when {@link #stop()} came first. */
+	synchronized void start() {
+		if (this.stopped) {
+			return;
+		}
+		ScheduledExecutorService scheduler = this.client.factory.scheduler;
+		Duration ping = this.client.settings.pingInterval();
+		if (!ping.isZero()) {
+			this.pingTask = scheduler.scheduleAtFixedRate(this::ping, ping.toNanos(), ping.toNanos(),
+					TimeUnit.NANOSECONDS);
+		}
+		Duration idle = this.client.settings.idleTimeout();
+		if (!idle.isZero()) {
+			this.idleTask = scheduler.schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/** A frame (any frame) arrived. */
+	void received() {
+		this.lastReceivedNanos = System.nanoTime();
+		this.client.statistics.received();
+	}
+
+	/** A pong arrived. */
+	void pong(ByteBuffer payload) {
+		received();
+		if (this.pingOutstanding && payload.remaining() == Long.BYTES
+				&& payload.getLong(payload.position()) == this.pingId) {
+			this.pingOutstanding = false;
+			this.client.statistics.pong(System.nanoTime() - this.pingSentNanos);
+		}
+	}
+
+	synchronized void stop() {
+		this.stopped = true;
+		cancel(this.pingTask);
+		cancel(this.idleTask);
+	}
+
+	private void ping() {
+		if (this.stopped) {
+			return;
+		}
+		this.pingId = ThreadLocalRandom.current().nextLong();
+		this.pingSentNanos = System.nanoTime();
+		this.pingOutstanding = true;
+		this.connection.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, this.pingId));
+	}
+
+	private void checkIdle() {
+		if (this.stopped) {
+			return;
+		}
+		Duration timeout = this.client.settings.idleTimeout();
+		if (this.client.dispatcher.isReadingPaused()) {
+			received();
+		}
+		long silent = System.nanoTime() - this.lastReceivedNanos;
+		if (silent >= timeout.toNanos()) {
+			this.owner.terminate("No frame received for " + timeout.toMillis() + " ms (idle-timeout)");
+			return;
+		}
+		this.idleTask = this.client.factory.scheduler.schedule(this::checkIdle, timeout.toNanos() - silent,
+				TimeUnit.NANOSECONDS);
+	}
+
+	private static void cancel(@Nullable ScheduledFuture<?> task) {
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+}
