@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -36,8 +37,17 @@ import static org.awaitility.Awaitility.await;
  */
 abstract class WsClientIntegrationTests {
 
-	@RegisterExtension
-	static final WsTestServer server = WsTestServer.start();
+	static WsTestServer server;
+
+	@BeforeAll
+	static void startServer() {
+		server = WsTestServer.start();
+	}
+
+	@AfterAll
+	static void closeServer() {
+		server.close();
+	}
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WsAutoConfiguration.class,
@@ -83,7 +93,7 @@ abstract class WsClientIntegrationTests {
 			feed.sendBinary("two".getBytes(StandardCharsets.UTF_8));
 			feed.sendObject(new Quote("ACME", 1.0));
 			CompletableFuture<Void> last = feed.sendText("four");
-			last.get();
+			last.get(10, java.util.concurrent.TimeUnit.SECONDS);
 			connection.awaitFrame((frame) -> frame.isText() && "four".equals(frame.text()));
 			List<WsTestFrame> frames = connection.frames()
 				.stream()
@@ -107,7 +117,7 @@ abstract class WsClientIntegrationTests {
 			assertThat(early).isNotDone();
 			assertThat(feed.bufferedAmount()).isEqualTo(5);
 			feed.connect();
-			early.get();
+			early.get(10, java.util.concurrent.TimeUnit.SECONDS);
 			assertThat(server.awaitConnection().awaitTexts(1)).containsExactly("early");
 			assertThat(feed.bufferedAmount()).isZero();
 		});
@@ -136,7 +146,7 @@ abstract class WsClientIntegrationTests {
 		this.contextRunner.run((context) -> {
 			WsClient feed = context.getBean("feed", WsClient.class);
 			await().atMost(Duration.ofSeconds(10)).until(feed::isOpen);
-			feed.close(1000, "done").get();
+			feed.close(1000, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
 			assertThat(feed.state()).isEqualTo(WsClientState.CLOSED);
 			assertThat(feed.sendText("late")).isCompletedExceptionally();
 			assertThat(server.connections().get(0).awaitClose().closeCode()).isEqualTo(1000);

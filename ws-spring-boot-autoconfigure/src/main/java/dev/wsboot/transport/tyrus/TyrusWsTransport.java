@@ -96,7 +96,9 @@ public final class TyrusWsTransport implements WsTransport {
 		properties.put(ClientProperties.RETRY_AFTER_SERVICE_UNAVAILABLE, false);
 		properties.put(ClientProperties.AUTH_CONFIG,
 				AuthConfig.Builder.create().disableProvidedBasicAuth().disableProvidedDigestAuth().build());
-		this.clientManager.setDefaultMaxSessionIdleTimeout(0);
+		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
+		// the starter has its own idle deadline
+		this.clientManager.setDefaultMaxSessionIdleTimeout(-1);
 		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "ws-tyrus-scheduler");
 			thread.setDaemon(true);
