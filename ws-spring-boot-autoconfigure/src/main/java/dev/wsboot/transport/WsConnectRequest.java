@@ -41,8 +41,7 @@ public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> 
 
 	@Override
 	public String toString() {
-		return "WsConnectRequest[uri=" + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()
-				+ uri.getRawPath() + ", subprotocols=" + subprotocols + ", extensions=" + extensions
+		return "WsConnectRequest[uri=" + TransportFailures.describe(this.uri) + ", subprotocols=" + subprotocols + ", extensions=" + extensions
 				+ ", headers=" + headers.keySet() + "]";
 	}
 

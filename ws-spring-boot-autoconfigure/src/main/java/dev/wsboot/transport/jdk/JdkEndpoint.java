@@ -18,6 +18,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.SerializedConnectionHandler;
+import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -49,7 +51,7 @@ final class JdkEndpoint implements WebSocket.Listener {
 
 	private final WsConnectRequest request;
 
-	private final SerialHandler handler;
+	private final SerializedConnectionHandler handler;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -75,11 +77,11 @@ final class JdkEndpoint implements WebSocket.Listener {
 	JdkEndpoint(WsConnectRequest request, WsConnectionHandler handler, ScheduledExecutorService scheduler,
 			Executor executor, Consumer<JdkEndpoint> onEnd) {
 		this.request = request;
-		this.handler = new SerialHandler(handler);
+		this.handler = new SerializedConnectionHandler(handler);
 		this.scheduler = scheduler;
 		this.executor = executor;
 		this.onEnd = onEnd;
-		this.description = JdkFailures.describe(request.uri());
+		this.description = TransportFailures.describe(request.uri());
 		this.future.whenComplete((connection, failure) -> {
 			// failed, timed out, cancelled by the caller or the transport closed
 			if (failure != null && this.state.compareAndSet(CONNECTING, FAILED)) {

@@ -12,13 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsHandshakeException;
+
+import static dev.wsboot.transport.TransportFailures.describe;
+import static dev.wsboot.transport.TransportFailures.find;
+import static dev.wsboot.transport.TransportFailures.isSafe;
+import static dev.wsboot.transport.TransportFailures.unwrap;
 
 /**
  * Turns what the JDK's WebSocket client fails with into what the SPI promises: a
@@ -33,23 +36,6 @@ final class JdkFailures {
 	static final String EXTENSIONS_HEADER = "Sec-WebSocket-Extensions";
 
 	private JdkFailures() {
-	}
-
-	/**
-	 * The URL as it may be shown: without user-info, query string and fragment.
-	 * @param uri the URL
-	 * @return scheme, host, port and path
-	 */
-	static String describe(URI uri) {
-		StringBuilder text = new StringBuilder();
-		text.append(uri.getScheme()).append("://").append(uri.getHost());
-		if (uri.getPort() != -1) {
-			text.append(':').append(uri.getPort());
-		}
-		if (uri.getRawPath() != null) {
-			text.append(uri.getRawPath());
-		}
-		return text.toString();
 	}
 
 	/**
@@ -194,51 +180,6 @@ final class JdkFailures {
 		return mapped;
 	}
 
-	static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
-	}
 
-	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
-	}
-
-	/** Whether no message in the chain shows the URL's secrets. */
-	private static boolean isSafe(Throwable failure, URI uri) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (!isSafe(current.getMessage(), uri)) {
-				return false;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return true;
-	}
-
-	private static boolean isSafe(@Nullable String message, URI uri) {
-		if (message == null) {
-			return true;
-		}
-		for (String secret : new String[] { uri.getRawQuery(), uri.getQuery(), uri.getRawUserInfo(),
-				uri.getUserInfo() }) {
-			if (secret != null && !secret.isEmpty() && message.contains(secret)) {
-				return false;
-			}
-		}
-		return true;
-	}
 
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.TransportFailures;
+
 /**
  * Hands sends to a {@link WebSocket} one at a time, in the order they were added.
  * <p>
@@ -159,7 +161,7 @@ final class SendQueue {
 				this.future.complete(null);
 			}
 			else {
-				this.future.completeExceptionally(JdkFailures.unwrap(failure));
+				this.future.completeExceptionally(TransportFailures.unwrap(failure));
 			}
 		}
 

@@ -3,14 +3,16 @@ package dev.wsboot.transport.tyrus;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import org.glassfish.tyrus.client.RedirectException;
 import org.glassfish.tyrus.core.HandshakeException;
-import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.transport.WsHandshakeException;
+
+import static dev.wsboot.transport.TransportFailures.describe;
+import static dev.wsboot.transport.TransportFailures.find;
+import static dev.wsboot.transport.TransportFailures.isSafe;
+import static dev.wsboot.transport.TransportFailures.unwrap;
 
 /**
  * Turns what Tyrus fails a connect with into what the SPI promises: a
@@ -20,23 +22,6 @@ import dev.wsboot.transport.WsHandshakeException;
 final class ConnectFailures {
 
 	private ConnectFailures() {
-	}
-
-	/**
-	 * The URL as it may be shown: without user-info, query string and fragment.
-	 * @param uri the URL
-	 * @return scheme, host, port and path
-	 */
-	static String describe(URI uri) {
-		StringBuilder text = new StringBuilder();
-		text.append(uri.getScheme()).append("://").append(uri.getHost());
-		if (uri.getPort() != -1) {
-			text.append(':').append(uri.getPort());
-		}
-		if (uri.getRawPath() != null) {
-			text.append(uri.getRawPath());
-		}
-		return text.toString();
 	}
 
 	/**
@@ -91,52 +76,7 @@ final class ConnectFailures {
 		return handshake != null && !(handshake instanceof RedirectException);
 	}
 
-	static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
-	}
 
-	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
-	}
-
-	/** Whether no message in the chain shows the URL's secrets. */
-	private static boolean isSafe(Throwable failure, URI uri) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (!isSafe(current.getMessage(), uri)) {
-				return false;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return true;
-	}
-
-	private static boolean isSafe(@Nullable String message, URI uri) {
-		if (message == null) {
-			return true;
-		}
-		for (String secret : new String[] { uri.getRawQuery(), uri.getQuery(), uri.getRawUserInfo(),
-				uri.getUserInfo() }) {
-			if (secret != null && !secret.isEmpty() && message.contains(secret)) {
-				return false;
-			}
-		}
-		return true;
-	}
 
 	/**
 	 * The failure's message, or its class name when the message shows the URL's secrets.

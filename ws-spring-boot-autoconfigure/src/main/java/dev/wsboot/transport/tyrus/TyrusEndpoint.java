@@ -25,6 +25,8 @@ import org.glassfish.tyrus.core.CloseReasons;
 import org.glassfish.tyrus.core.l10n.LocalizationMessages;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.SerializedConnectionHandler;
+import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -55,7 +57,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 
 	private final WsConnectRequest request;
 
-	private final SerializedHandler handler;
+	private final SerializedConnectionHandler handler;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -97,10 +99,10 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	TyrusEndpoint(WsConnectRequest request, WsConnectionHandler handler, ScheduledExecutorService scheduler,
 			Consumer<TyrusEndpoint> onEnd) {
 		this.request = request;
-		this.handler = new SerializedHandler(handler);
+		this.handler = new SerializedConnectionHandler(handler);
 		this.scheduler = scheduler;
 		this.onEnd = onEnd;
-		this.description = ConnectFailures.describe(request.uri());
+		this.description = TransportFailures.describe(request.uri());
 		this.future.whenComplete((connection, failure) -> {
 			if (failure != null) {
 				this.state.compareAndSet(CONNECTING, FAILED);

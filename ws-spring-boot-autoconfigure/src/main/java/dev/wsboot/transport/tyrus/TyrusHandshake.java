@@ -16,6 +16,7 @@ import org.glassfish.tyrus.core.TyrusExtension;
 import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsHandshakeException;
 
@@ -69,7 +70,7 @@ final class TyrusHandshake extends ClientEndpointConfig.Configurator {
 		}
 		String problem = check(headers);
 		if (problem != null) {
-			String message = "Server at " + ConnectFailures.describe(this.request.uri()) + " " + problem;
+			String message = "Server at " + TransportFailures.describe(this.request.uri()) + " " + problem;
 			this.onFailure.accept(new WsHandshakeException(message, status, headers));
 			// Tyrus fails the upgrade (and closes the connection without opening the endpoint)
 			// only for a HandshakeException, which this method cannot declare: throw it anyway.

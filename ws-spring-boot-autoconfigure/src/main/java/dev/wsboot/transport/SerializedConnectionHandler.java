@@ -1,4 +1,4 @@
-package dev.wsboot.transport.jdk;
+package dev.wsboot.transport;
 
 import java.nio.ByteBuffer;
 import java.util.Queue;
@@ -8,24 +8,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.wsboot.transport.WsConnection;
-import dev.wsboot.transport.WsConnectionHandler;
-
 /**
  * Calls a {@link WsConnectionHandler} one callback at a time, never after
- * {@code onClose}, and without blocking anyone.
+ * {@code onClose}, and without blocking anyone: what transports wrap their handler in.
  * <p>
- * The JDK calls its listener one method at a time, but the end of a connection may also be
- * reported from another thread ({@code abort()}, the transport closing) or from within a
- * callback. A callback that arrives while another one runs is queued and run by the thread
+ * WebSocket implementations deliver frames one at a time, but the end of a connection may
+ * also be reported from another thread ({@code abort()}, the transport closing, Tyrus
+ * closing the session on the caller's thread) or from within a callback. A callback that arrives while another one runs is queued and run by the thread
  * already inside, right after it returns. The uncontended case (every inbound frame) runs
  * inline and allocates nothing, so a handler that holds the thread applies backpressure.
  * Exceptions thrown by the handler are logged, except those of {@code onOpen}, which are
  * rethrown to fail the connect.
  */
-final class SerialHandler {
+public final class SerializedConnectionHandler implements WsConnectionHandler {
 
-	private static final Log logger = LogFactory.getLog(SerialHandler.class);
+	private static final Log logger = LogFactory.getLog(SerializedConnectionHandler.class);
 
 	private final WsConnectionHandler delegate;
 
@@ -37,11 +34,16 @@ final class SerialHandler {
 	/** Whether onClose was called; only touched by the thread inside. */
 	private boolean closed;
 
-	SerialHandler(WsConnectionHandler delegate) {
+	/**
+	 * Wrap a handler.
+	 * @param delegate the handler to call
+	 */
+	public SerializedConnectionHandler(WsConnectionHandler delegate) {
 		this.delegate = delegate;
 	}
 
-	void onOpen(WsConnection connection) {
+	@Override
+	public void onOpen(WsConnection connection) {
 		if (this.pending.compareAndSet(0, 1)) {
 			try {
 				if (!this.closed) {
@@ -61,7 +63,8 @@ final class SerialHandler {
 		}
 	}
 
-	void onText(String text, boolean last) {
+	@Override
+	public void onText(String text, boolean last) {
 		if (this.pending.compareAndSet(0, 1)) {
 			try {
 				text(text, last);
@@ -75,7 +78,8 @@ final class SerialHandler {
 		}
 	}
 
-	void onBinary(ByteBuffer data, boolean last) {
+	@Override
+	public void onBinary(ByteBuffer data, boolean last) {
 		if (this.pending.compareAndSet(0, 1)) {
 			try {
 				binary(data, last);
@@ -90,7 +94,8 @@ final class SerialHandler {
 		}
 	}
 
-	void onPong(ByteBuffer payload) {
+	@Override
+	public void onPong(ByteBuffer payload) {
 		if (this.pending.compareAndSet(0, 1)) {
 			try {
 				pong(payload);
@@ -104,7 +109,8 @@ final class SerialHandler {
 		}
 	}
 
-	void onClose(int code, String reason) {
+	@Override
+	public void onClose(int code, String reason) {
 		if (this.pending.compareAndSet(0, 1)) {
 			try {
 				close(code, reason);
@@ -189,7 +195,7 @@ final class SerialHandler {
 					callback.run();
 				}
 				catch (RuntimeException ex) {
-					failed("onOpen", ex);
+					failed("a queued callback", ex);
 				}
 			}
 			missed = this.pending.addAndGet(-missed);
