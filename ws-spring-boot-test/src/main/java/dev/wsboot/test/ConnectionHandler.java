@@ -85,9 +85,17 @@ final class ConnectionHandler implements Runnable {
 			HandshakeCodec.writeRefusal(out, response.status(), response);
 			return null;
 		}
-		HandshakeCodec.writeAccept(out, handshake.header("Sec-WebSocket-Key"), response);
 		WsTestConnection connection = new WsTestConnection(this.id, this.socket, in, out, handshake,
 				response.permessageDeflate(), this.server.recordsPayloads());
+		// Recorded before the 101 goes out: a client that saw the upgrade finds the connection
+		this.server.record(connection);
+		try {
+			HandshakeCodec.writeAccept(out, handshake.header("Sec-WebSocket-Key"), response);
+		}
+		catch (IOException ex) {
+			this.server.forget(connection);
+			throw ex;
+		}
 		this.server.publish(connection);
 		return connection;
 	}

@@ -328,9 +328,16 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 		return this.recordPayloads;
 	}
 
-	void publish(WsTestConnection connection) {
+	void record(WsTestConnection connection) {
 		this.open.add(connection);
 		this.log.addConnection(connection);
+	}
+
+	void forget(WsTestConnection connection) {
+		this.open.remove(connection);
+	}
+
+	void publish(WsTestConnection connection) {
 		start(Thread.currentThread().getName() + "-reader", () -> {
 			try {
 				connection.reader().run();
