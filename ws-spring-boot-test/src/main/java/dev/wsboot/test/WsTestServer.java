@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,6 +48,10 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	private static final Function<WsTestHandshake, WsTestHandshakeResponse> ACCEPT = (handshake) -> WsTestHandshakeResponse
 		.accept();
 
+	private static final int FIRST_PORT = 20000;
+
+	private static final int LAST_PORT = 32767;
+
 	private final ServerLog log = new ServerLog();
 
 	private final Object lifecycle = new Object();
@@ -72,7 +77,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	private volatile boolean recordPayloads = true;
 
 	private WsTestServer() {
-		this.serverSocket = bind(0);
+		this.serverSocket = bindFreePort();
 		this.port = this.serverSocket.getLocalPort();
 		startAccepting(this.serverSocket);
 	}
@@ -228,6 +233,40 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 * the port is released. Recorded connections are kept.
 	 */
 	public void stop() {
+		stopListening();
+		dropAll();
+	}
+
+	/**
+	 * Stop the way a server process shuts down gracefully: stop accepting connections (the
+	 * port is released), start the closing handshake on every open connection with
+	 * {@code code} and {@code reason}, and wait (at most 5 seconds) for each client's close
+	 * frame; everything a client sent before its close frame is recorded. Connections still
+	 * open after that are dropped. Recorded connections are kept.
+	 * @param code the status code, such as 1001 (going away) or 1012 (service restart)
+	 * @param reason the reason
+	 */
+	public void stopGracefully(int code, String reason) {
+		stopListening();
+		List<Thread> closing = this.open.stream().map((connection) -> {
+			Thread thread = new Thread(() -> connection.close(code, reason), "ws-test-server-" + this.port + "-closing");
+			thread.setDaemon(true);
+			thread.start();
+			return thread;
+		}).toList();
+		for (Thread thread : closing) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		dropAll();
+	}
+
+	private void stopListening() {
 		ServerSocket listening;
 		synchronized (this.lifecycle) {
 			listening = this.serverSocket;
@@ -236,6 +275,9 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 		if (listening != null) {
 			ConnectionHandler.closeQuietly(listening);
 		}
+	}
+
+	private void dropAll() {
 		for (WsTestConnection connection : this.open) {
 			connection.dropTcp();
 		}
@@ -375,6 +417,24 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 			System.err.println("WsTestServer: " + what + " failed:");
 			failure.printStackTrace();
 		}
+	}
+
+	/**
+	 * Listen on a free port below the kernel's ephemeral range (32768 and up on Linux), so
+	 * that while the server is {@link #stop() stopped} neither another {@code bind(0)} nor the
+	 * source port of an outgoing connection (a reconnecting client's, say) takes its port.
+	 */
+	private static ServerSocket bindFreePort() {
+		for (int attempt = 0; attempt < 50; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
+			try {
+				return bind(port);
+			}
+			catch (UncheckedIOException ex) {
+				// taken: try another
+			}
+		}
+		return bind(0);
 	}
 
 	private static ServerSocket bind(int port) {

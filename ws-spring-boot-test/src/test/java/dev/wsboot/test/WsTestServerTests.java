@@ -214,6 +214,29 @@ class WsTestServerTests {
 	}
 
 	@Test
+	void stopGracefullyClosesEachConnectionWithTheCodeAndRecordsWhatArrivedBeforeTheClientsClose() throws Exception {
+		int port = server.port();
+		server.onConnect((connection) -> {
+		});
+		TestClient client = TestClient.connect(server.url());
+		WsTestConnection connection = server.awaitConnection();
+		client.send("before the close");
+		connection.awaitTexts(1);
+		server.stopGracefully(1012, "restarting");
+		try {
+			assertThat(client.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1012);
+			assertThat(connection.awaitClose().closeCode()).isEqualTo(1012);
+			assertThat(connection.texts()).containsExactly("before the close");
+			connection.awaitDisconnected();
+			assertThatExceptionOfType(ConnectException.class)
+				.isThrownBy(() -> new Socket("127.0.0.1", port).close());
+		}
+		finally {
+			server.restart();
+		}
+	}
+
+	@Test
 	void awaitFailsFastListingWhatWasReceivedWhenTheConnectionIsGone() throws Exception {
 		server.onConnect((connection) -> {
 		});
