@@ -52,6 +52,8 @@ public final class TyrusWsTransport implements WsTransport {
 	public static final String JDK_CONTAINER = "org.glassfish.tyrus.container.jdk.client.JdkClientContainer";
 
 	/** Room for a frame header (at most 14 bytes) in Tyrus's read buffer. */
+	private static final long HANDSHAKE_TIMEOUT_SLACK_MILLIS = 1000;
+
 	private static final int FRAME_HEADER_SLACK = 14;
 
 	/**
@@ -200,10 +202,14 @@ public final class TyrusWsTransport implements WsTransport {
 		return (int) Math.min(Integer.MAX_VALUE - 8, request.maxMessageSize() + FRAME_HEADER_SLACK + READ_SLACK);
 	}
 
-	/** Tyrus ignores a handshake timeout that is not an Integer of milliseconds. */
+	/**
+	 * Tyrus's own handshake timeout, only a backstop: the endpoint's connect timeout fails the
+	 * attempt first, with a {@code TimeoutException} rather than Tyrus's bare
+	 * {@code IOException}. Tyrus ignores a value that is not an Integer of milliseconds.
+	 */
 	private static Integer handshakeTimeout(WsConnectRequest request) {
 		long millis = request.connectTimeout().toMillis();
-		return (millis <= 0) ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis);
+		return (millis <= 0) ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis + HANDSHAKE_TIMEOUT_SLACK_MILLIS);
 	}
 
 }
