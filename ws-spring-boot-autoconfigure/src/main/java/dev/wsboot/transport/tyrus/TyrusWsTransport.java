@@ -51,9 +51,10 @@ public final class TyrusWsTransport implements WsTransport {
 	/** Tyrus's container on JDK NIO ({@code tyrus-container-jdk-client}). */
 	public static final String JDK_CONTAINER = "org.glassfish.tyrus.container.jdk.client.JdkClientContainer";
 
-	/** Room for a frame header (at most 14 bytes) in Tyrus's read buffer. */
+	/** How much later than the connect timeout Tyrus's own handshake timeout fires. */
 	private static final long HANDSHAKE_TIMEOUT_SLACK_MILLIS = 1000;
 
+	/** Room for a frame header (at most 14 bytes) in Tyrus's read buffer. */
 	private static final int FRAME_HEADER_SLACK = 14;
 
 	/**
