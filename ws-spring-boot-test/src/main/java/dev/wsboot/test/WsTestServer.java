@@ -1,16 +1,10 @@
 package dev.wsboot.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,13 +42,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	private static final Function<WsTestHandshake, WsTestHandshakeResponse> ACCEPT = (handshake) -> WsTestHandshakeResponse
 		.accept();
 
-	private static final int FIRST_PORT = 20000;
-
-	private static final int LAST_PORT = 32767;
-
 	private final ServerLog log = new ServerLog();
-
-	private final Object lifecycle = new Object();
 
 	private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
 
@@ -64,11 +52,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
 
-	private final int port;
-
-	private volatile ServerSocket serverSocket;
-
-	private boolean closed;
+	private final LoopbackListener listener;
 
 	private volatile Consumer<WsTestConnection> script = ECHO;
 
@@ -77,9 +61,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	private volatile boolean recordPayloads = true;
 
 	private WsTestServer() {
-		this.serverSocket = bindFreePort();
-		this.port = this.serverSocket.getLocalPort();
-		startAccepting(this.serverSocket);
+		this.listener = LoopbackListener.start(this::accepted);
 	}
 
 	/**
@@ -95,7 +77,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 * @return the port
 	 */
 	public int port() {
-		return this.port;
+		return this.listener.port();
 	}
 
 	/**
@@ -112,7 +94,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 * @return {@code ws://127.0.0.1:<port>/<path>}
 	 */
 	public URI url(String path) {
-		return URI.create("ws://127.0.0.1:" + this.port + (path.startsWith("/") ? "" : "/") + path);
+		return URI.create("ws://127.0.0.1:" + port() + (path.startsWith("/") ? "" : "/") + path);
 	}
 
 	/**
@@ -233,7 +215,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 * the port is released. Recorded connections are kept.
 	 */
 	public void stop() {
-		stopListening();
+		this.listener.stop();
 		dropAll();
 	}
 
@@ -247,9 +229,9 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 * @param reason the reason
 	 */
 	public void stopGracefully(int code, String reason) {
-		stopListening();
+		this.listener.stop();
 		List<Thread> closing = this.open.stream().map((connection) -> {
-			Thread thread = new Thread(() -> connection.close(code, reason), "ws-test-server-" + this.port + "-closing");
+			Thread thread = new Thread(() -> connection.close(code, reason), "ws-test-server-" + port() + "-closing");
 			thread.setDaemon(true);
 			thread.start();
 			return thread;
@@ -266,17 +248,6 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 		dropAll();
 	}
 
-	private void stopListening() {
-		ServerSocket listening;
-		synchronized (this.lifecycle) {
-			listening = this.serverSocket;
-			this.serverSocket = null;
-		}
-		if (listening != null) {
-			ConnectionHandler.closeQuietly(listening);
-		}
-	}
-
 	private void dropAll() {
 		for (WsTestConnection connection : this.open) {
 			connection.dropTcp();
@@ -291,13 +262,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 */
 	public void restart() {
 		stop();
-		synchronized (this.lifecycle) {
-			if (this.closed) {
-				throw new IllegalStateException("The server is closed");
-			}
-			this.serverSocket = bind(this.port);
-			startAccepting(this.serverSocket);
-		}
+		this.listener.listen();
 	}
 
 	/**
@@ -306,13 +271,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	 */
 	@Override
 	public void close() {
-		boolean first;
-		synchronized (this.lifecycle) {
-			first = !this.closed;
-			this.closed = true;
-		}
-		if (first) {
-			stop();
+		if (this.listener.close()) {
+			dropAll();
 			this.threads.forEach(Thread::interrupt);
 		}
 	}
@@ -327,30 +287,16 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 		return "WsTestServer " + url();
 	}
 
-	private void startAccepting(ServerSocket listening) {
-		Thread acceptor = new Thread(() -> accept(listening), "ws-test-server-" + this.port + "-acceptor");
-		acceptor.setDaemon(true);
-		acceptor.start();
-	}
-
-	private void accept(ServerSocket listening) {
-		while (true) {
-			Socket socket;
-			try {
-				socket = listening.accept();
-			}
-			catch (IOException ex) {
-				return;
-			}
-			this.handshaking.add(socket);
-			if (listening.isClosed()) {
-				ConnectionHandler.closeQuietly(socket);
-				return;
-			}
-			int id = this.connectionCount.incrementAndGet();
-			Consumer<WsTestConnection> connectionScript = this.script;
-			start("ws-test-server-" + this.port + "-" + id, new ConnectionHandler(this, socket, id, connectionScript));
+	private void accepted(Socket socket) {
+		this.handshaking.add(socket);
+		if (!this.listener.isListening()) {
+			this.handshaking.remove(socket);
+			ConnectionHandler.closeQuietly(socket);
+			return;
 		}
+		int id = this.connectionCount.incrementAndGet();
+		Consumer<WsTestConnection> connectionScript = this.script;
+		start("ws-test-server-" + port() + "-" + id, new ConnectionHandler(this, socket, id, connectionScript));
 	}
 
 	void handshakeDone(Socket socket) {
@@ -388,7 +334,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 				this.open.remove(connection);
 			}
 		});
-		if (this.serverSocket == null) {
+		if (!this.listener.isListening()) {
 			connection.dropTcp();
 		}
 	}
@@ -408,44 +354,10 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	void recordFailure(String what, Throwable failure) {
-		boolean report;
-		synchronized (this.lifecycle) {
-			report = !this.closed;
-		}
-		if (report) {
+		if (!this.listener.isClosed()) {
 			this.log.addFailure(failure);
 			System.err.println("WsTestServer: " + what + " failed:");
 			failure.printStackTrace();
-		}
-	}
-
-	/**
-	 * Listen on a free port below the kernel's ephemeral range (32768 and up on Linux), so
-	 * that while the server is {@link #stop() stopped} neither another {@code bind(0)} nor the
-	 * source port of an outgoing connection (a reconnecting client's, say) takes its port.
-	 */
-	private static ServerSocket bindFreePort() {
-		for (int attempt = 0; attempt < 50; attempt++) {
-			int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
-			try {
-				return bind(port);
-			}
-			catch (UncheckedIOException ex) {
-				// taken: try another
-			}
-		}
-		return bind(0);
-	}
-
-	private static ServerSocket bind(int port) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] { 127, 0, 0, 1 }), port), 128);
-			return socket;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, ex);
 		}
 	}
 
