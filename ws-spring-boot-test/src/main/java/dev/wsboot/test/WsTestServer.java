@@ -323,6 +323,7 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 
 	void forget(WsTestConnection connection) {
 		this.open.remove(connection);
+		connection.dropTcp();
 	}
 
 	void publish(WsTestConnection connection) {

@@ -197,6 +197,8 @@ class JdkWsTransportIntegrationTests {
 		finally {
 			release.countDown();
 		}
+		// the handshake the server completes late must not show up in the next test
+		server.awaitConnection().awaitDisconnected();
 		assertThat(this.handler.events).isEmpty();
 	}
 
