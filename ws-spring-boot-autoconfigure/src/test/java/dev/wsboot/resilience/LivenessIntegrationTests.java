@@ -2,7 +2,6 @@ package dev.wsboot.resilience;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -125,15 +124,8 @@ class LivenessIntegrationTests {
 
 	@Test
 	void peerStalledInTheMiddleOfAFrameIsDetectedWithinTheIdleTimeout() {
-		this.server.onConnect(ClientContexts.firstConnection((connection) -> {
-			connection.stopAnsweringPings();
-			// a text frame announcing 100 bytes, of which only 10 ever arrive
-			byte[] halfAFrame = new byte[12];
-			halfAFrame[0] = (byte) 0x81;
-			halfAFrame[1] = 100;
-			Arrays.fill(halfAFrame, 2, 12, (byte) 'x');
-			connection.sendRaw(halfAFrame);
-		}));
+		// a text frame announcing 100 bytes, of which only 10 ever arrive
+		this.server.onConnect(ClientContexts.firstConnection(WsTestConnection::stallMidFrame));
 		this.contextRunner.run((context) -> {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
 			WsClientClosedEvent closed = events.awaitClosed();

@@ -1,7 +1,6 @@
 package dev.wsboot.faults;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -68,14 +67,7 @@ class DeadPeerFaultTests {
 			// reads, but never answers a ping and sends nothing
 			case "silent" -> WsTestConnection::stopAnsweringPings;
 			// announces a 100-byte text frame, sends 10 bytes of it and nothing more
-			case "stalled mid-frame" -> (connection) -> {
-				connection.stopAnsweringPings();
-				byte[] halfAFrame = new byte[12];
-				halfAFrame[0] = (byte) 0x81;
-				halfAFrame[1] = 100;
-				Arrays.fill(halfAFrame, 2, 12, (byte) 'x');
-				connection.sendRaw(halfAFrame);
-			};
+			case "stalled mid-frame" -> WsTestConnection::stallMidFrame;
 			default -> throw new IllegalArgumentException(fault);
 		};
 	}

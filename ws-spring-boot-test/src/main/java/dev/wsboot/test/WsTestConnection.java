@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -214,6 +215,20 @@ public final class WsTestConnection {
 	 */
 	public void answerPings() {
 		this.answerPings = true;
+	}
+
+	/**
+	 * Simulate a peer that stalls in the middle of a frame: stop answering pings, then send
+	 * the header of a 100-byte text frame and only 10 bytes of its payload. The client waits
+	 * for the other 90 bytes, which never come; nothing else may be sent on this connection.
+	 */
+	public void stallMidFrame() {
+		stopAnsweringPings();
+		byte[] partialFrame = new byte[12];
+		partialFrame[0] = (byte) 0x81;
+		partialFrame[1] = 100;
+		Arrays.fill(partialFrame, 2, partialFrame.length, (byte) 'x');
+		sendRaw(partialFrame);
 	}
 
 	/**
