@@ -33,6 +33,11 @@ final class RawClient implements AutoCloseable {
 	String request(String head) throws IOException {
 		this.out.write(head.getBytes(StandardCharsets.ISO_8859_1));
 		this.out.flush();
+		return readHead();
+	}
+
+	/** Read an HTTP response head, up to and including the empty line. */
+	String readHead() throws IOException {
 		ByteArrayOutputStream response = new ByteArrayOutputStream();
 		while (!response.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
 			int b = this.in.read();
@@ -45,13 +50,17 @@ final class RawClient implements AutoCloseable {
 	}
 
 	String upgrade(String path, String... extraHeaders) throws IOException {
+		return request(upgradeRequest(path, extraHeaders));
+	}
+
+	static String upgradeRequest(String path, String... extraHeaders) {
 		StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 				+ "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 				+ "Sec-WebSocket-Version: 13\r\n");
 		for (String header : extraHeaders) {
 			head.append(header).append("\r\n");
 		}
-		return request(head.append("\r\n").toString());
+		return head.append("\r\n").toString();
 	}
 
 	record Frame(FrameCodec.Header header, byte[] payload) {

@@ -43,6 +43,21 @@ class RawProtocolTests {
 	}
 
 	@Test
+	void aConnectionFoundAsSoonAsItIsAcceptedSendsOnlyAfterThe101() throws IOException {
+		server.onConnect((connection) -> {
+		});
+		for (int i = 0; i < 50; i++) {
+			try (RawClient client = new RawClient(server.port())) {
+				client.out.write(RawClient.upgradeRequest("/").getBytes(StandardCharsets.ISO_8859_1));
+				client.out.flush();
+				server.awaitConnection().sendText("first " + i);
+				assertThat(client.readHead()).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+				assertThat(new String(client.readFrame().payload(), StandardCharsets.UTF_8)).isEqualTo("first " + i);
+			}
+		}
+	}
+
+	@Test
 	void refusesRequestsThatAreNotUpgradesWith400() throws IOException {
 		try (RawClient client = new RawClient(server.port())) {
 			String response = client.request("GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
