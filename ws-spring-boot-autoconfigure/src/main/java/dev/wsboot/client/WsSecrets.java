@@ -4,13 +4,15 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.wsboot.transport.TransportFailures;
+
 /**
  * The one masking function for everything shown outside the client: logs, health,
  * endpoint, events and exception messages.
  */
 public final class WsSecrets {
 
-	static final String MASK = "******";
+	static final String MASK = TransportFailures.MASK;
 
 	private WsSecrets() {
 	}
@@ -22,26 +24,7 @@ public final class WsSecrets {
 	 * @return the masked URL as text
 	 */
 	public static String mask(URI url) {
-		StringBuilder masked = new StringBuilder();
-		if (url.getScheme() != null) {
-			masked.append(url.getScheme()).append("://");
-		}
-		if (url.getRawUserInfo() != null) {
-			masked.append(MASK).append('@');
-		}
-		if (url.getHost() != null) {
-			masked.append(url.getHost());
-		}
-		if (url.getPort() != -1) {
-			masked.append(':').append(url.getPort());
-		}
-		if (url.getRawPath() != null) {
-			masked.append(url.getRawPath());
-		}
-		if (url.getRawQuery() != null) {
-			masked.append('?').append(MASK);
-		}
-		return masked.toString();
+		return TransportFailures.describe(url);
 	}
 
 	/**

@@ -16,19 +16,34 @@ public final class TransportFailures {
 	private TransportFailures() {
 	}
 
+	/** What stands for a secret wherever one is shown. */
+	public static final String MASK = "******";
+
 	/**
-	 * The URL as it may be shown: without user-info, query string and fragment.
+	 * The URL as it may be shown in logs, health, endpoints and exception messages:
+	 * user-info and query string are replaced by {@link #MASK}, the fragment is dropped.
 	 * @param uri the URL
-	 * @return scheme, host, port and path
+	 * @return the masked URL as text
 	 */
 	public static String describe(URI uri) {
 		StringBuilder text = new StringBuilder();
-		text.append(uri.getScheme()).append("://").append(uri.getHost());
+		if (uri.getScheme() != null) {
+			text.append(uri.getScheme()).append("://");
+		}
+		if (uri.getRawUserInfo() != null) {
+			text.append(MASK).append('@');
+		}
+		if (uri.getHost() != null) {
+			text.append(uri.getHost());
+		}
 		if (uri.getPort() != -1) {
 			text.append(':').append(uri.getPort());
 		}
 		if (uri.getRawPath() != null) {
 			text.append(uri.getRawPath());
+		}
+		if (uri.getRawQuery() != null) {
+			text.append('?').append(MASK);
 		}
 		return text.toString();
 	}
