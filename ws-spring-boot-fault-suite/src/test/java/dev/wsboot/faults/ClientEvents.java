@@ -7,6 +7,7 @@ import org.springframework.context.event.EventListener;
 
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.client.event.WsClientEvent;
+import dev.wsboot.client.event.WsClientFailedEvent;
 import dev.wsboot.client.event.WsClientOpenedEvent;
 
 /**
@@ -37,6 +38,10 @@ final class ClientEvents {
 
 	int opened(String client) {
 		return of(WsClientOpenedEvent.class, client).size();
+	}
+
+	int failed(String client) {
+		return of(WsClientFailedEvent.class, client).size();
 	}
 
 	List<Recorded> closed(String client) {
