@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,28 @@ class FramingIntegrationTests {
 				});
 				await().atMost(RecordedEvents.TIMEOUT).until(() -> received.texts.size() == 2);
 				assertThat(received.texts).containsExactly(text, text);
+			});
+	}
+
+	@Test
+	void permessageDeflateKeepsMessagesIntactWhileSendingAndReceivingAtOnce() {
+		List<String> texts = IntStream.range(0, 300)
+			.mapToObj((i) -> ("{\"seq\":" + i + ",\"symbol\":\"ACME\",\"bid\":12.5}").repeat(20 + i % 80))
+			.toList();
+		Received received = new Received();
+		this.server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
+		this.contextRunner.withPropertyValues("ws.clients.feed.extensions=permessage-deflate")
+			.withBean(Received.class, () -> received)
+			.run((context) -> {
+				WsClient feed = context.getBean("feed", WsClient.class);
+				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+				// the server echoes each message while the next ones are being compressed
+				texts.forEach(feed::sendText);
+				WsTestConnection connection = this.server.awaitConnection();
+				assertThat(connection.awaitTexts(texts.size())).containsExactlyElementsOf(texts);
+				await().atMost(RecordedEvents.TIMEOUT).until(() -> received.texts.size() == texts.size());
+				assertThat(received.texts).containsExactlyElementsOf(texts);
+				assertThat(context.getBean(RecordedEvents.class).closed()).isEmpty();
 			});
 	}
 

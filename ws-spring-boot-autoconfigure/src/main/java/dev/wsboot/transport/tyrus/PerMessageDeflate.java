@@ -42,7 +42,14 @@ final class PerMessageDeflate implements ExtendedExtension {
 
 	private final Inflater inflater = new Inflater(true);
 
-	private final byte[] chunk = new byte[8192];
+	/** Deflater output; outbound only (under Tyrus's send lock). */
+	private final byte[] deflateBuffer = new byte[8192];
+
+	/**
+	 * Inflater output; inbound only (the reading thread). Never shared with outbound: a send
+	 * and a receive run at the same time.
+	 */
+	private final byte[] inflateBuffer = new byte[8192];
 
 	private volatile boolean resetDeflater;
 
@@ -97,10 +104,10 @@ final class PerMessageDeflate implements ExtendedExtension {
 		ByteArrayOutputStream compressed = new ByteArrayOutputStream();
 		int count;
 		do {
-			count = this.deflater.deflate(this.chunk, 0, this.chunk.length, Deflater.SYNC_FLUSH);
-			compressed.write(this.chunk, 0, count);
+			count = this.deflater.deflate(this.deflateBuffer, 0, this.deflateBuffer.length, Deflater.SYNC_FLUSH);
+			compressed.write(this.deflateBuffer, 0, count);
 		}
-		while (count == this.chunk.length);
+		while (count == this.deflateBuffer.length);
 		byte[] payload = compressed.toByteArray();
 		int length = payload.length;
 		if (frame.isFin()) {
@@ -155,11 +162,11 @@ final class PerMessageDeflate implements ExtendedExtension {
 		this.inflater.setInput(input);
 		int count;
 		do {
-			count = this.inflater.inflate(this.chunk);
+			count = this.inflater.inflate(this.inflateBuffer);
 			if (output.size() + count > this.maxFrameSize) {
 				throw new TooBigException();
 			}
-			output.write(this.chunk, 0, count);
+			output.write(this.inflateBuffer, 0, count);
 		}
 		while (count > 0 || (!this.inflater.needsInput() && !this.inflater.finished()));
 	}
