@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.websocket.ClientEndpointConfig;
@@ -15,6 +17,7 @@ import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.ThreadPoolConfig;
 import org.glassfish.tyrus.client.auth.AuthConfig;
 import org.glassfish.tyrus.spi.ClientContainer;
 
@@ -32,7 +35,8 @@ import dev.wsboot.transport.WsTransport;
  * {@link ClientManager.ReconnectHandler} that declines, per connect), never follows
  * redirects, never answers 401 or 503 itself, never logs the upgrade exchange, and has no
  * session idle timeout or heartbeat. Connecting does not block the caller; Tyrus runs each
- * connect on its own worker thread.
+ * connect on its own thread, at most {@value #MAX_CONNECTS_IN_FLIGHT} at once (the others
+ * wait their turn without holding a thread).
  * <p>
  * Where Tyrus is lenient, this transport is strict: the handshake response may select only
  * what was offered ({@link TyrusHandshake}), frame headers are checked before Tyrus parses
@@ -40,8 +44,9 @@ import dev.wsboot.transport.WsTransport;
  * compressed frames inflate into at most {@code max-message-size} bytes
  * ({@link PerMessageDeflate}), and a close frame without a code is reported as 1005.
  * <p>
- * With the default Grizzly container every connection gets its own Grizzly transport (one
- * selector and two worker threads), which Tyrus stops when the connection ends.
+ * With the default Grizzly container all connections share one Grizzly transport: its
+ * selector threads and a bounded pool of worker threads (at most {@value #MAX_WORKERS} or
+ * twice the processors).
  */
 public final class TyrusWsTransport implements WsTransport {
 
@@ -60,6 +65,20 @@ public final class TyrusWsTransport implements WsTransport {
 	 */
 	private static final int READ_SLACK = 1024 * 1024;
 
+	/** Connects in flight at once; more wait for a permit (Tyrus runs each on its own thread). */
+	private static final int MAX_CONNECTS_IN_FLIGHT = 8;
+
+	/**
+	 * Worker threads of Grizzly's shared transport that read and dispatch every
+	 * connection; idle ones above the core size end after {@link #WORKER_KEEP_ALIVE_SECONDS}.
+	 * A worker reading a connection whose listeners are behind waits for them (backpressure),
+	 * so the pool must stay larger than the number of clients expected to be backpressured
+	 * at once.
+	 */
+	private static final int MAX_WORKERS = 16;
+
+	private static final int WORKER_KEEP_ALIVE_SECONDS = 10;
+
 	private final ClientManager clientManager;
 
 	private final ScheduledThreadPoolExecutor scheduler;
@@ -69,6 +88,8 @@ public final class TyrusWsTransport implements WsTransport {
 	private final Object connectLock = new Object();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final ConnectThrottle connects = new ConnectThrottle(MAX_CONNECTS_IN_FLIGHT);
 
 	/**
 	 * Create a transport on Tyrus's Grizzly container.
@@ -91,6 +112,9 @@ public final class TyrusWsTransport implements WsTransport {
 		properties.put(ValidatingClientContainer.DELEGATE, containerClassName);
 		// one selector and worker pool for all connections instead of a pair per connection
 		properties.put(ClientProperties.SHARED_CONTAINER, true);
+		// Grizzly's default pool for a shared container is unbounded in practice (pings keep
+		// its workers alive); read by the container that creates the shared transport
+		properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG, workerThreadPoolConfig());
 		properties.put(ClientProperties.LOG_HTTP_UPGRADE, false);
 		properties.put(ClientProperties.REDIRECT_ENABLED, false);
 		properties.put(ClientProperties.RETRY_AFTER_SERVICE_UNAVAILABLE, false);
@@ -136,34 +160,76 @@ public final class TyrusWsTransport implements WsTransport {
 		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
 				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
 		this.endpoints.add(endpoint);
-		endpoint.startTimeout();
-		try {
-			Future<Session> session;
-			synchronized (this.connectLock) {
-				// ClientManager copies its properties when a connect starts: these two apply to
-				// this connect only
-				Map<String, Object> properties = this.clientManager.getProperties();
-				properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
-				properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
-				session = this.clientManager.asyncConnectToServer(endpoint, config, request.uri());
-				properties.remove(ClientProperties.RECONNECT_HANDLER);
-			}
-			// Tyrus 2.2 returns a TyrusFuture (a CompletableFuture): a second failure signal
-			if (session instanceof CompletableFuture<Session> completable) {
-				completable.whenComplete((opened, failure) -> {
-					if (failure != null) {
-						endpoint.connectFailed(failure);
-					}
-				});
-			}
-		}
-		catch (Exception ex) {
-			endpoint.connectFailed(ex);
-		}
+		this.connects.submit(() -> start(endpoint, config, request));
 		if (this.closed.get()) {
 			endpoint.shutdown();
 		}
 		return endpoint.future();
+	}
+
+	/**
+	 * Start a connect that got its permit; {@code false} when it is not in flight (failed
+	 * or given up while it waited), so the permit goes to the next one.
+	 */
+	private boolean start(TyrusEndpoint endpoint, ClientEndpointConfig config, WsConnectRequest request) {
+		if (!endpoint.isConnecting()) {
+			return false;
+		}
+		endpoint.startTimeout();
+		Future<Session> session;
+		try {
+			session = asyncConnect(endpoint, config, request);
+		}
+		catch (RejectedExecutionException ex) {
+			// Tyrus shuts its connect executor down when its last connection ends and may hand
+			// a connect started in that instant to the dying executor: the next one is new
+			try {
+				session = asyncConnect(endpoint, config, request);
+			}
+			catch (Exception retryFailure) {
+				endpoint.connectFailed(retryFailure);
+				return false;
+			}
+		}
+		catch (Exception ex) {
+			endpoint.connectFailed(ex);
+			return false;
+		}
+		AtomicBoolean released = new AtomicBoolean();
+		Runnable release = () -> {
+			if (released.compareAndSet(false, true)) {
+				this.connects.release();
+			}
+		};
+		// whichever ends first: Tyrus's connect (its thread is free again) or the attempt
+		endpoint.future().whenComplete((connection, failure) -> release.run());
+		// Tyrus 2.2 returns a TyrusFuture (a CompletableFuture): a second failure signal
+		if (session instanceof CompletableFuture<Session> completable) {
+			completable.whenComplete((opened, failure) -> {
+				release.run();
+				if (failure != null) {
+					endpoint.connectFailed(failure);
+				}
+			});
+		}
+		return true;
+	}
+
+	private Future<Session> asyncConnect(TyrusEndpoint endpoint, ClientEndpointConfig config,
+			WsConnectRequest request) throws Exception {
+		synchronized (this.connectLock) {
+			// ClientManager copies its properties when a connect starts: these two apply to
+			// this connect only
+			Map<String, Object> properties = this.clientManager.getProperties();
+			properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
+			properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
+			try {
+				return this.clientManager.asyncConnectToServer(endpoint, config, request.uri());
+			}
+			finally {
+				properties.remove(ClientProperties.RECONNECT_HANDLER);
+			}
+		}
 	}
 
 	/**
@@ -185,6 +251,16 @@ public final class TyrusWsTransport implements WsTransport {
 	@Override
 	public String toString() {
 		return "TyrusWsTransport[" + this.endpoints.size() + " connections]";
+	}
+
+	private static ThreadPoolConfig workerThreadPoolConfig() {
+		int cpus = Runtime.getRuntime().availableProcessors();
+		return ThreadPoolConfig.defaultConfig()
+			.setCorePoolSize(Math.max(2, cpus))
+			.setMaxPoolSize(Math.max(MAX_WORKERS, 2 * cpus))
+			.setKeepAliveTime(WORKER_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS)
+			.setPoolName("ws-tyrus-worker")
+			.setDaemon(true);
 	}
 
 	private static void checkExtensions(List<String> names) {
