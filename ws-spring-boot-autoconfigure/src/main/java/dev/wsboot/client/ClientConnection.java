@@ -287,17 +287,7 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private void dispatch(WsMessage message, long bytes, List<WsMessageListener> listeners) {
-		ManagedWsClient client = this.client;
-		this.client.dispatcher.submitMessage(() -> {
-			for (WsMessageListener listener : listeners) {
-				try {
-					listener.onMessage(message, client);
-				}
-				catch (RuntimeException ex) {
-					logger.error("Client '" + client.name() + "': listener " + listener + " failed", ex);
-				}
-			}
-		}, bytes);
+		this.client.dispatcher.submitMessage(message, listeners, bytes);
 	}
 
 	private static ByteBuffer copy(ByteBuffer data) {
