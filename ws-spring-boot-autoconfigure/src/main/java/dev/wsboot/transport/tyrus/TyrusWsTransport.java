@@ -20,6 +20,7 @@ import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.client.ThreadPoolConfig;
 import org.glassfish.tyrus.client.auth.AuthConfig;
 import org.glassfish.tyrus.spi.ClientContainer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -79,7 +80,9 @@ public final class TyrusWsTransport implements WsTransport {
 
 	private static final int WORKER_KEEP_ALIVE_SECONDS = 10;
 
-	private final ClientManager clientManager;
+	private final String containerClassName;
+
+	private volatile @Nullable ClientManager clientManager;
 
 	private final ScheduledThreadPoolExecutor scheduler;
 
@@ -106,9 +109,38 @@ public final class TyrusWsTransport implements WsTransport {
 	public TyrusWsTransport(String containerClassName) {
 		Assert.hasText(containerClassName, "'containerClassName' must not be empty");
 		TyrusInternals.check();
-		ValidatingClientContainer.create(containerClassName);
-		this.clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
-		Map<String, Object> properties = this.clientManager.getProperties();
+		ValidatingClientContainer.check(containerClassName);
+		this.containerClassName = containerClassName;
+		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "ws-tyrus-scheduler");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+	}
+
+	/** Tyrus's client, created by the first connect (start-up does not wait for Tyrus). */
+	private ClientManager clientManager() {
+		ClientManager clientManager = this.clientManager;
+		if (clientManager == null) {
+			synchronized (this.connectLock) {
+				clientManager = this.clientManager;
+				if (clientManager == null) {
+					if (this.closed.get()) {
+						throw new IllegalStateException("The Tyrus transport was closed");
+					}
+					clientManager = createClientManager(this.containerClassName);
+					this.clientManager = clientManager;
+				}
+			}
+		}
+		return clientManager;
+	}
+
+	private static ClientManager createClientManager(String containerClassName) {
+		ClientManager clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
+		Map<String, Object> properties = clientManager.getProperties();
 		properties.put(ValidatingClientContainer.DELEGATE, containerClassName);
 		// one selector and worker pool for all connections instead of a pair per connection
 		properties.put(ClientProperties.SHARED_CONTAINER, true);
@@ -122,14 +154,8 @@ public final class TyrusWsTransport implements WsTransport {
 				AuthConfig.Builder.create().disableProvidedBasicAuth().disableProvidedDigestAuth().build());
 		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
 		// the starter has its own idle deadline
-		this.clientManager.setDefaultMaxSessionIdleTimeout(-1);
-		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "ws-tyrus-scheduler");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler.setRemoveOnCancelPolicy(true);
-		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		clientManager.setDefaultMaxSessionIdleTimeout(-1);
+		return clientManager;
 	}
 
 	/**
@@ -160,7 +186,13 @@ public final class TyrusWsTransport implements WsTransport {
 		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
 				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
 		this.endpoints.add(endpoint);
-		this.connects.submit(() -> start(endpoint, config, request));
+		try {
+			// started off the caller's thread: the first connect loads and sets up Tyrus
+			this.scheduler.execute(() -> this.connects.submit(() -> start(endpoint, config, request)));
+		}
+		catch (RejectedExecutionException ex) {
+			endpoint.shutdown();
+		}
 		if (this.closed.get()) {
 			endpoint.shutdown();
 		}
@@ -217,14 +249,15 @@ public final class TyrusWsTransport implements WsTransport {
 
 	private Future<Session> asyncConnect(TyrusEndpoint endpoint, ClientEndpointConfig config,
 			WsConnectRequest request) throws Exception {
+		ClientManager clientManager = clientManager();
 		synchronized (this.connectLock) {
 			// ClientManager copies its properties when a connect starts: these two apply to
 			// this connect only
-			Map<String, Object> properties = this.clientManager.getProperties();
+			Map<String, Object> properties = clientManager.getProperties();
 			properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
 			properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
 			try {
-				return this.clientManager.asyncConnectToServer(endpoint, config, request.uri());
+				return clientManager.asyncConnectToServer(endpoint, config, request.uri());
 			}
 			finally {
 				properties.remove(ClientProperties.RECONNECT_HANDLER);
@@ -245,7 +278,12 @@ public final class TyrusWsTransport implements WsTransport {
 		}
 		// closes reported by the aborts above are still delivered; pending timeouts are dropped
 		this.scheduler.shutdown();
-		this.clientManager.shutdown();
+		synchronized (this.connectLock) {
+			ClientManager clientManager = this.clientManager;
+			if (clientManager != null) {
+				clientManager.shutdown();
+			}
+		}
 	}
 
 	@Override
