@@ -341,6 +341,8 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		ScheduledFuture<?> timeout = this.timeout;
 		if (timeout != null) {
 			timeout.cancel(false);
+			// not kept for the life of the connection
+			this.timeout = null;
 		}
 	}
 

@@ -230,7 +230,7 @@ public final class TyrusWsTransport implements WsTransport {
 		AtomicBoolean released = new AtomicBoolean();
 		Runnable release = () -> {
 			if (released.compareAndSet(false, true)) {
-				this.connects.release();
+				releaseLater();
 			}
 		};
 		// whichever ends first: Tyrus's connect (its thread is free again) or the attempt
@@ -245,6 +245,20 @@ public final class TyrusWsTransport implements WsTransport {
 			});
 		}
 		return true;
+	}
+
+	/**
+	 * Give a connect's permit back from the scheduler thread: called on Tyrus's connect
+	 * thread, the next connect would otherwise find that thread still busy and make Tyrus
+	 * start another one.
+	 */
+	private void releaseLater() {
+		try {
+			this.scheduler.execute(this.connects::release);
+		}
+		catch (RejectedExecutionException ex) {
+			this.connects.release();
+		}
 	}
 
 	private Future<Session> asyncConnect(TyrusEndpoint endpoint, ClientEndpointConfig config,
