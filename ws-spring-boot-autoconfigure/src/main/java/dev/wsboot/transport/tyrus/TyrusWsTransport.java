@@ -233,8 +233,14 @@ public final class TyrusWsTransport implements WsTransport {
 				releaseLater();
 			}
 		};
-		// whichever ends first: Tyrus's connect (its thread is free again) or the attempt
-		endpoint.future().whenComplete((connection, failure) -> release.run());
+		// the permit is held until Tyrus's connect is done (its thread is free again), or the
+		// attempt failed (a timed-out connect must not hold it for good)
+		boolean tyrusReports = session instanceof CompletableFuture<Session>;
+		endpoint.future().whenComplete((connection, failure) -> {
+			if (failure != null || !tyrusReports) {
+				release.run();
+			}
+		});
 		// Tyrus 2.2 returns a TyrusFuture (a CompletableFuture): a second failure signal
 		if (session instanceof CompletableFuture<Session> completable) {
 			completable.whenComplete((opened, failure) -> {
