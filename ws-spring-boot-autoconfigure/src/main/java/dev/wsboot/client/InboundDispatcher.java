@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -89,14 +90,16 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Hand a message to listeners, waiting while the hand-off is full.
+	 * Hand a message to listeners, waiting while the hand-off is full, but not past the end
+	 * of the connection it came in on (the message is then dropped).
 	 * @param message the message
 	 * @param listeners the listeners to call, in order
 	 * @param bytes the message's size
+	 * @param sourceEnded whether the connection the message came in on has ended
 	 */
-	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes) {
-		if (!hasRoom(bytes)) {
-			awaitRoom(bytes);
+	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, BooleanSupplier sourceEnded) {
+		if (!hasRoom(bytes) && !awaitRoom(bytes, sourceEnded)) {
+			return;
 		}
 		this.queuedMessages.incrementAndGet();
 		this.queuedBytes.addAndGet(bytes);
@@ -125,22 +128,41 @@ final class InboundDispatcher {
 		return messages == 0 || (messages < this.maxMessages && this.queuedBytes.get() + bytes <= this.maxBytes);
 	}
 
-	/** Park until the listeners made room; producers wait one after the other. */
-	private synchronized void awaitRoom(long bytes) {
+	/**
+	 * Park until the listeners made room; producers wait one after the other.
+	 * @return {@code false} when the source connection ended meanwhile
+	 */
+	private synchronized boolean awaitRoom(long bytes, BooleanSupplier sourceEnded) {
 		Thread current = Thread.currentThread();
 		this.waiter = current;
 		try {
-			// checked after publishing the waiter: a release either sees it or made room before
+			// checked after publishing the waiter: a release or an end either sees it or
+			// happened before
 			while (!hasRoom(bytes)) {
+				if (sourceEnded.getAsBoolean()) {
+					return false;
+				}
 				LockSupport.park(this);
 				if (Thread.interrupted()) {
 					current.interrupt();
-					return;
+					return true;
 				}
 			}
+			return true;
 		}
 		finally {
 			this.waiter = null;
+		}
+	}
+
+	/**
+	 * A connection ended: a transport thread waiting for room for one of its messages stops
+	 * waiting (and drops it), so it is not held by listeners that are behind.
+	 */
+	void connectionEnded() {
+		Thread waiter = this.waiter;
+		if (waiter != null) {
+			LockSupport.unpark(waiter);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,7 @@ class InboundDispatcherTests {
 		};
 		this.producer.execute(() -> {
 			for (int i = 0; i < 20_000; i++) {
-				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8);
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
 			}
 		});
 		await().atMost(TIMEOUT).until(() -> received.size() == 20_000);
@@ -76,7 +77,7 @@ class InboundDispatcherTests {
 		};
 		this.producer.execute(() -> {
 			for (int i = 0; i < 10; i++) {
-				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8);
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, () -> false);
 				submitted.incrementAndGet();
 			}
 		});
@@ -101,9 +102,9 @@ class InboundDispatcherTests {
 			received.add(message.text());
 		};
 		this.producer.execute(() -> {
-			dispatcher.submitMessage(WsMessage.text("huge", true), List.of(listener), 500);
+			dispatcher.submitMessage(WsMessage.text("huge", true), List.of(listener), 500, () -> false);
 			submitted.incrementAndGet();
-			dispatcher.submitMessage(WsMessage.text("small", true), List.of(listener), 10);
+			dispatcher.submitMessage(WsMessage.text("small", true), List.of(listener), 10, () -> false);
 			submitted.incrementAndGet();
 		});
 		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
@@ -111,6 +112,33 @@ class InboundDispatcherTests {
 		release.countDown();
 		await().atMost(TIMEOUT).until(() -> received.size() == 2);
 		assertThat(received).containsExactly("huge", "small");
+	}
+
+	@Test
+	void aProducerWaitingForRoomStopsWaitingWhenItsConnectionEndsAndDropsTheMessage() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 1, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean ended = new AtomicBoolean();
+		AtomicInteger submitted = new AtomicInteger();
+		List<String> received = new CopyOnWriteArrayList<>();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		this.producer.execute(() -> {
+			dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, ended::get);
+			dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, ended::get);
+			submitted.incrementAndGet();
+		});
+		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
+		ended.set(true);
+		dispatcher.connectionEnded();
+		// the listener is still stuck, the transport thread is free again
+		await().atMost(TIMEOUT).until(() -> submitted.get() == 1);
+		assertThat(dispatcher.isReadingPaused()).isFalse();
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> received.size() == 1);
+		assertThat(received).containsExactly("m0");
 	}
 
 	@Test
@@ -122,8 +150,8 @@ class InboundDispatcherTests {
 			awaitRelease(release);
 			events.add(message.text());
 		};
-		dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8);
-		dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8);
+		dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, () -> false);
+		dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, () -> false);
 		// the hand-off is full now; a lifecycle task still goes in at once
 		dispatcher.submit(() -> events.add("closed"));
 		assertThat(events).isEmpty();
