@@ -27,7 +27,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
-import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.StringMessageConverter;
 
@@ -36,6 +35,7 @@ import dev.wsboot.client.WsClientFactory;
 import dev.wsboot.client.WsClients;
 import dev.wsboot.client.WsHandshakeCustomizer;
 import dev.wsboot.client.WsReconnectPolicy;
+import dev.wsboot.listener.WsJsonMessageConverter;
 import dev.wsboot.listener.WsListenerAnnotationBeanPostProcessor;
 import dev.wsboot.listener.WsListenerEndpointRegistry;
 import dev.wsboot.listener.WsListenerErrorHandler;
@@ -165,10 +165,7 @@ public final class WsAutoConfiguration {
 		}
 
 		MessageConverter converter() {
-			JacksonJsonMessageConverter converter = new JacksonJsonMessageConverter((JsonMapper) this.jsonMapper);
-			converter.setSerializedPayloadClass(String.class);
-			converter.setStrictContentTypeMatch(false);
-			return converter;
+			return new WsJsonMessageConverter((JsonMapper) this.jsonMapper);
 		}
 
 	}

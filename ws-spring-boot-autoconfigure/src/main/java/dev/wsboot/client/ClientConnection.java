@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,6 +36,9 @@ final class ClientConnection implements WsConnectionHandler {
 	private final ManagedWsClient client;
 
 	private final AtomicBoolean ended = new AtomicBoolean();
+
+	/** Whether this connection ended; one instance, handed over with every message. */
+	private final BooleanSupplier hasEnded = this.ended::get;
 
 	private volatile @Nullable WsConnection connection;
 
@@ -287,17 +291,7 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private void dispatch(WsMessage message, long bytes, List<WsMessageListener> listeners) {
-		ManagedWsClient client = this.client;
-		this.client.dispatcher.submitMessage(() -> {
-			for (WsMessageListener listener : listeners) {
-				try {
-					listener.onMessage(message, client);
-				}
-				catch (RuntimeException ex) {
-					logger.error("Client '" + client.name() + "': listener " + listener + " failed", ex);
-				}
-			}
-		}, bytes);
+		this.client.dispatcher.submitMessage(message, listeners, bytes, this.hasEnded);
 	}
 
 	private static ByteBuffer copy(ByteBuffer data) {
@@ -350,6 +344,8 @@ final class ClientConnection implements WsConnectionHandler {
 		if (!this.ended.compareAndSet(false, true)) {
 			return false;
 		}
+		// a transport thread waiting for listeners to catch up stops waiting
+		this.client.dispatcher.connectionEnded();
 		boolean wasOpen = this.open;
 		this.open = false;
 		LivenessWatchdog watchdog = this.watchdog;

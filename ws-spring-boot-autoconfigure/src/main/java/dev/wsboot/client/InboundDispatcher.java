@@ -1,20 +1,29 @@
 package dev.wsboot.client;
 
-import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The bounded hand-off between a transport's threads and one client's listeners: tasks run
- * one at a time, in submission order, on the listener executor. When the hand-off holds
- * too many messages or bytes, {@link #submitMessage} waits: the transport stops reading
- * this connection (TCP backpressure) until the listeners catch up. Lifecycle tasks are
- * never refused.
+ * The bounded hand-off between a transport's threads and one client's listeners: messages
+ * and lifecycle tasks run one at a time, in submission order, on the listener executor.
+ * When the hand-off holds too many messages or bytes, {@link #submitMessage} waits: the
+ * transport stops reading this connection (TCP backpressure) until the listeners catch up.
+ * Lifecycle tasks are never refused.
+ * <p>
+ * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
+ * (one allocation per message), a work-in-progress counter that starts a drain on the
+ * executor only when none is running, and atomic budget counters; a producer parks only
+ * when the budget is exhausted.
  */
 final class InboundDispatcher {
 
@@ -28,25 +37,29 @@ final class InboundDispatcher {
 
 	private final String clientName;
 
+	private final WsClient client;
+
 	private final Executor executor;
 
 	private final int maxMessages;
 
 	private final long maxBytes;
 
-	private final ReentrantLock lock = new ReentrantLock();
+	/** The last node handed over; producers swap themselves in. */
+	private final AtomicReference<Node> tail;
 
-	private final Condition notFull = this.lock.newCondition();
+	/** The node before the next one to run (drain only). */
+	private Node head;
 
-	private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+	/** Nodes handed over and not yet taken by a drain; moving it from 0 starts one. */
+	private final AtomicInteger pending = new AtomicInteger();
 
-	private long queuedBytes;
+	private final AtomicInteger queuedMessages = new AtomicInteger();
 
-	private int queuedMessages;
+	private final AtomicLong queuedBytes = new AtomicLong();
 
-	private boolean running;
-
-	private volatile boolean waiting;
+	/** The producer waiting for room, if any (one at a time: see {@link #awaitRoom}). */
+	private volatile @Nullable Thread waiter;
 
 	private final Runnable drain = this::drain;
 
@@ -55,52 +68,42 @@ final class InboundDispatcher {
 	 * largest size but no less than 1 MB and no more than 4 MB (a larger message is still
 	 * handed over, alone). Partial listeners get fragments, so a message streamed to them
 	 * is held a few megabytes at a time, whatever its size.
-	 * @param clientName the client's name
+	 * @param client the client (handed to its listeners)
 	 * @param executor runs the listeners
 	 * @param maxMessageSize the client's {@code max-message-size}
 	 * @return the dispatcher
 	 */
-	static InboundDispatcher forClient(String clientName, Executor executor, long maxMessageSize) {
-		return new InboundDispatcher(clientName, executor, MAX_MESSAGES,
+	static InboundDispatcher forClient(WsClient client, Executor executor, long maxMessageSize) {
+		return new InboundDispatcher(client, executor, MAX_MESSAGES,
 				Math.min(Math.max(2 * maxMessageSize, MIN_BYTES), MAX_BYTES));
 	}
 
-	InboundDispatcher(String clientName, Executor executor, int maxMessages, long maxBytes) {
-		this.clientName = clientName;
+	InboundDispatcher(WsClient client, Executor executor, int maxMessages, long maxBytes) {
+		this.clientName = client.name();
+		this.client = client;
 		this.executor = executor;
 		this.maxMessages = maxMessages;
 		this.maxBytes = maxBytes;
+		Node stub = new Node(null, List.of(), 0, null);
+		this.head = stub;
+		this.tail = new AtomicReference<>(stub);
 	}
 
 	/**
-	 * Hand a message over, waiting while the hand-off is full.
-	 * @param task delivers the message
+	 * Hand a message to listeners, waiting while the hand-off is full, but not past the end
+	 * of the connection it came in on (the message is then dropped).
+	 * @param message the message
+	 * @param listeners the listeners to call, in order
 	 * @param bytes the message's size
+	 * @param sourceEnded whether the connection the message came in on has ended
 	 */
-	void submitMessage(Runnable task, long bytes) {
-		this.lock.lock();
-		try {
-			while (this.queuedMessages > 0
-					&& (this.queuedMessages >= this.maxMessages || this.queuedBytes + bytes > this.maxBytes)) {
-				this.waiting = true;
-				try {
-					this.notFull.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					break;
-				}
-				finally {
-					this.waiting = false;
-				}
-			}
-			this.queuedMessages++;
-			this.queuedBytes += bytes;
-			enqueue(new Task(task, bytes, true));
+	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, BooleanSupplier sourceEnded) {
+		if (!hasRoom(bytes) && !awaitRoom(bytes, sourceEnded)) {
+			return;
 		}
-		finally {
-			this.lock.unlock();
-		}
+		this.queuedMessages.incrementAndGet();
+		this.queuedBytes.addAndGet(bytes);
+		enqueue(new Node(message, listeners, bytes, null));
 	}
 
 	/**
@@ -108,13 +111,7 @@ final class InboundDispatcher {
 	 * @param task the task
 	 */
 	void submit(Runnable task) {
-		this.lock.lock();
-		try {
-			enqueue(new Task(task, 0, false));
-		}
-		finally {
-			this.lock.unlock();
-		}
+		enqueue(new Node(null, List.of(), 0, task));
 	}
 
 	/**
@@ -123,65 +120,167 @@ final class InboundDispatcher {
 	 * @return whether reading is paused
 	 */
 	boolean isReadingPaused() {
-		return this.waiting;
+		return this.waiter != null;
 	}
 
-	private void enqueue(Task task) {
-		this.tasks.addLast(task);
-		if (!this.running) {
-			this.running = true;
+	private boolean hasRoom(long bytes) {
+		int messages = this.queuedMessages.get();
+		return messages == 0 || (messages < this.maxMessages && this.queuedBytes.get() + bytes <= this.maxBytes);
+	}
+
+	/**
+	 * Park until the listeners made room; producers wait one after the other.
+	 * @return {@code false} when the source connection ended meanwhile
+	 */
+	private synchronized boolean awaitRoom(long bytes, BooleanSupplier sourceEnded) {
+		Thread current = Thread.currentThread();
+		this.waiter = current;
+		try {
+			// checked after publishing the waiter: a release or an end either sees it or
+			// happened before
+			while (!hasRoom(bytes)) {
+				if (sourceEnded.getAsBoolean()) {
+					return false;
+				}
+				LockSupport.park(this);
+				if (Thread.interrupted()) {
+					current.interrupt();
+					return true;
+				}
+			}
+			return true;
+		}
+		finally {
+			this.waiter = null;
+		}
+	}
+
+	/**
+	 * A connection ended: a transport thread waiting for room for one of its messages stops
+	 * waiting (and drops it), so it is not held by listeners that are behind.
+	 */
+	void connectionEnded() {
+		Thread waiter = this.waiter;
+		if (waiter != null) {
+			LockSupport.unpark(waiter);
+		}
+	}
+
+	private void enqueue(Node node) {
+		Node previous = this.tail.getAndSet(node);
+		previous.next = node;
+		if (this.pending.getAndIncrement() == 0) {
 			try {
 				this.executor.execute(this.drain);
 			}
 			catch (RejectedExecutionException ex) {
-				this.running = false;
-				this.tasks.clear();
 				logger.debug("Client '" + this.clientName + "': listener executor rejected work (shutting down)");
+				discard();
 			}
 		}
 	}
 
 	private void drain() {
+		int missed = 1;
 		while (true) {
-			Task task;
-			this.lock.lock();
-			try {
-				task = this.tasks.pollFirst();
-				if (task == null) {
-					this.running = false;
-					return;
+			Node node;
+			while ((node = poll()) != null) {
+				run(node);
+			}
+			missed = this.pending.addAndGet(-missed);
+			if (missed == 0) {
+				return;
+			}
+		}
+	}
+
+	private @Nullable Node poll() {
+		Node next = this.head.next;
+		if (next == null) {
+			return null;
+		}
+		this.head = next;
+		return next;
+	}
+
+	private void run(Node node) {
+		WsMessage message = node.message;
+		Runnable task = node.task;
+		// the node stays as the queue's head: drop what it references
+		node.message = null;
+		node.task = null;
+		try {
+			if (task != null) {
+				task.run();
+			}
+			else if (message != null) {
+				for (WsMessageListener listener : node.listeners) {
+					try {
+						listener.onMessage(message, this.client);
+					}
+					catch (RuntimeException ex) {
+						logger.error("Client '" + this.clientName + "': listener " + listener + " failed", ex);
+					}
 				}
 			}
-			finally {
-				this.lock.unlock();
+		}
+		catch (Throwable ex) {
+			logger.error("Client '" + this.clientName + "': unexpected error while dispatching", ex);
+		}
+		finally {
+			if (message != null) {
+				release(node.bytes);
 			}
-			try {
-				task.runnable.run();
-			}
-			catch (Throwable ex) {
-				logger.error("Client '" + this.clientName + "': unexpected error while dispatching", ex);
-			}
-			finally {
-				if (task.message) {
-					release(task.bytes);
-				}
-			}
+			node.listeners = List.of();
 		}
 	}
 
 	private void release(long bytes) {
-		this.lock.lock();
-		try {
-			this.queuedMessages--;
-			this.queuedBytes -= bytes;
-			this.notFull.signal();
-		}
-		finally {
-			this.lock.unlock();
+		this.queuedMessages.decrementAndGet();
+		this.queuedBytes.addAndGet(-bytes);
+		Thread waiter = this.waiter;
+		if (waiter != null) {
+			LockSupport.unpark(waiter);
 		}
 	}
 
-	private record Task(Runnable runnable, long bytes, boolean message) {
+	/** The executor refused to run a drain: drop what waits and free the producer. */
+	private void discard() {
+		// no drain runs (this thread was to start one): this thread is the consumer
+		Node node;
+		while ((node = poll()) != null) {
+			node.message = null;
+			node.task = null;
+		}
+		this.pending.set(0);
+		this.queuedMessages.set(0);
+		this.queuedBytes.set(0);
+		Thread waiter = this.waiter;
+		if (waiter != null) {
+			LockSupport.unpark(waiter);
+		}
+	}
+
+	/** A message with its listeners, or a lifecycle task; the queue's link. */
+	private static final class Node {
+
+		@Nullable WsMessage message;
+
+		List<WsMessageListener> listeners;
+
+		final long bytes;
+
+		@Nullable Runnable task;
+
+		volatile @Nullable Node next;
+
+		Node(@Nullable WsMessage message, List<WsMessageListener> listeners, long bytes, @Nullable Runnable task) {
+			this.message = message;
+			this.listeners = listeners;
+			this.bytes = bytes;
+			this.task = task;
+		}
+
 	}
 
 }

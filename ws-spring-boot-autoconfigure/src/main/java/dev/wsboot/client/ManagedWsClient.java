@@ -66,7 +66,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.settings = factory.settings.apply(name);
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
-		this.dispatcher = InboundDispatcher.forClient(name, factory.listenerExecutor, this.settings.maxMessageSize());
+		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
 		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
 	}
 

@@ -1,6 +1,9 @@
 package dev.wsboot.listener;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -8,10 +11,12 @@ import dev.wsboot.client.WsClient;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.SmartMessageConverter;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
+import org.springframework.util.ClassUtils;
 
 /**
  * The argument resolvers of {@code @WsListener} methods: the {@link WsClient}, the
@@ -80,10 +85,19 @@ final class WsListenerArgumentResolvers {
 	 */
 	private static final class PayloadArgumentResolver implements HandlerMethodArgumentResolver {
 
+		private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+				WsListenerArgumentResolvers.class.getClassLoader());
+
 		private final MessageConverter converter;
+
+		/** The starter's JSON converter when it is the one in use (first in a composite). */
+		private final @Nullable Object starterJson;
+
+		private final Map<MethodParameter, WsJsonMessageConverter.PayloadReader> readers = new ConcurrentHashMap<>();
 
 		PayloadArgumentResolver(MessageConverter converter) {
 			this.converter = converter;
+			this.starterJson = JACKSON_PRESENT ? StarterJson.find(converter) : null;
 		}
 
 		@Override
@@ -106,8 +120,30 @@ final class WsListenerArgumentResolvers {
 		}
 
 		private @Nullable Object convert(Message<?> message, Class<?> type, MethodParameter parameter) {
+			if (this.starterJson != null) {
+				WsJsonMessageConverter.PayloadReader reader = this.readers.get(parameter);
+				if (reader == null) {
+					reader = this.readers.computeIfAbsent(parameter, StarterJson.readers(this.starterJson));
+				}
+				return reader.read(message);
+			}
 			return (this.converter instanceof SmartMessageConverter smart) ? smart.fromMessage(message, type, parameter)
 					: this.converter.fromMessage(message, type);
+		}
+
+	}
+
+	/** Touches Jackson types only when Jackson is on the class path. */
+	private static final class StarterJson {
+
+		static @Nullable Object find(MessageConverter converter) {
+			MessageConverter first = (converter instanceof CompositeMessageConverter composite
+					&& !composite.getConverters().isEmpty()) ? composite.getConverters().get(0) : converter;
+			return (first instanceof WsJsonMessageConverter json) ? json : null;
+		}
+
+		static Function<MethodParameter, WsJsonMessageConverter.PayloadReader> readers(Object converter) {
+			return ((WsJsonMessageConverter) converter)::readerFor;
 		}
 
 	}

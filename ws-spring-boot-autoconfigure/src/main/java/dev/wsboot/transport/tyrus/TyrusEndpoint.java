@@ -114,6 +114,11 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		return this.future;
 	}
 
+	/** Whether the connect is neither open nor failed yet. */
+	boolean isConnecting() {
+		return this.state.get() == CONNECTING;
+	}
+
 	/** Fail the connect when it is not done after the request's connect timeout. */
 	void startTimeout() {
 		long millis = this.request.connectTimeout().toMillis();
@@ -336,6 +341,8 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		ScheduledFuture<?> timeout = this.timeout;
 		if (timeout != null) {
 			timeout.cancel(false);
+			// not kept for the life of the connection
+			this.timeout = null;
 		}
 	}
 

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.websocket.ClientEndpointConfig;
@@ -15,8 +17,10 @@ import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.ThreadPoolConfig;
 import org.glassfish.tyrus.client.auth.AuthConfig;
 import org.glassfish.tyrus.spi.ClientContainer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -32,7 +36,8 @@ import dev.wsboot.transport.WsTransport;
  * {@link ClientManager.ReconnectHandler} that declines, per connect), never follows
  * redirects, never answers 401 or 503 itself, never logs the upgrade exchange, and has no
  * session idle timeout or heartbeat. Connecting does not block the caller; Tyrus runs each
- * connect on its own worker thread.
+ * connect on its own thread, at most {@value #MAX_CONNECTS_IN_FLIGHT} at once (the others
+ * wait their turn without holding a thread).
  * <p>
  * Where Tyrus is lenient, this transport is strict: the handshake response may select only
  * what was offered ({@link TyrusHandshake}), frame headers are checked before Tyrus parses
@@ -40,8 +45,9 @@ import dev.wsboot.transport.WsTransport;
  * compressed frames inflate into at most {@code max-message-size} bytes
  * ({@link PerMessageDeflate}), and a close frame without a code is reported as 1005.
  * <p>
- * With the default Grizzly container every connection gets its own Grizzly transport (one
- * selector and two worker threads), which Tyrus stops when the connection ends.
+ * With the default Grizzly container all connections share one Grizzly transport: its
+ * selector threads and a bounded pool of worker threads (at most {@value #MAX_WORKERS} or
+ * twice the processors).
  */
 public final class TyrusWsTransport implements WsTransport {
 
@@ -63,7 +69,23 @@ public final class TyrusWsTransport implements WsTransport {
 	 */
 	private static final int READ_SLACK = 1024 * 1024;
 
-	private final ClientManager clientManager;
+	/** Connects in flight at once; more wait for a permit (Tyrus runs each on its own thread). */
+	private static final int MAX_CONNECTS_IN_FLIGHT = 8;
+
+	/**
+	 * Worker threads of Grizzly's shared transport that read and dispatch every
+	 * connection; idle ones above the core size end after {@link #WORKER_KEEP_ALIVE_SECONDS}.
+	 * A worker reading a connection whose listeners are behind waits for them (backpressure),
+	 * so the pool must stay larger than the number of clients expected to be backpressured
+	 * at once.
+	 */
+	private static final int MAX_WORKERS = 16;
+
+	private static final int WORKER_KEEP_ALIVE_SECONDS = 10;
+
+	private final String containerClassName;
+
+	private volatile @Nullable ClientManager clientManager;
 
 	private final ScheduledThreadPoolExecutor scheduler;
 
@@ -72,6 +94,8 @@ public final class TyrusWsTransport implements WsTransport {
 	private final Object connectLock = new Object();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final ConnectThrottle connects = new ConnectThrottle(MAX_CONNECTS_IN_FLIGHT);
 
 	/**
 	 * Create a transport on Tyrus's Grizzly container.
@@ -88,20 +112,8 @@ public final class TyrusWsTransport implements WsTransport {
 	public TyrusWsTransport(String containerClassName) {
 		Assert.hasText(containerClassName, "'containerClassName' must not be empty");
 		TyrusInternals.check();
-		ValidatingClientContainer.create(containerClassName);
-		this.clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
-		Map<String, Object> properties = this.clientManager.getProperties();
-		properties.put(ValidatingClientContainer.DELEGATE, containerClassName);
-		// one selector and worker pool for all connections instead of a pair per connection
-		properties.put(ClientProperties.SHARED_CONTAINER, true);
-		properties.put(ClientProperties.LOG_HTTP_UPGRADE, false);
-		properties.put(ClientProperties.REDIRECT_ENABLED, false);
-		properties.put(ClientProperties.RETRY_AFTER_SERVICE_UNAVAILABLE, false);
-		properties.put(ClientProperties.AUTH_CONFIG,
-				AuthConfig.Builder.create().disableProvidedBasicAuth().disableProvidedDigestAuth().build());
-		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
-		// the starter has its own idle deadline
-		this.clientManager.setDefaultMaxSessionIdleTimeout(-1);
+		ValidatingClientContainer.check(containerClassName);
+		this.containerClassName = containerClassName;
 		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "ws-tyrus-scheduler");
 			thread.setDaemon(true);
@@ -109,6 +121,44 @@ public final class TyrusWsTransport implements WsTransport {
 		});
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+	}
+
+	/** Tyrus's client, created by the first connect (start-up does not wait for Tyrus). */
+	private ClientManager clientManager() {
+		ClientManager clientManager = this.clientManager;
+		if (clientManager == null) {
+			synchronized (this.connectLock) {
+				clientManager = this.clientManager;
+				if (clientManager == null) {
+					if (this.closed.get()) {
+						throw new IllegalStateException("The Tyrus transport was closed");
+					}
+					clientManager = createClientManager(this.containerClassName);
+					this.clientManager = clientManager;
+				}
+			}
+		}
+		return clientManager;
+	}
+
+	private static ClientManager createClientManager(String containerClassName) {
+		ClientManager clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
+		Map<String, Object> properties = clientManager.getProperties();
+		properties.put(ValidatingClientContainer.DELEGATE, containerClassName);
+		// one selector and worker pool for all connections instead of a pair per connection
+		properties.put(ClientProperties.SHARED_CONTAINER, true);
+		// Grizzly's default pool for a shared container is unbounded in practice (pings keep
+		// its workers alive); read by the container that creates the shared transport
+		properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG, workerThreadPoolConfig());
+		properties.put(ClientProperties.LOG_HTTP_UPGRADE, false);
+		properties.put(ClientProperties.REDIRECT_ENABLED, false);
+		properties.put(ClientProperties.RETRY_AFTER_SERVICE_UNAVAILABLE, false);
+		properties.put(ClientProperties.AUTH_CONFIG,
+				AuthConfig.Builder.create().disableProvidedBasicAuth().disableProvidedDigestAuth().build());
+		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
+		// the starter has its own idle deadline
+		clientManager.setDefaultMaxSessionIdleTimeout(-1);
+		return clientManager;
 	}
 
 	/**
@@ -139,34 +189,103 @@ public final class TyrusWsTransport implements WsTransport {
 		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
 				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
 		this.endpoints.add(endpoint);
-		endpoint.startTimeout();
 		try {
-			Future<Session> session;
-			synchronized (this.connectLock) {
-				// ClientManager copies its properties when a connect starts: these two apply to
-				// this connect only
-				Map<String, Object> properties = this.clientManager.getProperties();
-				properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
-				properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
-				session = this.clientManager.asyncConnectToServer(endpoint, config, request.uri());
-				properties.remove(ClientProperties.RECONNECT_HANDLER);
-			}
-			// Tyrus 2.2 returns a TyrusFuture (a CompletableFuture): a second failure signal
-			if (session instanceof CompletableFuture<Session> completable) {
-				completable.whenComplete((opened, failure) -> {
-					if (failure != null) {
-						endpoint.connectFailed(failure);
-					}
-				});
-			}
+			// started off the caller's thread: the first connect loads and sets up Tyrus
+			this.scheduler.execute(() -> this.connects.submit(() -> start(endpoint, config, request)));
 		}
-		catch (Exception ex) {
-			endpoint.connectFailed(ex);
+		catch (RejectedExecutionException ex) {
+			endpoint.shutdown();
 		}
 		if (this.closed.get()) {
 			endpoint.shutdown();
 		}
 		return endpoint.future();
+	}
+
+	/**
+	 * Start a connect that got its permit; {@code false} when it is not in flight (failed
+	 * or given up while it waited), so the permit goes to the next one.
+	 */
+	private boolean start(TyrusEndpoint endpoint, ClientEndpointConfig config, WsConnectRequest request) {
+		if (!endpoint.isConnecting()) {
+			return false;
+		}
+		endpoint.startTimeout();
+		Future<Session> session;
+		try {
+			session = asyncConnect(endpoint, config, request);
+		}
+		catch (RejectedExecutionException ex) {
+			// Tyrus shuts its connect executor down when its last connection ends and may hand
+			// a connect started in that instant to the dying executor: the next one is new
+			try {
+				session = asyncConnect(endpoint, config, request);
+			}
+			catch (Exception retryFailure) {
+				endpoint.connectFailed(retryFailure);
+				return false;
+			}
+		}
+		catch (Exception ex) {
+			endpoint.connectFailed(ex);
+			return false;
+		}
+		AtomicBoolean released = new AtomicBoolean();
+		Runnable release = () -> {
+			if (released.compareAndSet(false, true)) {
+				releaseLater();
+			}
+		};
+		// the permit is held until Tyrus's connect is done (its thread is free again), or the
+		// attempt failed (a timed-out connect must not hold it for good)
+		boolean tyrusReports = session instanceof CompletableFuture<Session>;
+		endpoint.future().whenComplete((connection, failure) -> {
+			if (failure != null || !tyrusReports) {
+				release.run();
+			}
+		});
+		// Tyrus 2.2 returns a TyrusFuture (a CompletableFuture): a second failure signal
+		if (session instanceof CompletableFuture<Session> completable) {
+			completable.whenComplete((opened, failure) -> {
+				release.run();
+				if (failure != null) {
+					endpoint.connectFailed(failure);
+				}
+			});
+		}
+		return true;
+	}
+
+	/**
+	 * Give a connect's permit back from the scheduler thread: called on Tyrus's connect
+	 * thread, the next connect would otherwise find that thread still busy and make Tyrus
+	 * start another one.
+	 */
+	private void releaseLater() {
+		try {
+			this.scheduler.execute(this.connects::release);
+		}
+		catch (RejectedExecutionException ex) {
+			this.connects.release();
+		}
+	}
+
+	private Future<Session> asyncConnect(TyrusEndpoint endpoint, ClientEndpointConfig config,
+			WsConnectRequest request) throws Exception {
+		ClientManager clientManager = clientManager();
+		synchronized (this.connectLock) {
+			// ClientManager copies its properties when a connect starts: these two apply to
+			// this connect only
+			Map<String, Object> properties = clientManager.getProperties();
+			properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
+			properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
+			try {
+				return clientManager.asyncConnectToServer(endpoint, config, request.uri());
+			}
+			finally {
+				properties.remove(ClientProperties.RECONNECT_HANDLER);
+			}
+		}
 	}
 
 	/**
@@ -182,12 +301,27 @@ public final class TyrusWsTransport implements WsTransport {
 		}
 		// closes reported by the aborts above are still delivered; pending timeouts are dropped
 		this.scheduler.shutdown();
-		this.clientManager.shutdown();
+		synchronized (this.connectLock) {
+			ClientManager clientManager = this.clientManager;
+			if (clientManager != null) {
+				clientManager.shutdown();
+			}
+		}
 	}
 
 	@Override
 	public String toString() {
 		return "TyrusWsTransport[" + this.endpoints.size() + " connections]";
+	}
+
+	private static ThreadPoolConfig workerThreadPoolConfig() {
+		int cpus = Runtime.getRuntime().availableProcessors();
+		return ThreadPoolConfig.defaultConfig()
+			.setCorePoolSize(Math.max(2, cpus))
+			.setMaxPoolSize(Math.max(MAX_WORKERS, 2 * cpus))
+			.setKeepAliveTime(WORKER_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS)
+			.setPoolName("ws-tyrus-worker")
+			.setDaemon(true);
 	}
 
 	private static void checkExtensions(List<String> names) {

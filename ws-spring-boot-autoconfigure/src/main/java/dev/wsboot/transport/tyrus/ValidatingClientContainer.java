@@ -62,6 +62,23 @@ public final class ValidatingClientContainer implements ClientContainer {
 	}
 
 	/**
+	 * Check that a Tyrus client container can be loaded, without creating it.
+	 * @param className its class name
+	 * @throws IllegalStateException when it cannot be loaded or is no container
+	 */
+	static void check(String className) {
+		try {
+			Class<?> type = Class.forName(className, false, ValidatingClientContainer.class.getClassLoader());
+			if (!ClientContainer.class.isAssignableFrom(type)) {
+				throw new ClassCastException(className + " is not a " + ClientContainer.class.getName());
+			}
+		}
+		catch (ReflectiveOperationException | ClassCastException | LinkageError ex) {
+			throw cannotBeCreated(className, ex);
+		}
+	}
+
+	/**
 	 * Create a Tyrus client container.
 	 * @param className its class name
 	 * @return the container
@@ -73,9 +90,13 @@ public final class ValidatingClientContainer implements ClientContainer {
 			return (ClientContainer) type.getConstructor().newInstance();
 		}
 		catch (ReflectiveOperationException | ClassCastException | LinkageError ex) {
-			throw new IllegalStateException("Tyrus client container '" + className + "' cannot be created; is its jar"
-					+ " (tyrus-container-grizzly-client or tyrus-container-jdk-client) on the class path?", ex);
+			throw cannotBeCreated(className, ex);
 		}
+	}
+
+	private static IllegalStateException cannotBeCreated(String className, Throwable cause) {
+		return new IllegalStateException("Tyrus client container '" + className + "' cannot be created; is its jar"
+				+ " (tyrus-container-grizzly-client or tyrus-container-jdk-client) on the class path?", cause);
 	}
 
 	/**

@@ -1,0 +1,172 @@
+package dev.wsboot.client;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link InboundDispatcher}: order, one message at a time, the bounded hand-off
+ * that pauses the producer, and lifecycle tasks that never wait. Listeners run on a real
+ * thread pool, the producer on a thread of its own.
+ */
+class InboundDispatcherTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final ExecutorService listenerThreads = Executors.newCachedThreadPool();
+
+	private final ExecutorService producer = Executors.newSingleThreadExecutor();
+
+	private final WsClient client = (WsClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+			new Class<?>[] { WsClient.class }, (proxy, method, args) -> method.getName().equals("name") ? "feed" : null);
+
+	@AfterEach
+	void stopThreads() throws InterruptedException {
+		this.producer.shutdownNow();
+		this.listenerThreads.shutdownNow();
+		this.listenerThreads.awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void messagesReachListenersInSubmissionOrderOneAtATime() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 16, 1024 * 1024);
+		List<String> received = new CopyOnWriteArrayList<>();
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		WsMessageListener listener = (message, client) -> {
+			if (inside.incrementAndGet() > 1) {
+				overlaps.incrementAndGet();
+			}
+			received.add(message.text());
+			inside.decrementAndGet();
+		};
+		this.producer.execute(() -> {
+			for (int i = 0; i < 20_000; i++) {
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> received.size() == 20_000);
+		for (int i = 0; i < 20_000; i++) {
+			assertThat(received.get(i)).isEqualTo(Integer.toString(i));
+		}
+		assertThat(overlaps).hasValue(0);
+	}
+
+	@Test
+	void aFullHandOffPausesTheProducerUntilTheListenerCatchesUp() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger delivered = new AtomicInteger();
+		AtomicInteger submitted = new AtomicInteger();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			delivered.incrementAndGet();
+		};
+		this.producer.execute(() -> {
+			for (int i = 0; i < 10; i++) {
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, () -> false);
+				submitted.incrementAndGet();
+			}
+		});
+		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
+		// four in the hand-off (the first of them in the listener): the fifth waits
+		assertThat(submitted).hasValue(4);
+		assertThat(delivered).hasValue(0);
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> delivered.get() == 10);
+		assertThat(submitted).hasValue(10);
+		assertThat(dispatcher.isReadingPaused()).isFalse();
+	}
+
+	@Test
+	void aFullHandOffByBytesPausesTheProducerButAMessageLargerThanTheBudgetStillGoesAlone() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 1024, 100);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger submitted = new AtomicInteger();
+		List<String> received = new CopyOnWriteArrayList<>();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		this.producer.execute(() -> {
+			dispatcher.submitMessage(WsMessage.text("huge", true), List.of(listener), 500, () -> false);
+			submitted.incrementAndGet();
+			dispatcher.submitMessage(WsMessage.text("small", true), List.of(listener), 10, () -> false);
+			submitted.incrementAndGet();
+		});
+		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
+		assertThat(submitted).hasValue(1);
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> received.size() == 2);
+		assertThat(received).containsExactly("huge", "small");
+	}
+
+	@Test
+	void aProducerWaitingForRoomStopsWaitingWhenItsConnectionEndsAndDropsTheMessage() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 1, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean ended = new AtomicBoolean();
+		AtomicInteger submitted = new AtomicInteger();
+		List<String> received = new CopyOnWriteArrayList<>();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		this.producer.execute(() -> {
+			dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, ended::get);
+			dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, ended::get);
+			submitted.incrementAndGet();
+		});
+		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
+		ended.set(true);
+		dispatcher.connectionEnded();
+		// the listener is still stuck, the transport thread is free again
+		await().atMost(TIMEOUT).until(() -> submitted.get() == 1);
+		assertThat(dispatcher.isReadingPaused()).isFalse();
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> received.size() == 1);
+		assertThat(received).containsExactly("m0");
+	}
+
+	@Test
+	void lifecycleTasksNeverWaitAndRunInOrderAfterEarlierMessages() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 2, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> events = new CopyOnWriteArrayList<>();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			events.add(message.text());
+		};
+		dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, () -> false);
+		dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, () -> false);
+		// the hand-off is full now; a lifecycle task still goes in at once
+		dispatcher.submit(() -> events.add("closed"));
+		assertThat(events).isEmpty();
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> events.size() == 3);
+		assertThat(events).containsExactly("m0", "m1", "closed");
+	}
+
+	private static void awaitRelease(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
