@@ -195,11 +195,16 @@ final class InboundDispatcher {
 	}
 
 	private @Nullable Node poll() {
-		Node next = this.head.next;
+		Node previous = this.head;
+		Node next = previous.next;
 		if (next == null) {
 			return null;
 		}
 		this.head = next;
+		// unlinked (its producer is done with it): a dead node promoted to the old generation
+		// would otherwise keep every later node alive through young collections, and a flood
+		// would fill the old generation with handed-over messages ("nepotism")
+		previous.next = null;
 		return next;
 	}
 

@@ -93,7 +93,7 @@ class OversizeFaultTests {
 					assertThat(retained - before).as("heap retained").isLessThan(16 * HeapWatch.MB);
 					maxHeap.set(Math.max(heap.maxAfterCollection(), retained));
 				}
-				assertThat(maxHeap.get()).as("most heap in use after a collection").isLessThan(HeapWatch.maxHeap() / 2);
+				assertThat(maxHeap.get()).as("most heap in use after a collection").isLessThan(HeapWatch.maxHeap() / 4);
 				await().atMost(TIMEOUT).until(() -> events.opened("feed") == 2);
 			});
 		return maxHeap.get();
