@@ -69,25 +69,22 @@ class FramingIntegrationTests {
 	void permessageDeflateCompressesARoundTripInBothDirections() {
 		String text = "{\"symbol\":\"ACME\",\"bid\":12.5,\"ask\":12.6}".repeat(100);
 		Received received = new Received();
-		this.server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
-		this.contextRunner.withPropertyValues("ws.clients.feed.extensions=permessage-deflate")
-			.withBean(Received.class, () -> received)
-			.run((context) -> {
-				WsClient feed = context.getBean("feed", WsClient.class);
-				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-				assertThat(feed.extensions()).containsExactly("permessage-deflate");
-				feed.sendText(text).get();
-				feed.sendText(text).get();
-				WsTestConnection connection = this.server.awaitConnection();
-				assertThat(connection.handshake().offersExtension("permessage-deflate")).isTrue();
-				assertThat(connection.awaitTexts(2)).containsExactly(text, text);
-				assertThat(connection.frames()).filteredOn(WsTestFrame::isText).hasSize(2).allSatisfy((frame) -> {
-					assertThat(frame.rsv()).as("RSV1").isEqualTo(4);
-					assertThat(frame.size()).isLessThan(text.length() / 10);
-				});
-				await().atMost(RecordedEvents.TIMEOUT).until(() -> received.texts.size() == 2);
-				assertThat(received.texts).containsExactly(text, text);
+		deflating(received).run((context) -> {
+			WsClient feed = context.getBean("feed", WsClient.class);
+			await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+			assertThat(feed.extensions()).containsExactly("permessage-deflate");
+			feed.sendText(text).get();
+			feed.sendText(text).get();
+			WsTestConnection connection = this.server.awaitConnection();
+			assertThat(connection.handshake().offersExtension("permessage-deflate")).isTrue();
+			assertThat(connection.awaitTexts(2)).containsExactly(text, text);
+			assertThat(connection.frames()).filteredOn(WsTestFrame::isText).hasSize(2).allSatisfy((frame) -> {
+				assertThat(frame.rsv()).as("RSV1").isEqualTo(4);
+				assertThat(frame.size()).isLessThan(text.length() / 10);
 			});
+			await().atMost(RecordedEvents.TIMEOUT).until(() -> received.texts.size() == 2);
+			assertThat(received.texts).containsExactly(text, text);
+		});
 	}
 
 	@Test
@@ -96,20 +93,24 @@ class FramingIntegrationTests {
 			.mapToObj((i) -> ("{\"seq\":" + i + ",\"symbol\":\"ACME\",\"bid\":12.5}").repeat(20 + i % 80))
 			.toList();
 		Received received = new Received();
+		deflating(received).run((context) -> {
+			WsClient feed = context.getBean("feed", WsClient.class);
+			await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+			// the server echoes each message while the next ones are being compressed
+			texts.forEach(feed::sendText);
+			WsTestConnection connection = this.server.awaitConnection();
+			assertThat(connection.awaitTexts(texts.size())).containsExactlyElementsOf(texts);
+			await().atMost(RecordedEvents.TIMEOUT).until(() -> received.texts.size() == texts.size());
+			assertThat(received.texts).containsExactlyElementsOf(texts);
+			assertThat(context.getBean(RecordedEvents.class).closed()).isEmpty();
+		});
+	}
+
+	/** The client {@code feed} offering permessage-deflate to a server that accepts it. */
+	private ApplicationContextRunner deflating(Received received) {
 		this.server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
-		this.contextRunner.withPropertyValues("ws.clients.feed.extensions=permessage-deflate")
-			.withBean(Received.class, () -> received)
-			.run((context) -> {
-				WsClient feed = context.getBean("feed", WsClient.class);
-				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-				// the server echoes each message while the next ones are being compressed
-				texts.forEach(feed::sendText);
-				WsTestConnection connection = this.server.awaitConnection();
-				assertThat(connection.awaitTexts(texts.size())).containsExactlyElementsOf(texts);
-				await().atMost(RecordedEvents.TIMEOUT).until(() -> received.texts.size() == texts.size());
-				assertThat(received.texts).containsExactlyElementsOf(texts);
-				assertThat(context.getBean(RecordedEvents.class).closed()).isEmpty();
-			});
+		return this.contextRunner.withPropertyValues("ws.clients.feed.extensions=permessage-deflate")
+			.withBean(Received.class, () -> received);
 	}
 
 	static final class Received {
