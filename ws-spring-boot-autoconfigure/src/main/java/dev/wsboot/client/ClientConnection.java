@@ -168,7 +168,7 @@ final class ClientConnection implements WsConnectionHandler {
 			dispatch(WsMessage.text(text, last), bytes, this.partialListeners);
 		}
 		if (last && !this.fragmented) {
-			received(WsMessage.text(text, true), bytes, true);
+			received(this.wholeListeners.isEmpty() ? null : WsMessage.text(text, true), bytes, true);
 			return;
 		}
 		this.fragmented = !last;
@@ -197,11 +197,12 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 		int bytes = data.remaining();
 		if (last && !this.fragmented) {
-			ByteBuffer copy = copy(data);
+			// copied once, and only when a listener takes it: the transport reuses its buffer
+			ByteBuffer copy = (this.partialListeners.isEmpty() && this.wholeListeners.isEmpty()) ? null : copy(data);
 			if (!this.partialListeners.isEmpty()) {
 				dispatch(WsMessage.binary(copy, true), bytes, this.partialListeners);
 			}
-			received(WsMessage.binary(copy, true), bytes, false);
+			received(this.wholeListeners.isEmpty() ? null : WsMessage.binary(copy, true), bytes, false);
 			return;
 		}
 		this.fragmented = !last;
@@ -285,7 +286,7 @@ final class ClientConnection implements WsConnectionHandler {
 		ClientStatistics statistics = this.client.statistics;
 		(text ? statistics.textReceived : statistics.binaryReceived).increment();
 		statistics.bytesReceived.add(bytes);
-		if (message != null && !this.wholeListeners.isEmpty()) {
+		if (message != null) {
 			dispatch(message, bytes, this.wholeListeners);
 		}
 	}

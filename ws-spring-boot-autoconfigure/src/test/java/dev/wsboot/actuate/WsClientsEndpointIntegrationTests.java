@@ -163,7 +163,7 @@ class WsClientsEndpointIntegrationTests {
 		WsTestConnection connection = latestConnection();
 		Response reconnect = this.actuator.post("/wsclients/feed", "{\"action\":\"reconnect\"}");
 		assertThat(reconnect.status()).isEqualTo(200);
-		assertThat(reconnect.<String>read("$.state")).isIn("CONNECTING", "OPEN");
+		assertThat(reconnect.<String>read("$.state")).isIn("CONNECTING", "RECONNECTING", "OPEN");
 		assertThat(connection.awaitClose().closeCode()).isEqualTo(1000);
 		await().atMost(TIMEOUT).until(() -> latestConnection() != connection && this.feed.isOpen());
 		assertThat(this.actuator.get("/wsclients/feed").<String>read("$.state")).isEqualTo("OPEN");

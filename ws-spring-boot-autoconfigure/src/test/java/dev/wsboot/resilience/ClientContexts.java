@@ -1,6 +1,5 @@
 package dev.wsboot.resilience;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,18 +55,6 @@ final class ClientContexts {
 				connection.echo();
 			}
 		};
-	}
-
-	/**
-	 * Heap in use right now, after a full collection when {@code collect} is set.
-	 * @param collect whether to collect garbage first
-	 * @return used heap bytes
-	 */
-	static long usedHeap(boolean collect) {
-		if (collect) {
-			System.gc();
-		}
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 	/**

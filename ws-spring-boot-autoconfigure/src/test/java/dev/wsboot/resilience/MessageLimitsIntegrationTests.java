@@ -10,15 +10,15 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.event.WsClientClosedEvent;
-import dev.wsboot.test.WsTestFrame;
-import dev.wsboot.test.WsTestHandshakeResponse;
 import dev.wsboot.test.WsTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code max-message-size} holds against messages built to exhaust the heap: the client
- * fails them with 1009 without ever holding much more than the limit.
+ * {@code max-message-size} holds against a frame that announces more than the limit: the
+ * client fails it with 1009 before reading it. Endless fragmented messages and decompression
+ * bombs, on both transports and with a bounded heap, are in the fault suite
+ * ({@code ws-spring-boot-fault-suite}, {@code OversizeFaultTests}).
  */
 class MessageLimitsIntegrationTests {
 
@@ -34,50 +34,6 @@ class MessageLimitsIntegrationTests {
 	@AfterEach
 	void closeServer() {
 		this.server.close();
-	}
-
-	@Test
-	void fragmentedMessageOf64MegabytesIsFailedWith1009WithoutBeingBuffered() {
-		AtomicLong written = new AtomicLong();
-		this.server.recordPayloads(false).onConnect(ClientContexts.firstConnection((connection) -> {
-			byte[] fragment = new byte[64 * 1024];
-			try {
-				connection.sendFrame(WsTestFrame.BINARY, false, 0, false, fragment);
-				written.addAndGet(fragment.length);
-				for (int i = 1; i < 1024; i++) {
-					connection.sendFrame(WsTestFrame.CONTINUATION, i == 1023, 0, false, fragment);
-					written.addAndGet(fragment.length);
-				}
-			}
-			catch (UncheckedIOException ex) {
-				// the client closed the connection: what it did not read was never sent
-			}
-		}));
-		this.contextRunner.run((context) -> {
-			long before = ClientContexts.usedHeap(true);
-			context.getBean("feed", WsClient.class).connect();
-			WsClientClosedEvent closed = context.getBean(RecordedEvents.class).awaitClosed();
-			long growth = ClientContexts.usedHeap(false) - before;
-			assertThat(closed.code()).isEqualTo(1009);
-			assertThat(this.server.connections().get(0).awaitClose().closeCode()).isEqualTo(1009);
-			assertThat(growth).as("heap growth").isLessThan(32 * MB);
-			assertThat(written.get()).as("bytes the server could write").isLessThan(32 * MB);
-		});
-	}
-
-	@Test
-	void decompressionBombOf100MegabytesIsFailedWith1009WithoutBeingInflated() {
-		this.server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate())
-			.onConnect(ClientContexts.firstConnection((connection) -> connection.sendCompressedBomb(100 * 1024 * 1024)));
-		this.contextRunner.withPropertyValues("ws.clients.feed.extensions=permessage-deflate").run((context) -> {
-			long before = ClientContexts.usedHeap(true);
-			context.getBean("feed", WsClient.class).connect();
-			WsClientClosedEvent closed = context.getBean(RecordedEvents.class).awaitClosed();
-			long growth = ClientContexts.usedHeap(false) - before;
-			assertThat(closed.code()).isEqualTo(1009);
-			assertThat(this.server.connections().get(0).awaitClose().closeCode()).isEqualTo(1009);
-			assertThat(growth).as("heap growth").isLessThan(32 * MB);
-		});
 	}
 
 	@Test
