@@ -38,14 +38,18 @@ final class WsClientSettingsResolver {
 
 	private final Binder binder;
 
-	private final ObjectProvider<SslBundles> sslBundles;
-
 	private final Set<String> transports;
 
+	private final SslBundleReloads sslContexts;
+
 	WsClientSettingsResolver(Binder binder, ObjectProvider<SslBundles> sslBundles, Set<String> transports) {
+		this(binder, transports, SslBundleReloads.withoutClients(sslBundles));
+	}
+
+	WsClientSettingsResolver(Binder binder, Set<String> transports, SslBundleReloads sslContexts) {
 		this.binder = binder;
-		this.sslBundles = sslBundles;
 		this.transports = transports;
+		this.sslContexts = sslContexts;
 	}
 
 	/** The merged, unvalidated properties of a client. */
@@ -86,7 +90,7 @@ final class WsClientSettingsResolver {
 		return new WsClientSettings(name, url, client.isAutoStartup(), client.getSubprotocols(), extensions,
 				client.getHeaders(), connectTimeout, pingInterval, idleTimeout, maxFragmentSize, maxMessageSize,
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
-				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle()), transport,
+				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle(), name), transport,
 				proxy(prefix + "proxy.", client.getProxy(), transport));
 	}
 
@@ -198,16 +202,13 @@ final class WsClientSettingsResolver {
 		return extensions.stream().map((extension) -> extension.trim().toLowerCase(Locale.ROOT)).toList();
 	}
 
-	private @Nullable SSLContext sslContext(String property, @Nullable String bundle) {
+	private @Nullable SSLContext sslContext(String property, @Nullable String bundle, String clientName) {
 		if (bundle == null || bundle.isBlank()) {
 			return null;
 		}
-		SslBundles bundles = this.sslBundles.getIfAvailable();
 		try {
-			if (bundles == null) {
-				throw new NoSuchSslBundleException(bundle, "No SslBundles bean");
-			}
-			return bundles.getBundle(bundle).createSslContext();
+			// follows the bundle's reloads
+			return this.sslContexts.sslContext(bundle, clientName);
 		}
 		catch (NoSuchSslBundleException ex) {
 			throw new InvalidWsConfigurationException(property, "names the SSL bundle '" + bundle + "', which does not exist",
