@@ -382,7 +382,7 @@ public class WsProperties {
 	public static class Proxy {
 
 		/**
-		 * HTTP proxy to tunnel the connection through with CONNECT, http://host:port; user-info (http://user:password@host:port) is sent as Basic proxy authentication and masked everywhere.
+		 * HTTP proxy (http://host:port) to tunnel the connection through with CONNECT; user-info is sent as Basic proxy authentication and masked everywhere.
 		 */
 		private @Nullable URI url;
 
