@@ -40,6 +40,10 @@ final class ConnectProxy implements AutoCloseable {
 
 	private volatile int refuseWith;
 
+	private volatile boolean keepRefusedConnections;
+
+	private final AtomicInteger refusedOpen = new AtomicInteger();
+
 	private ConnectProxy() throws IOException {
 		this.listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		Thread acceptor = new Thread(this::accept, "connect-proxy-" + this.listening.getLocalPort());
@@ -66,6 +70,17 @@ final class ConnectProxy implements AutoCloseable {
 	ConnectProxy refuseWith(int status) {
 		this.refuseWith = status;
 		return this;
+	}
+
+	/** After a refusal, keep the connection open (as keep-alive proxies do) until the client closes it. */
+	ConnectProxy keepRefusedConnections() {
+		this.keepRefusedConnections = true;
+		return this;
+	}
+
+	/** Refused connections the client has not closed yet (with {@link #keepRefusedConnections()}). */
+	int refusedConnectionsOpen() {
+		return this.refusedOpen.get();
 	}
 
 	int port() {
@@ -177,11 +192,24 @@ final class ConnectProxy implements AutoCloseable {
 		}
 	}
 
-	private static void refuse(Socket client, int status, String reason, String headers) throws IOException {
-		String response = "HTTP/1.1 " + status + " " + reason + "\r\n" + headers
-				+ "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	private void refuse(Socket client, int status, String reason, String headers) throws IOException {
+		boolean keep = this.keepRefusedConnections;
+		String response = "HTTP/1.1 " + status + " " + reason + "\r\n" + headers + "Content-Length: 0\r\n"
+				+ (keep ? "" : "Connection: close\r\n") + "\r\n";
 		client.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
 		client.getOutputStream().flush();
+		if (keep) {
+			this.refusedOpen.incrementAndGet();
+			try {
+				while (client.getInputStream().read() != -1) {
+					// until the client closes
+				}
+			}
+			catch (IOException ex) {
+				// closed
+			}
+			this.refusedOpen.decrementAndGet();
+		}
 		client.close();
 	}
 

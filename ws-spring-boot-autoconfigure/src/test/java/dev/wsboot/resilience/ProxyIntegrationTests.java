@@ -203,6 +203,18 @@ class ProxyIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "tyrus", "jdk" })
+	void aRefusedTunnelIsClosedByTheClientEvenWhenTheProxyKeepsItOpen(String transport) {
+		this.proxy.refuseWith(403).keepRefusedConnections();
+		contextRunner(transport).withPropertyValues("ws.clients.feed.proxy.url=" + this.proxy.url()).run((context) -> {
+			RecordedEvents events = context.getBean(RecordedEvents.class);
+			await().atMost(RecordedEvents.TIMEOUT).until(() -> events.failed().size() >= 4);
+			// at most the attempt in flight holds a connection
+			await().atMost(RecordedEvents.TIMEOUT).until(() -> this.proxy.refusedConnectionsOpen() <= 1);
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "tyrus", "jdk" })
 	void anUnreachableProxyFailsEachAttemptNamingTheProxy(String transport) throws Exception {
 		this.proxy.close();
 		contextRunner(transport).withPropertyValues("ws.clients.feed.proxy.url=" + this.proxy.url("alice:" + SECRET))

@@ -72,6 +72,17 @@ final class ConnectFailures {
 	}
 
 	/**
+	 * Whether Tyrus's Grizzly container failed a connect because the proxy refused the
+	 * tunnel.
+	 * @param failure what the container reported
+	 * @return whether it is the proxy's refusal
+	 */
+	static boolean isProxyRefusal(Throwable failure) {
+		return failure instanceof IOException && failure.getMessage() != null
+				&& PROXY_ERROR.matcher(failure.getMessage()).lookingAt();
+	}
+
+	/**
 	 * The Tyrus failure of a connect attempt, as the SPI reports it.
 	 * @param failure what Tyrus failed with
 	 * @param uri the URL
