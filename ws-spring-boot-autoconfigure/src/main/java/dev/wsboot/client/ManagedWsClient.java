@@ -264,8 +264,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.failedAttempts = 0;
 			transition(WsClientState.OPEN);
 		}
-		completeRenewal();
-		this.announcer.opened(connection, () -> this.sendQueue.open(connection.connection(), connection::isOpen));
+		this.announcer.opened(connection, () -> {
+			this.sendQueue.open(connection.connection(), connection::isOpen);
+			// a renewal is done once the application heard of the new connection
+			completeRenewal();
+		});
 		return true;
 	}
 
