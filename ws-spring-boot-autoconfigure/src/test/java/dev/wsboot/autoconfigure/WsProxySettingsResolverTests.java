@@ -7,9 +7,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.wsboot.client.WsClientSettings;
 import dev.wsboot.transport.WsProxy;
@@ -65,6 +68,21 @@ class WsProxySettingsResolverTests {
 				assertThat(ex.property()).isEqualTo("ws.clients.ticker.proxy.url");
 				assertThat(ex.problem()).contains("socks5://******@proxy:1080").contains("http://");
 				assertThat(ex.getMessage() + ex.problem() + ex.action()).doesNotContain("secret");
+			});
+	}
+
+	@Test
+	void aWrongProxyUrlFailsStartUpWithAFailureAnalysisNamingTheKey() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WsAutoConfiguration.class))
+			.withPropertyValues("ws.clients.ticker.url=wss://stream.example.com/feed",
+					"ws.clients.ticker.proxy.url=https://alice:secret@proxy.example.com:3128")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new WsConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'ws.clients.ticker.proxy.url'")
+					.contains("https://******@proxy.example.com:3128")
+					.doesNotContain("secret");
+				assertThat(analysis.getAction()).contains("http://proxy.example.com:3128");
 			});
 	}
 
