@@ -97,12 +97,12 @@ public final class WsAutoConfiguration {
 			ApplicationEventPublisher publisher,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
-			ObjectProvider<WsReconnectPolicy> reconnectPolicy) {
+			ObjectProvider<WsReconnectPolicy> reconnectPolicy, ObjectProvider<WsClients> clients) {
 		Map<String, WsTransport> transports = new LinkedHashMap<>();
 		tyrus.ifAvailable((transport) -> transports.put("tyrus", transport));
 		transports.put("jdk", jdk);
-		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), sslBundles,
-				transports.keySet());
+		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), transports.keySet(),
+				new SslBundleReloads(sslBundles, (name) -> clients.getObject().find(name)));
 		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
 				threads.listenerExecutor(), publisher, messageConverter, listeners, properties.getShutdownTimeout());
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());

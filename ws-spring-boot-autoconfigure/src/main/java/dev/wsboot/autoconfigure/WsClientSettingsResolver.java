@@ -1,6 +1,7 @@
 package dev.wsboot.autoconfigure;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,10 @@ import org.springframework.util.unit.DataSize;
 
 import dev.wsboot.autoconfigure.WsProperties.Client;
 import dev.wsboot.client.WsClientSettings;
+import dev.wsboot.transport.TransportFailures;
+import dev.wsboot.transport.WsProxy;
+import dev.wsboot.transport.WsProxySettings;
+import dev.wsboot.transport.jdk.JdkWsTransport;
 
 /**
  * Turns {@code ws.defaults} and {@code ws.clients.<name>} into validated
@@ -33,14 +38,18 @@ final class WsClientSettingsResolver {
 
 	private final Binder binder;
 
-	private final ObjectProvider<SslBundles> sslBundles;
-
 	private final Set<String> transports;
 
+	private final SslBundleReloads sslContexts;
+
 	WsClientSettingsResolver(Binder binder, ObjectProvider<SslBundles> sslBundles, Set<String> transports) {
+		this(binder, transports, SslBundleReloads.withoutClients(sslBundles));
+	}
+
+	WsClientSettingsResolver(Binder binder, Set<String> transports, SslBundleReloads sslContexts) {
 		this.binder = binder;
-		this.sslBundles = sslBundles;
 		this.transports = transports;
+		this.sslContexts = sslContexts;
 	}
 
 	/** The merged, unvalidated properties of a client. */
@@ -81,7 +90,52 @@ final class WsClientSettingsResolver {
 		return new WsClientSettings(name, url, client.isAutoStartup(), client.getSubprotocols(), extensions,
 				client.getHeaders(), connectTimeout, pingInterval, idleTimeout, maxFragmentSize, maxMessageSize,
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
-				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle()), transport);
+				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle(), name), transport,
+				proxy(prefix + "proxy.", client.getProxy(), transport));
+	}
+
+	private static WsProxySettings proxy(String prefix, WsProperties.Proxy proxy, String transport) {
+		URI url = proxy.getUrl();
+		if (url == null) {
+			return proxy.isUseSystem() ? new WsProxySettings(null, true) : WsProxySettings.NONE;
+		}
+		String property = prefix + "url";
+		WsProxy resolved;
+		try {
+			resolved = WsProxy.of(asTyped(url));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidWsConfigurationException(property,
+					"is '" + TransportFailures.describe(url) + "' but must be an http:// proxy URL with a host",
+					"Set " + property + " to the HTTP proxy, such as http://proxy.example.com:3128 (credentials for "
+							+ "Basic proxy authentication as user-info: http://user:password@proxy.example.com:3128).");
+		}
+		if (resolved.hasCredentials() && transport.equals("jdk") && !JdkWsTransport.basicProxyAuthenticationThroughTunnels()) {
+			throw new InvalidWsConfigurationException(property,
+					"has credentials but the jdk transport cannot send them: the JDK disables Basic proxy "
+							+ "authentication for tunnels (jdk.http.auth.tunneling.disabledSchemes=Basic)",
+					"Run the JVM with -Djdk.http.auth.tunneling.disabledSchemes= (an empty list), or use "
+							+ prefix.replace("proxy.", "transport") + "=tyrus, which sends the credentials itself.");
+		}
+		return WsProxySettings.of(resolved);
+	}
+
+	/**
+	 * The URL as written in the configuration: Spring's {@code URIEditor} quotes every
+	 * {@code %}, so that percent-encoded user-info would otherwise be decoded zero times
+	 * instead of once.
+	 */
+	private static URI asTyped(URI url) {
+		String userInfo = url.getRawUserInfo();
+		if (userInfo == null || !userInfo.contains("%25")) {
+			return url;
+		}
+		try {
+			return new URI(url.getScheme() + ":" + url.getSchemeSpecificPart());
+		}
+		catch (URISyntaxException ex) {
+			return url;
+		}
 	}
 
 	private static URI url(String property, @Nullable URI url) {
@@ -148,16 +202,13 @@ final class WsClientSettingsResolver {
 		return extensions.stream().map((extension) -> extension.trim().toLowerCase(Locale.ROOT)).toList();
 	}
 
-	private @Nullable SSLContext sslContext(String property, @Nullable String bundle) {
+	private @Nullable SSLContext sslContext(String property, @Nullable String bundle, String clientName) {
 		if (bundle == null || bundle.isBlank()) {
 			return null;
 		}
-		SslBundles bundles = this.sslBundles.getIfAvailable();
 		try {
-			if (bundles == null) {
-				throw new NoSuchSslBundleException(bundle, "No SslBundles bean");
-			}
-			return bundles.getBundle(bundle).createSslContext();
+			// follows the bundle's reloads
+			return this.sslContexts.sslContext(bundle, clientName);
 		}
 		catch (NoSuchSslBundleException ex) {
 			throw new InvalidWsConfigurationException(property, "names the SSL bundle '" + bundle + "', which does not exist",

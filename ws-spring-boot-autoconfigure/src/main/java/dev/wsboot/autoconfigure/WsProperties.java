@@ -147,6 +147,12 @@ public class WsProperties {
 		 */
 		private Transport transport = Transport.TYRUS;
 
+		/**
+		 * HTTP proxy settings.
+		 */
+		@NestedConfigurationProperty
+		private final Proxy proxy = new Proxy();
+
 		public @Nullable URI getUrl() {
 			return this.url;
 		}
@@ -259,6 +265,10 @@ public class WsProperties {
 			this.transport = transport;
 		}
 
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
 	}
 
 	/**
@@ -362,6 +372,39 @@ public class WsProperties {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * HTTP proxy settings of one client.
+	 */
+	public static class Proxy {
+
+		/**
+		 * HTTP proxy (http://host:port) to tunnel the connection through with CONNECT; user-info is sent as Basic proxy authentication and masked everywhere.
+		 */
+		private @Nullable URI url;
+
+		/**
+		 * Whether to use the JVM's ProxySelector (https.proxyHost, http.proxyHost, http.nonProxyHosts) when no proxy url is set.
+		 */
+		private boolean useSystem;
+
+		public @Nullable URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable URI url) {
+			this.url = url;
+		}
+
+		public boolean isUseSystem() {
+			return this.useSystem;
+		}
+
+		public void setUseSystem(boolean useSystem) {
+			this.useSystem = useSystem;
 		}
 
 	}

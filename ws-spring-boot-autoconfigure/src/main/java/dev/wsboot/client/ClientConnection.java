@@ -128,7 +128,8 @@ final class ClientConnection implements WsConnectionHandler {
 			customizer.customize(this.client, headers);
 		}
 		return new WsConnectRequest(settings.url(), settings.subprotocols(), settings.extensions(), headers,
-				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext());
+				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(),
+				settings.proxy().select(settings.url()));
 	}
 
 	// transport callbacks

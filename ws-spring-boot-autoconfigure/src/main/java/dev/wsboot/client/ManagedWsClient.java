@@ -55,6 +55,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private @Nullable CompletableFuture<Void> closing;
 
+	/** Completes when the connection after a {@link #renew(int, String)} opened or failed. */
+	private @Nullable CompletableFuture<Void> renewal;
+
 	private volatile int failedAttempts;
 
 	private @Nullable List<WsMessageListener> listeners;
@@ -142,6 +145,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	public CompletableFuture<Void> close(int code, String reason) {
 		ClientConnection connection;
 		CompletableFuture<Void> closed;
+		completeRenewal();
 		synchronized (this.lock) {
 			this.closedByApplication = true;
 			this.reconnects.cancel();
@@ -260,7 +264,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.failedAttempts = 0;
 			transition(WsClientState.OPEN);
 		}
-		this.announcer.opened(connection, () -> this.sendQueue.open(connection.connection(), connection::isOpen));
+		this.announcer.opened(connection, () -> {
+			this.sendQueue.open(connection.connection(), connection::isOpen);
+			// a renewal is done once the application heard of the new connection
+			completeRenewal();
+		});
 		return true;
 	}
 
@@ -268,6 +276,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	void closed(ClientConnection connection, int code, String reason, long openNanos) {
 		this.sendQueue.close(connection.connection());
 		boolean reconnect;
+		boolean renewing;
 		CompletableFuture<Void> closing;
 		synchronized (this.lock) {
 			if (connection != this.current) {
@@ -277,8 +286,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.statistics.closed(code, reason);
 			closing = this.closing;
 			this.closing = null;
-			reconnect = !this.closedByApplication && this.settings.reconnect().enabled();
-			if (openNanos >= STABLE.toNanos()) {
+			renewing = this.renewal != null && !this.closedByApplication;
+			reconnect = !this.closedByApplication && (this.settings.reconnect().enabled() || renewing);
+			if (openNanos >= STABLE.toNanos() || renewing) {
 				this.reconnects.reset();
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
@@ -287,7 +297,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		if (closing != null) {
 			closing.complete(null);
 		}
-		if (reconnect) {
+		if (renewing) {
+			// from the scheduler, like every attempt: not on the transport thread reporting the close
+			this.factory.scheduler.execute(this::reconnectNow);
+		}
+		else if (reconnect) {
 			scheduleReconnect(null);
 		}
 		else if (!this.closedByApplication) {
@@ -308,6 +322,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.failedAttempts++;
 			this.statistics.failed(cause);
 		}
+		completeRenewal();
 		if (!this.settings.reconnect().enabled()) {
 			giveUp(cause, "reconnect is disabled");
 			return;
@@ -355,6 +370,56 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			connection = newAttempt();
 		}
 		connection.start(this.transport);
+	}
+
+	/**
+	 * Replace the open connection because what it was opened with changed (a reloaded SSL
+	 * bundle): close it with {@code code}, then connect again at once. Queued and new sends
+	 * wait for the next connection.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @return completes when the next connection opened or its attempt failed; at once when
+	 * no connection is open
+	 */
+	CompletableFuture<Void> renew(int code, String reason) {
+		ClientConnection connection;
+		CompletableFuture<Void> renewal;
+		synchronized (this.lock) {
+			connection = this.current;
+			if (this.renewal != null) {
+				return this.renewal;
+			}
+			if (this.closedByApplication || this.closing != null || connection == null || !connection.isOpen()) {
+				return CompletableFuture.completedFuture(null);
+			}
+			renewal = new CompletableFuture<>();
+			this.renewal = renewal;
+		}
+		this.sendQueue.close(connection.connection());
+		connection.close(code, reason, this.factory.shutdownTimeout);
+		return renewal;
+	}
+
+	/** Connect again at once after a renewal closed the connection; events as for any reconnect. */
+	private void reconnectNow() {
+		synchronized (this.lock) {
+			if (this.closedByApplication || this.state != WsClientState.RECONNECTING) {
+				return;
+			}
+			this.announcer.reconnecting(1, Duration.ZERO);
+		}
+		reconnect();
+	}
+
+	private void completeRenewal() {
+		CompletableFuture<Void> renewal;
+		synchronized (this.lock) {
+			renewal = this.renewal;
+			this.renewal = null;
+		}
+		if (renewal != null) {
+			renewal.complete(null);
+		}
 	}
 
 	private void giveUp(Throwable cause, String why) {

@@ -136,7 +136,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		if (this.state.get() != CONNECTING) {
 			return;
 		}
-		Throwable mapped = ConnectFailures.map(failure, this.request.uri());
+		Throwable mapped = ConnectFailures.map(failure, this.request);
 		logger.debug("Connecting to " + this.description + " failed: " + mapped);
 		if (ConnectFailures.isResponseFailure(failure)) {
 			// Tyrus fails the connect before it shows status and headers to TyrusHandshake:

@@ -1,6 +1,7 @@
 package dev.wsboot.transport.tyrus;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import org.springframework.util.Assert;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsTransport;
 
 /**
@@ -279,11 +281,19 @@ public final class TyrusWsTransport implements WsTransport {
 			Map<String, Object> properties = clientManager.getProperties();
 			properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
 			properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
+			WsProxy proxy = request.proxy();
+			if (proxy != null) {
+				// CONNECT with the credentials sent up front (Tyrus does not answer a 407)
+				properties.put(ClientProperties.PROXY_URI, proxy.uri().toString());
+				properties.put(ClientProperties.PROXY_HEADERS, proxyHeaders(proxy));
+			}
 			try {
 				return clientManager.asyncConnectToServer(endpoint, config, request.uri());
 			}
 			finally {
 				properties.remove(ClientProperties.RECONNECT_HANDLER);
+				properties.remove(ClientProperties.PROXY_URI);
+				properties.remove(ClientProperties.PROXY_HEADERS);
 			}
 		}
 	}
@@ -331,6 +341,15 @@ public final class TyrusWsTransport implements WsTransport {
 						+ "'; supported: [" + PerMessageDeflate.NAME + "]");
 			}
 		}
+	}
+
+	private static Map<String, String> proxyHeaders(WsProxy proxy) {
+		Map<String, String> headers = new HashMap<>();
+		String authorization = proxy.basicAuthorization();
+		if (authorization != null) {
+			headers.put("Proxy-Authorization", authorization);
+		}
+		return headers;
 	}
 
 	private static int incomingBufferSize(WsConnectRequest request) {

@@ -154,6 +154,17 @@ public final class ValidatingClientContainer implements ClientContainer {
 		@Override
 		public void processError(Throwable failure) {
 			this.engine.processError(failure);
+			if (ConnectFailures.isProxyRefusal(failure)) {
+				// Grizzly reports a refused CONNECT but keeps the proxy's connection open (a
+				// keep-alive proxy would hold one socket per failed attempt): an IOException
+				// out of its read handler makes it close that connection
+				throw ValidatingEngine.<RuntimeException>sneaky(failure);
+			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private static <T extends Throwable> T sneaky(Throwable failure) throws T {
+			throw (T) failure;
 		}
 
 		private static boolean negotiatesDeflate(UpgradeResponse response) {
