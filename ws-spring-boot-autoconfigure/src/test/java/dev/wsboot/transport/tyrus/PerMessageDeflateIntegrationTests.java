@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +111,60 @@ class PerMessageDeflateIntegrationTests {
 	}
 
 	@Test
+	void withContextTakeoverAndASmallServerWindowEmptyMessagesLeaveBothStreamsIntact() throws Exception {
+		server.handshake((handshake) -> WsTestHandshakeResponse.accept()
+			.withExtension("permessage-deflate; server_max_window_bits=10; client_max_window_bits=15"));
+		// the server keeps its context: under 1 KB in all, every distance fits a 10-bit window
+		server.onConnect((connection) -> {
+			Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+			connection.sendFrame(WsTestFrame.TEXT, true, 4, false, deflateMessage(deflater, "quote quote quote"));
+			connection.sendFrame(WsTestFrame.BINARY, true, 4, false, deflateMessage(deflater, ""));
+			connection.sendFrame(WsTestFrame.TEXT, true, 4, false, new byte[0]);
+			byte[] fragmented = deflateMessage(deflater, "quote again, quote");
+			connection.sendFrame(WsTestFrame.TEXT, false, 4, false, Arrays.copyOf(fragmented, 3));
+			connection.sendFrame(WsTestFrame.CONTINUATION, true, 0, false,
+					Arrays.copyOfRange(fragmented, 3, fragmented.length));
+			connection.sendFrame(WsTestFrame.TEXT, true, 4, false, deflateMessage(deflater, "last quote"));
+			deflater.end();
+		});
+		WsConnection connection = connect();
+		connection.sendText("order order order", true);
+		connection.sendText("", true);
+		connection.sendBinary(ByteBuffer.allocate(0), true);
+		connection.sendText("order", false);
+		connection.sendText("", true);
+		connection.sendText("order again", true).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.received.size() >= 5);
+		assertThat(this.received).containsExactly("text:quote quote quote", "binary:0", "text:",
+				"text:quote again, quote", "text:last quote");
+		WsTestConnection serverSide = server.awaitConnection();
+		serverSide.awaitReceivedMessages(5);
+		// what a server keeping the client's context inflates from the frames on the wire
+		Inflater inflater = new Inflater(true);
+		List<String> inflated = new ArrayList<>();
+		ByteArrayOutputStream message = new ByteArrayOutputStream();
+		for (WsTestFrame frame : serverSide.frames()) {
+			if (frame.isControl()) {
+				continue;
+			}
+			assertThat(frame.rsv()).isEqualTo(frame.isContinuation() ? 0 : 4);
+			message.write(frame.payload());
+			if (frame.fin()) {
+				message.write(new byte[] { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF });
+				inflater.setInput(message.toByteArray());
+				byte[] buffer = new byte[4096];
+				int count = inflater.inflate(buffer);
+				assertThat(inflater.getRemaining()).isZero();
+				inflated.add(new String(buffer, 0, count, StandardCharsets.UTF_8));
+				message.reset();
+			}
+		}
+		inflater.end();
+		assertThat(inflated).containsExactly("order order order", "", "", "order", "order again");
+		assertThat(this.received).doesNotContain("close:1007", "close:1002");
+	}
+
+	@Test
 	void aResponseRepeatingAParameterFailsTheHandshakeNamingIt() throws Exception {
 		server.handshake((handshake) -> WsTestHandshakeResponse.accept()
 			.withExtension("permessage-deflate; server_no_context_takeover; server_no_context_takeover"));
@@ -158,21 +214,29 @@ class PerMessageDeflateIntegrationTests {
 	private static byte[] deflate(String text) {
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		try {
-			deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			byte[] buffer = new byte[4096];
-			int count;
-			do {
-				count = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-				out.write(buffer, 0, count);
-			}
-			while (count == buffer.length);
-			byte[] compressed = out.toByteArray();
-			return Arrays.copyOf(compressed, compressed.length - 4);
+			return deflateMessage(deflater, text);
 		}
 		finally {
 			deflater.end();
 		}
+	}
+
+	/**
+	 * One message as RFC 7692 compresses it with the deflater's context: sync flush, tail
+	 * removed, an empty stored block ({@code 00}) when the deflater has nothing to add.
+	 */
+	private static byte[] deflateMessage(Deflater deflater, String text) {
+		deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[4096];
+		int count;
+		do {
+			count = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+			out.write(buffer, 0, count);
+		}
+		while (count == buffer.length);
+		byte[] compressed = out.toByteArray();
+		return (compressed.length == 0) ? new byte[] { 0x00 } : Arrays.copyOf(compressed, compressed.length - 4);
 	}
 
 	/** Records whole messages as {@code text:<text>} and {@code binary:<length>}. */
