@@ -2,10 +2,12 @@ package dev.wsboot.interop;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -19,6 +21,7 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Jetty 12's WebSocket server (the Jetty API on Jetty core, no servlets). Its
@@ -55,7 +58,7 @@ final class JettyServer implements InteropServer {
 		this.server.setHandler(WebSocketUpgradeHandler.from(this.server, (container) -> {
 			container.setMaxTextMessageSize(PeerScript.MAX_MESSAGE_SIZE);
 			container.setMaxBinaryMessageSize(PeerScript.MAX_MESSAGE_SIZE);
-			container.setIdleTimeout(java.time.Duration.ofMinutes(1));
+			container.setIdleTimeout(Duration.ofMinutes(1));
 			container.addMapping("/echo", (request, response, callback) -> accept(request, response, null));
 			for (String variant : DEFLATE_VARIANTS) {
 				container.addMapping(path(variant),
@@ -71,7 +74,7 @@ final class JettyServer implements InteropServer {
 	}
 
 	private static Endpoint accept(ServerUpgradeRequest request, ServerUpgradeResponse response,
-			String deflateAnswer) {
+			@Nullable String deflateAnswer) {
 		for (String protocol : request.getSubProtocols()) {
 			if (PeerScript.SUBPROTOCOLS.contains(protocol)) {
 				response.setAcceptedSubProtocol(protocol);
@@ -107,8 +110,8 @@ final class JettyServer implements InteropServer {
 
 	@Override
 	public List<DeflateVariant> deflateVariants() {
-		return java.util.stream.Stream
-			.concat(java.util.stream.Stream.of(new DeflateVariant("/echo", "default (context takeover both ways)")),
+		return Stream
+			.concat(Stream.of(new DeflateVariant("/echo", "default (context takeover both ways)")),
 					DEFLATE_VARIANTS.stream().map((variant) -> new DeflateVariant(path(variant), variant)))
 			.toList();
 	}

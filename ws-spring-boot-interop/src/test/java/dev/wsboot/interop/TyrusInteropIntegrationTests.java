@@ -4,15 +4,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The interoperability cases against Tomcat's WebSocket server.
+ * The interoperability cases against Tyrus's WebSocket server.
  */
-class TomcatInteropTests extends AbstractInteropTests {
+class TyrusInteropIntegrationTests extends AbstractInteropIntegrationTests {
 
-	private static TomcatServer server;
+	private static TyrusServer server;
 
 	@BeforeAll
 	static void startServer() {
-		server = new TomcatServer();
+		server = new TyrusServer();
 	}
 
 	@AfterAll

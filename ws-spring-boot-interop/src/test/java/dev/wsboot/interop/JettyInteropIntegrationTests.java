@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The interoperability cases against Jetty's WebSocket server.
  */
-class JettyInteropTests extends AbstractInteropTests {
+class JettyInteropIntegrationTests extends AbstractInteropIntegrationTests {
 
 	private static JettyServer server;
 

@@ -4,15 +4,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The interoperability cases against Tyrus's WebSocket server.
+ * The interoperability cases against Tomcat's WebSocket server.
  */
-class TyrusInteropTests extends AbstractInteropTests {
+class TomcatInteropIntegrationTests extends AbstractInteropIntegrationTests {
 
-	private static TyrusServer server;
+	private static TomcatServer server;
 
 	@BeforeAll
 	static void startServer() {
-		server = new TyrusServer();
+		server = new TomcatServer();
 	}
 
 	@AfterAll

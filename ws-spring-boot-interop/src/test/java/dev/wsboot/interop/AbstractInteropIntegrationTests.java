@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * both transports. The client {@code peer} is configured through {@code ws.clients.peer.*}
  * in an application context, as an application configures it.
  */
-abstract class AbstractInteropTests {
+abstract class AbstractInteropIntegrationTests {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(20);
 
@@ -199,7 +200,7 @@ abstract class AbstractInteropTests {
 			.map((variant) -> DynamicTest.dynamicTest(variant.description(), () -> deflateRoundTrip(variant)));
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void jdkTransportRefusesPermessageDeflateAtStartUp() {
 		client("jdk", "/echo", "ws.clients.peer.extensions=permessage-deflate").run((context) -> {
 			assertThat(context).hasFailed();
