@@ -120,10 +120,11 @@ abstract class AbstractInteropIntegrationTests {
 			received.awaitOpen();
 			peer.sendText("cmd:fragments:text:5000:700");
 			peer.sendText("cmd:fragments:binary:3000:1000");
+			peer.sendText("cmd:fragments:text:0:100");
 			peer.sendText("after");
-			received.awaitTexts(2);
+			received.awaitTexts(3);
 			received.awaitBinaries(1);
-			assertThat(received.texts).containsExactly(Payloads.text(5000), "after");
+			assertThat(received.texts).containsExactly(Payloads.text(5000), "", "after");
 			assertThat(received.rawBinaries.get(0)).isEqualTo(Payloads.binary(3000));
 		});
 	}
@@ -229,17 +230,21 @@ abstract class AbstractInteropIntegrationTests {
 				peer.sendBinary(incompressible);
 				peer.sendBinary(new byte[0]);
 				peer.sendText("");
+				// from the server: fragmented, fragmented with an empty last frame, empty in one frame
 				peer.sendText("cmd:fragments:text:5000:700");
+				peer.sendText("cmd:fragments:text:1400:700");
+				peer.sendText("cmd:fragments:binary:0:100");
 				peer.sendText(large);
 				peer.sendText("done").get(20, TimeUnit.SECONDS);
-				received.awaitTexts(7);
-				received.awaitBinaries(3);
+				received.awaitTexts(8);
+				received.awaitBinaries(4);
 				assertThat(received.closed).isEmpty();
 				assertThat(received.texts).containsExactly(compressible, "", compressible, "", Payloads.text(5000),
-						large, "done");
+						Payloads.text(1400), large, "done");
 				assertThat(received.rawBinaries.get(0)).isEmpty();
 				assertThat(received.rawBinaries.get(1)).isEqualTo(incompressible);
 				assertThat(received.rawBinaries.get(2)).isEmpty();
+				assertThat(received.rawBinaries.get(3)).isEmpty();
 				assertThat(peer.isOpen()).isTrue();
 			});
 	}

@@ -45,18 +45,27 @@ final class PeerScript {
 		peer.text("pong:" + new String(payload, StandardCharsets.UTF_8), true);
 	}
 
+	/**
+	 * Send a message in frames of {@code fragmentSize}; when the size divides the length
+	 * (an empty message too), the last frame is an empty one.
+	 */
 	private static void sendFragments(Peer peer, boolean text, int length, int fragmentSize) throws Exception {
 		String message = Payloads.text(length);
 		byte[] bytes = Payloads.binary(length);
-		for (int start = 0; start < length; start += fragmentSize) {
+		int start = 0;
+		while (true) {
 			int end = Math.min(length, start + fragmentSize);
-			boolean last = end == length;
+			boolean last = end == length && (end - start) < fragmentSize;
 			if (text) {
 				peer.text(message.substring(start, end), last);
 			}
 			else {
 				peer.binary(Arrays.copyOfRange(bytes, start, end), last);
 			}
+			if (last) {
+				return;
+			}
+			start = end;
 		}
 	}
 

@@ -40,9 +40,11 @@ final class TestCertificate {
 	static synchronized TestCertificate get() {
 		if (instance == null) {
 			try {
-				Path directory = Files.createDirectories(Path.of("target", "interop-tls"));
-				Files.deleteIfExists(directory.resolve("server.p12"));
+				Path directory = Files.createTempDirectory("ws-interop-tls");
+				directory.toFile().deleteOnExit();
 				instance = new TestCertificate(directory);
+				instance.keyStore.toFile().deleteOnExit();
+				instance.certificate.toFile().deleteOnExit();
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException(ex);
