@@ -99,14 +99,8 @@ record PerMessageDeflateResponse(boolean serverNoContextTakeover, boolean client
 		if (value == null) {
 			throw new IllegalArgumentException("'" + name + "' without a value (8 to 15 required)");
 		}
-		int bits;
-		try {
-			bits = Integer.parseInt(value);
-		}
-		catch (NumberFormatException ex) {
-			bits = -1;
-		}
-		if (bits < MIN_WINDOW_BITS || bits > MAX_WINDOW_BITS || !value.matches("[0-9]{1,2}")) {
+		int bits = value.matches("[0-9]{1,2}") ? Integer.parseInt(value) : -1;
+		if (bits < MIN_WINDOW_BITS || bits > MAX_WINDOW_BITS) {
 			throw new IllegalArgumentException("'" + name + "=" + value + "' (8 to 15 required)");
 		}
 		return bits;
