@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.wsboot.autoconfigure.WsProperties.Client;
 import dev.wsboot.client.WsClientSettings;
+import dev.wsboot.client.WsCorrelationSettings;
 
 /**
  * Turns {@code ws.defaults} and {@code ws.clients.<name>} into validated
@@ -81,7 +82,33 @@ final class WsClientSettingsResolver {
 		return new WsClientSettings(name, url, client.isAutoStartup(), client.getSubprotocols(), extensions,
 				client.getHeaders(), connectTimeout, pingInterval, idleTimeout, maxFragmentSize, maxMessageSize,
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
-				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle()), transport);
+				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle()), transport,
+				correlation(prefix + "correlation.", client.getCorrelation()));
+	}
+
+	private static WsCorrelationSettings correlation(String prefix, WsProperties.Correlation correlation) {
+		return new WsCorrelationSettings(pointer(prefix + "request-id", correlation.getRequestId()),
+				pointer(prefix + "reply-id", correlation.getReplyId()),
+				pointer(prefix + "reply-payload", correlation.getReplyPayload()),
+				pointer(prefix + "error", correlation.getError()), positive(prefix + "timeout", correlation.getTimeout()));
+	}
+
+	/** A JSON Pointer (RFC 6901): empty, or '/'-separated tokens where '~' is followed by 0 or 1. */
+	private static @Nullable String pointer(String property, @Nullable String pointer) {
+		if (pointer == null || pointer.isEmpty()) {
+			return null;
+		}
+		boolean valid = pointer.startsWith("/");
+		for (int i = 0; valid && i < pointer.length(); i++) {
+			if (pointer.charAt(i) == '~') {
+				valid = i + 1 < pointer.length() && (pointer.charAt(i + 1) == '0' || pointer.charAt(i + 1) == '1');
+			}
+		}
+		if (!valid) {
+			throw new InvalidWsConfigurationException(property, "is '" + pointer + "', which is not a JSON Pointer",
+					"Set " + property + " to a JSON Pointer (RFC 6901) such as /id or /params/id.");
+		}
+		return pointer;
 	}
 
 	private static URI url(String property, @Nullable URI url) {

@@ -33,11 +33,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * @param reconnect how to reconnect
  * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
  * @param transport the name of the transport to use
+ * @param correlation how requests are matched to replies
  */
 public record WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
 		List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
 		Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
-		@Nullable SSLContext sslContext, String transport) {
+		@Nullable SSLContext sslContext, String transport, WsCorrelationSettings correlation) {
 
 	public WsClientSettings {
 		Assert.hasText(name, "'name' must not be empty");
@@ -50,9 +51,37 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 		Assert.isTrue(sendBufferLimit > 0, "'sendBufferLimit' must be positive");
 		Assert.notNull(reconnect, "'reconnect' must not be null");
 		Assert.hasText(transport, "'transport' must not be empty");
+		Assert.notNull(correlation, "'correlation' must not be null");
 		subprotocols = List.copyOf(subprotocols);
 		extensions = List.copyOf(extensions);
 		headers = Map.copyOf(headers);
+	}
+
+	/**
+	 * Settings without request/response correlation.
+	 * @param name the client's name
+	 * @param url the endpoint
+	 * @param autoStartup whether to connect when the context starts
+	 * @param subprotocols subprotocols to offer
+	 * @param extensions extensions to offer
+	 * @param headers extra handshake headers
+	 * @param connectTimeout limit for TCP, TLS and handshake
+	 * @param pingInterval how often to ping, zero for never
+	 * @param idleTimeout how long without any received frame before the connection is dead
+	 * @param maxFragmentSize largest outbound frame payload in bytes
+	 * @param maxMessageSize largest inbound message in bytes
+	 * @param sendBufferLimit most bytes waiting to be sent
+	 * @param reconnect how to reconnect
+	 * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
+	 * @param transport the name of the transport to use
+	 */
+	public WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
+			List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
+			Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
+			@Nullable SSLContext sslContext, String transport) {
+		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
+				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport,
+				WsCorrelationSettings.NONE);
 	}
 
 	@Override
