@@ -25,7 +25,9 @@ import org.springframework.messaging.converter.MessageConversionException;
  * Besides text and bytes it reads a payload that is an already parsed {@link JsonNode} (the
  * part of a message selected by {@code @WsListener.payload}, or the message's shared parse)
  * directly from the tree, without writing it back to text. Generic target types (such as
- * {@code Envelope<Ready>}) are resolved from the method parameter given as conversion hint.
+ * {@code Envelope<Ready>}) are resolved from the method parameter given as conversion hint,
+ * once per parameter: the {@code ObjectReader} for it is kept, so a message costs one map
+ * lookup and the read.
  */
 public final class WsJsonMessageConverter extends JacksonJsonMessageConverter {
 
@@ -53,15 +55,17 @@ public final class WsJsonMessageConverter extends JacksonJsonMessageConverter {
 	@Override
 	protected @Nullable Object convertFromInternal(Message<?> message, Class<?> targetClass,
 			@Nullable Object conversionHint) {
-		if (!(message.getPayload() instanceof JsonNode node)) {
-			return super.convertFromInternal(message, targetClass, conversionHint);
-		}
-		if (targetClass == String.class && !node.isString()) {
+		Object payload = message.getPayload();
+		if (payload instanceof JsonNode node && targetClass == String.class && !node.isString()) {
 			// the selected part as JSON text
 			return node.toString();
 		}
 		try {
-			return reader(targetClass, conversionHint).readValue(node);
+			ObjectReader reader = reader(targetClass, conversionHint);
+			if (payload instanceof JsonNode node) {
+				return reader.readValue(node);
+			}
+			return (payload instanceof byte[] bytes) ? reader.readValue(bytes) : reader.readValue(payload.toString());
 		}
 		catch (JacksonException ex) {
 			throw new MessageConversionException(message, "Could not read JSON: " + ex.getMessage(), ex);

@@ -1,5 +1,6 @@
 package dev.wsboot.listener;
 
+import java.io.Reader;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,9 +12,10 @@ import jakarta.validation.Valid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JavaType;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.io.IOContext;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.wsboot.annotation.WsListener;
@@ -99,10 +101,8 @@ class WsListenerRoutingIntegrationTests {
 			DiscordBot bot = context.getBean(DiscordBot.class);
 			bot.frames.await(GATEWAY.size());
 			bot.texts.await(GATEWAY.size());
-			CountingJsonMapper mapper = context.getBean(CountingJsonMapper.class);
-			// six listeners read JSON (five match, one converts every message): one parse each
-			assertThat(mapper.treeParses).hasValue(GATEWAY.size());
-			assertThat(mapper.valueParses).hasValue(0);
+			// seven listeners read JSON (six match, one converts every message): one parse per message
+			assertThat(context.getBean(CountingJsonFactory.class).parses).hasValue(GATEWAY.size());
 		});
 	}
 
@@ -305,37 +305,47 @@ class WsListenerRoutingIntegrationTests {
 	static class CountingJsonConfiguration {
 
 		@Bean
-		CountingJsonMapper jsonMapper() {
-			return new CountingJsonMapper();
+		CountingJsonFactory countingJsonFactory() {
+			return new CountingJsonFactory();
+		}
+
+		@Bean
+		JsonMapper jsonMapper(CountingJsonFactory factory) {
+			return JsonMapper.builder(factory).build();
 		}
 
 	}
 
-	/** Counts the texts it parses, into trees and into values. */
-	static final class CountingJsonMapper extends JsonMapper {
+	/** Counts the JSON texts parsed, whatever reads them (trees, readers, mappers). */
+	static final class CountingJsonFactory extends JsonFactory {
 
 		private static final long serialVersionUID = 1L;
 
-		final AtomicInteger treeParses = new AtomicInteger();
-
-		final AtomicInteger valueParses = new AtomicInteger();
+		final AtomicInteger parses = new AtomicInteger();
 
 		@Override
-		public JsonNode readTree(String content) throws JacksonException {
-			this.treeParses.incrementAndGet();
-			return super.readTree(content);
+		protected JsonParser _createParser(ObjectReadContext context, IOContext ioContext, char[] data, int offset,
+				int length, boolean recyclable) {
+			this.parses.incrementAndGet();
+			return super._createParser(context, ioContext, data, offset, length, recyclable);
 		}
 
 		@Override
-		public <T> T readValue(String content, JavaType valueType) throws JacksonException {
-			this.valueParses.incrementAndGet();
-			return super.readValue(content, valueType);
+		protected JsonParser _createParser(ObjectReadContext context, IOContext ioContext, byte[] data, int offset,
+				int length) {
+			this.parses.incrementAndGet();
+			return super._createParser(context, ioContext, data, offset, length);
 		}
 
 		@Override
-		public <T> T readValue(String content, Class<T> valueType) throws JacksonException {
-			this.valueParses.incrementAndGet();
-			return super.readValue(content, valueType);
+		protected JsonParser _createParser(ObjectReadContext context, IOContext ioContext, Reader data) {
+			this.parses.incrementAndGet();
+			return super._createParser(context, ioContext, data);
+		}
+
+		@Override
+		public JsonFactory copy() {
+			return this;
 		}
 
 	}
