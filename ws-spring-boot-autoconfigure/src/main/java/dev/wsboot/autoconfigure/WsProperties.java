@@ -382,7 +382,8 @@ public class WsProperties {
 	public static class Correlation {
 
 		/**
-		 * JSON Pointer of the id in an outgoing request; written as an increasing integer when the request has none. Without it, request() is disabled.
+		 * JSON Pointer of the id in an outgoing request; written as an increasing integer
+		 * when the request has none. Without it, request() is disabled.
 		 */
 		private @Nullable String requestId;
 

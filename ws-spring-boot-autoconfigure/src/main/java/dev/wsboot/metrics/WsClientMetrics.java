@@ -101,7 +101,7 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 				.builder("ws.client.requests", timings, (t) -> t.count(outcome), (t) -> t.totalNanos(outcome),
 						TimeUnit.NANOSECONDS)
 				.tags(tags.and("outcome", outcome.tag()))
-				.description("Requests sent with request(), from the request to its reply, error, timeout or lost connection")
+				.description("Requests sent with request(), until their reply, error, timeout or lost connection")
 				.register(registry));
 		}
 	}
