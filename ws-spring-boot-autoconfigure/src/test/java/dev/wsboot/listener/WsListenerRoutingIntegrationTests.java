@@ -153,6 +153,18 @@ class WsListenerRoutingIntegrationTests {
 		});
 	}
 
+	@Test
+	void invalidPayloadPointerFailsStartUpNamingBeanMethodAndAttribute() {
+		this.contextRunner.withUserConfiguration(InvalidPointerBot.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(WsListenerConfigurationException.class)
+				.rootCause()
+				.hasMessageContaining("on bean 'wsListenerRoutingIntegrationTests.InvalidPointerBot'")
+				.hasMessageContaining("InvalidPointerBot#onMessage(MessageCreate)")
+				.hasMessageContaining("has payload pointer 'd', which is not a JSON Pointer");
+		});
+	}
+
 	private static void sendOnConnect(Consumer<WsTestConnection> script) {
 		server.onConnect(script);
 	}
@@ -257,6 +269,14 @@ class WsListenerRoutingIntegrationTests {
 		@WsListener(value = "discord", match = "/t=READY", payload = "/d")
 		void onReady(Message<Ready> message) {
 			this.messages.add(message);
+		}
+
+	}
+
+	static class InvalidPointerBot {
+
+		@WsListener(value = "discord", match = "/op=0", payload = "d")
+		void onMessage(MessageCreate message) {
 		}
 
 	}
