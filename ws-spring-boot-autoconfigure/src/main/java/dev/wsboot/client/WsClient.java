@@ -144,6 +144,8 @@ public interface WsClient {
 	 * when the request cannot be sent or its connection ends first, with a
 	 * {@link java.util.concurrent.TimeoutException} when no reply comes in time
 	 * @throws IllegalStateException when {@code correlation.request-id} is not set
+	 * @throws IllegalArgumentException when the message is not a JSON object, or a request
+	 * with its id is still waiting for a reply
 	 */
 	default <T> CompletableFuture<T> request(Object message, Class<T> replyType) {
 		throw new UnsupportedOperationException(getClass().getName() + " does not support request()");
