@@ -67,7 +67,9 @@ final class PendingRequests implements WsMessageListener {
 	private PendingRequests(ManagedWsClient client, WsCorrelationSettings settings) {
 		this.client = client;
 		this.mapper = JsonMapper.shared();
-		this.parser = this.mapper::readTree;
+		Function<String, ?> listenersParser = client.factory.listeners.jsonParser();
+		// the listeners' parser when there is one: a message parsed here is their shared tree too
+		this.parser = (listenersParser != null) ? listenersParser : this.mapper::readTree;
 		this.requestId = JsonPointer.compile(settings.requestId());
 		this.replyId = JsonPointer.compile(settings.replyId());
 		this.replyPayload = (settings.replyPayload() != null) ? JsonPointer.compile(settings.replyPayload()) : null;

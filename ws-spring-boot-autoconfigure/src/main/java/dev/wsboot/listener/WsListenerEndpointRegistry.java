@@ -175,6 +175,11 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		return List.copyOf(listeners);
 	}
 
+	@Override
+	public @Nullable Function<String, ?> jsonParser() {
+		return this.parser;
+	}
+
 	/**
 	 * Check that every listener names configured clients only, and look up the optional
 	 * collaborators (error handler, observation registry and convention).
