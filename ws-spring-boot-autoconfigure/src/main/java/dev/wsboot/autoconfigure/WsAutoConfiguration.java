@@ -29,6 +29,7 @@ import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.validation.Validator;
 
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientFactory;
@@ -78,15 +79,16 @@ public final class WsAutoConfiguration {
 	WsListenerEndpointRegistry wsListenerEndpointRegistry(Environment environment,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<WsListenerObservationConvention> observationConvention, ObjectProvider<WsClients> clients) {
+			ObjectProvider<WsListenerObservationConvention> observationConvention, ObjectProvider<WsClients> clients,
+			ObjectProvider<Validator> validator) {
 		Supplier<Set<String>> clientNames = () -> {
 			// configured clients, also disabled ones (their listeners are valid, just idle)
 			Set<String> names = new LinkedHashSet<>(WsClientBeanRegistrar.configuredClients(environment));
 			names.addAll(clients.getObject().names());
 			return names;
 		};
-		return new WsListenerEndpointRegistry(messageConverter, errorHandler, observationRegistry, observationConvention,
-				clientNames);
+		return new WsListenerEndpointRegistry(messageConverter, validator.getIfUnique(), errorHandler,
+				observationRegistry, observationConvention, clientNames);
 	}
 
 	@Bean(WsClientBeanRegistrar.FACTORY_BEAN_NAME)

@@ -24,6 +24,7 @@ import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsProxySettings;
 import dev.wsboot.transport.jdk.JdkWsTransport;
+import dev.wsboot.client.WsCorrelationSettings;
 
 /**
  * Turns {@code ws.defaults} and {@code ws.clients.<name>} into validated
@@ -91,7 +92,8 @@ final class WsClientSettingsResolver {
 				client.getHeaders(), connectTimeout, pingInterval, idleTimeout, maxFragmentSize, maxMessageSize,
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
 				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle(), name), transport,
-				proxy(prefix + "proxy.", client.getProxy(), transport));
+				proxy(prefix + "proxy.", client.getProxy(), transport),
+				correlation(prefix + "correlation.", client.getCorrelation()));
 	}
 
 	private static WsProxySettings proxy(String prefix, WsProperties.Proxy proxy, String transport) {
@@ -136,6 +138,31 @@ final class WsClientSettingsResolver {
 		catch (URISyntaxException ex) {
 			return url;
 		}
+	}
+
+	private static WsCorrelationSettings correlation(String prefix, WsProperties.Correlation correlation) {
+		return new WsCorrelationSettings(pointer(prefix + "request-id", correlation.getRequestId()),
+				pointer(prefix + "reply-id", correlation.getReplyId()),
+				pointer(prefix + "reply-payload", correlation.getReplyPayload()),
+				pointer(prefix + "error", correlation.getError()), positive(prefix + "timeout", correlation.getTimeout()));
+	}
+
+	/** A JSON Pointer (RFC 6901): empty, or '/'-separated tokens where '~' is followed by 0 or 1. */
+	private static @Nullable String pointer(String property, @Nullable String pointer) {
+		if (pointer == null || pointer.isEmpty()) {
+			return null;
+		}
+		boolean valid = pointer.startsWith("/");
+		for (int i = 0; valid && i < pointer.length(); i++) {
+			if (pointer.charAt(i) == '~') {
+				valid = i + 1 < pointer.length() && (pointer.charAt(i + 1) == '0' || pointer.charAt(i + 1) == '1');
+			}
+		}
+		if (!valid) {
+			throw new InvalidWsConfigurationException(property, "is '" + pointer + "', which is not a JSON Pointer",
+					"Set " + property + " to a JSON Pointer (RFC 6901) such as /id or /params/id.");
+		}
+		return pointer;
 	}
 
 	private static URI url(String property, @Nullable URI url) {

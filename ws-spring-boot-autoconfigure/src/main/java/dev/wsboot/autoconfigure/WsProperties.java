@@ -143,6 +143,12 @@ public class WsProperties {
 		private final Ssl ssl = new Ssl();
 
 		/**
+		 * How request() matches replies to requests.
+		 */
+		@NestedConfigurationProperty
+		private final Correlation correlation = new Correlation();
+
+		/**
 		 * Which WebSocket implementation carries the connection.
 		 */
 		private Transport transport = Transport.TYRUS;
@@ -255,6 +261,10 @@ public class WsProperties {
 
 		public Ssl getSsl() {
 			return this.ssl;
+		}
+
+		public Correlation getCorrelation() {
+			return this.correlation;
 		}
 
 		public Transport getTransport() {
@@ -405,6 +415,79 @@ public class WsProperties {
 
 		public void setUseSystem(boolean useSystem) {
 			this.useSystem = useSystem;
+		}
+
+	}
+
+	/**
+	 * Request/response correlation of one client, for WsClient.request(..).
+	 */
+	public static class Correlation {
+
+		/**
+		 * JSON Pointer of the id in an outgoing request; written as an increasing integer
+		 * when the request has none. Without it, request() is disabled.
+		 */
+		private @Nullable String requestId;
+
+		/**
+		 * JSON Pointer of the id in a reply; defaults to request-id.
+		 */
+		private @Nullable String replyId;
+
+		/**
+		 * JSON Pointer of the part of a reply converted to the reply type; defaults to the whole message.
+		 */
+		private @Nullable String replyPayload;
+
+		/**
+		 * JSON Pointer of the error in a reply; a non-null value there fails the request with a WsRequestException.
+		 */
+		private @Nullable String error;
+
+		/**
+		 * How long a request waits for its reply before it fails with a TimeoutException.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public @Nullable String getRequestId() {
+			return this.requestId;
+		}
+
+		public void setRequestId(@Nullable String requestId) {
+			this.requestId = requestId;
+		}
+
+		public @Nullable String getReplyId() {
+			return this.replyId;
+		}
+
+		public void setReplyId(@Nullable String replyId) {
+			this.replyId = replyId;
+		}
+
+		public @Nullable String getReplyPayload() {
+			return this.replyPayload;
+		}
+
+		public void setReplyPayload(@Nullable String replyPayload) {
+			this.replyPayload = replyPayload;
+		}
+
+		public @Nullable String getError() {
+			return this.error;
+		}
+
+		public void setError(@Nullable String error) {
+			this.error = error;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -220,6 +220,10 @@ final class InboundDispatcher {
 			}
 			else if (message != null) {
 				for (WsMessageListener listener : node.listeners) {
+					if (message.consumed) {
+						// taken as the reply to a request: listeners do not see it
+						break;
+					}
 					try {
 						listener.onMessage(message, this.client);
 					}

@@ -64,9 +64,13 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final ClientStatistics statistics = new ClientStatistics();
 
+	/** Requests waiting for replies; {@code null} without {@code correlation.request-id}. */
+	final @Nullable PendingRequests requests;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this.factory = factory;
 		this.settings = factory.settings.apply(name);
+		this.requests = PendingRequests.of(this, this.settings.correlation());
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
@@ -108,6 +112,26 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			return CompletableFuture.failedFuture(ex);
 		}
 		return send(json);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object message, Class<T> replyType) {
+		return pendingRequests().request(message, replyType, null);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object message, Class<T> replyType, Duration timeout) {
+		return pendingRequests().request(message, replyType, timeout);
+	}
+
+	private PendingRequests pendingRequests() {
+		PendingRequests requests = this.requests;
+		if (requests == null) {
+			throw new IllegalStateException("Client '" + name() + "' cannot send requests: ws.clients." + name()
+					+ ".correlation.request-id is not set; set it to the JSON Pointer of the id in a request "
+					+ "(for example /id)");
+		}
+		return requests;
 	}
 
 	private CompletableFuture<Void> send(Object payload) {
@@ -249,7 +273,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	List<WsMessageListener> listeners() {
 		List<WsMessageListener> listeners = this.listeners;
 		if (listeners == null) {
-			listeners = List.copyOf(this.factory.listenersFor(name()));
+			List<WsMessageListener> configured = this.factory.listenersFor(name());
+			if (this.requests != null) {
+				// replies first: a matched reply is consumed before any listener sees it
+				List<WsMessageListener> withReplies = new java.util.ArrayList<>(configured.size() + 1);
+				withReplies.add(this.requests);
+				withReplies.addAll(configured);
+				configured = withReplies;
+			}
+			listeners = List.copyOf(configured);
 			this.listeners = listeners;
 		}
 		return listeners;
@@ -275,6 +307,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	/** An open connection ended (exactly once per connection). */
 	void closed(ClientConnection connection, int code, String reason, long openNanos) {
 		this.sendQueue.close(connection.connection());
+		if (this.requests != null) {
+			this.requests.connectionLost(code, reason);
+		}
 		boolean reconnect;
 		boolean renewing;
 		CompletableFuture<Void> closing;

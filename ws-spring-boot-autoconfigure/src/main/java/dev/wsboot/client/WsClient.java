@@ -129,4 +129,40 @@ public interface WsClient {
 	 */
 	List<String> extensions();
 
+	/**
+	 * Send a request and wait for its reply, matched by the JSON Pointers configured under
+	 * {@code ws.clients.<name>.correlation}: the request gets an id at {@code request-id}
+	 * when it has none there (an increasing integer per client); the reply whose value at
+	 * {@code reply-id} has the same text (so {@code 7} and {@code "7"} match) completes the
+	 * future with its {@code reply-payload} part converted to {@code replyType}, and reaches
+	 * no {@code @WsListener}. Waits at most {@code correlation.timeout}.
+	 * @param <T> the reply type
+	 * @param message the request: JSON text, or an object written as JSON
+	 * @param replyType the type to convert the reply to
+	 * @return completes with the reply; fails with a {@link WsRequestException} when the
+	 * reply carries an error at {@code correlation.error}, with a {@link WsSendException}
+	 * when the request cannot be sent or its connection ends first, with a
+	 * {@link java.util.concurrent.TimeoutException} when no reply comes in time
+	 * @throws IllegalStateException when {@code correlation.request-id} is not set
+	 * @throws IllegalArgumentException when the message is not a JSON object, or a request
+	 * with its id is still waiting for a reply
+	 */
+	default <T> CompletableFuture<T> request(Object message, Class<T> replyType) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support request()");
+	}
+
+	/**
+	 * Send a request and wait for its reply at most {@code timeout}; otherwise as
+	 * {@link #request(Object, Class)}.
+	 * @param <T> the reply type
+	 * @param message the request: JSON text, or an object written as JSON
+	 * @param replyType the type to convert the reply to
+	 * @param timeout how long to wait for the reply
+	 * @return completes with the reply
+	 * @throws IllegalStateException when {@code correlation.request-id} is not set
+	 */
+	default <T> CompletableFuture<T> request(Object message, Class<T> replyType, Duration timeout) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support request()");
+	}
+
 }

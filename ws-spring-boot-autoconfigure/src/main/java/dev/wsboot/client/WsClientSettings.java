@@ -36,11 +36,12 @@ import dev.wsboot.transport.WsProxySettings;
  * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
  * @param transport the name of the transport to use
  * @param proxy how each connection attempt picks its HTTP proxy
+ * @param correlation how requests are matched to replies
  */
 public record WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
 		List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
 		Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
-		@Nullable SSLContext sslContext, String transport, WsProxySettings proxy) {
+		@Nullable SSLContext sslContext, String transport, WsProxySettings proxy, WsCorrelationSettings correlation) {
 
 	public WsClientSettings {
 		Assert.hasText(name, "'name' must not be empty");
@@ -54,13 +55,14 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 		Assert.notNull(reconnect, "'reconnect' must not be null");
 		Assert.hasText(transport, "'transport' must not be empty");
 		Assert.notNull(proxy, "'proxy' must not be null");
+		Assert.notNull(correlation, "'correlation' must not be null");
 		subprotocols = List.copyOf(subprotocols);
 		extensions = List.copyOf(extensions);
 		headers = Map.copyOf(headers);
 	}
 
 	/**
-	 * Settings of a client that connects without a proxy.
+	 * Settings of a client that connects without a proxy and has no request/response correlation.
 	 * @param name the client's name
 	 * @param url the endpoint
 	 * @param autoStartup whether to connect when the context starts
@@ -83,7 +85,8 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 			Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
 			@Nullable SSLContext sslContext, String transport) {
 		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
-				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport, WsProxySettings.NONE);
+				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport, WsProxySettings.NONE,
+				WsCorrelationSettings.NONE);
 	}
 
 	@Override

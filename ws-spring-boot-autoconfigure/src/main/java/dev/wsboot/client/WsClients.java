@@ -77,4 +77,15 @@ public final class WsClients {
 				: Optional.empty();
 	}
 
+	/**
+	 * How a managed client's requests ended, by outcome.
+	 * @param name the client's name
+	 * @return the timings, empty for unknown names and clients without
+	 * {@code correlation.request-id}
+	 */
+	public Optional<WsRequestTimings> requestTimings(String name) {
+		return (this.clients.get(name) instanceof ManagedWsClient managed && managed.requests != null)
+				? Optional.of(managed.requests.timings) : Optional.empty();
+	}
+
 }

@@ -22,6 +22,7 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.wsboot.client.WsClientSnapshot;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.WsClients;
+import dev.wsboot.client.WsRequestTimings;
 
 /**
  * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}. All
@@ -38,7 +39,7 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 	private final List<Meter> meters = new ArrayList<>();
 
 	/** Function meters hold their state weakly: these keep it alive as long as the meters. */
-	private final List<Snapshots> states = new ArrayList<>();
+	private final List<Object> states = new ArrayList<>();
 
 	private final List<MeterRegistry> registries = new ArrayList<>();
 
@@ -84,10 +85,23 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 				.tags(tags)
 				.description("Ping to pong round trip")
 				.register(registry));
+			this.clients.requestTimings(name).ifPresent((timings) -> requests(registry, tags, timings));
 			this.meters.add(Gauge.builder("ws.client.send.buffered", snapshots, gauge((s) -> s.bufferedBytes()))
 				.tags(tags)
 				.baseUnit(BaseUnits.BYTES)
 				.description("Bytes accepted by send but not yet written")
+				.register(registry));
+		}
+	}
+
+	private void requests(MeterRegistry registry, Tags tags, WsRequestTimings timings) {
+		this.states.add(timings);
+		for (WsRequestTimings.Outcome outcome : WsRequestTimings.Outcome.values()) {
+			this.meters.add(FunctionTimer
+				.builder("ws.client.requests", timings, (t) -> t.count(outcome), (t) -> t.totalNanos(outcome),
+						TimeUnit.NANOSECONDS)
+				.tags(tags.and("outcome", outcome.tag()))
+				.description("Requests sent with request(), until their reply, error, timeout or lost connection")
 				.register(registry));
 		}
 	}

@@ -19,8 +19,7 @@ import dev.wsboot.client.WsMessage;
 import dev.wsboot.client.WsMessageListener;
 
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.messaging.Message;
-import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,10 +133,17 @@ class WsListenerEndpointRegistryTests {
 
 	static Stream<Arguments> invalidListeners() {
 		return Stream.of(
-				Arguments.of(MessageParameterListener.class, "parameter 0 of type Message",
+				Arguments.of(DestinationVariableListener.class, "is annotated with @DestinationVariable",
 						"Declare at most one payload parameter"),
-				Arguments.of(HeaderParameterListener.class, "is annotated with @Header",
-						"Declare at most one payload parameter"),
+				Arguments.of(MatchWithoutValueListener.class,
+						"has match entry '/op', which is not <JSON Pointer>=<value>", "match = {\"/op=0\""),
+				Arguments.of(MatchPointerListener.class, "has match pointer 'op', which is not a JSON Pointer",
+						"JSON Pointer (RFC 6901)"),
+				Arguments.of(PayloadPointerListener.class, "has payload pointer 'd', which is not a JSON Pointer",
+						"JSON Pointer (RFC 6901)"),
+				Arguments.of(PartialMatchListener.class, "match and payload need the whole message",
+						"Remove partial = true"),
+				Arguments.of(BinaryMatchListener.class, "but takes binary messages", "Declare the payload as String"),
 				Arguments.of(CharSequenceParameterListener.class, "use String for text messages", "WsClient"),
 				Arguments.of(TwoPayloadsListener.class, "more than one payload parameter (String and Trade)",
 						"Keep a single payload parameter"),
@@ -238,18 +244,50 @@ class WsListenerEndpointRegistryTests {
 
 	}
 
-	static class MessageParameterListener {
+	static class DestinationVariableListener {
 
 		@WsListener("ticker")
-		void onMessage(Message<String> message) {
+		void onText(String text, @DestinationVariable("id") String id) {
 		}
 
 	}
 
-	static class HeaderParameterListener {
+	static class MatchWithoutValueListener {
 
-		@WsListener("ticker")
-		void onText(String text, @Header("id") String id) {
+		@WsListener(value = "ticker", match = "/op")
+		void onText(String text) {
+		}
+
+	}
+
+	static class MatchPointerListener {
+
+		@WsListener(value = "ticker", match = "op=0")
+		void onText(String text) {
+		}
+
+	}
+
+	static class PayloadPointerListener {
+
+		@WsListener(value = "ticker", payload = "d")
+		void onTrade(Trade trade) {
+		}
+
+	}
+
+	static class PartialMatchListener {
+
+		@WsListener(value = "ticker", match = "/op=0", partial = true)
+		void onText(String text, boolean last) {
+		}
+
+	}
+
+	static class BinaryMatchListener {
+
+		@WsListener(value = "ticker", match = "/op=0")
+		void onBinary(byte[] data) {
 		}
 
 	}
