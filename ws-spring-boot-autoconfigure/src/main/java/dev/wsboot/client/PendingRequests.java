@@ -117,15 +117,13 @@ final class PendingRequests implements WsMessageListener {
 		}
 		entry.timer = this.client.factory.scheduler.schedule(() -> timedOut(entry, wait), wait.toNanos(),
 				TimeUnit.NANOSECONDS);
-		this.client.sendText(this.mapper.writeValueAsString(request)).whenComplete((sent, failure) -> {
+		String text = this.mapper.writeValueAsString(request);
+		this.client.sendText(new RequestText(text, () -> entry.sent = true)).whenComplete((sent, failure) -> {
 			if (failure != null) {
 				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 						? failure.getCause() : failure;
 				complete(entry, (cause instanceof WsSendException.ClientClosed)
 						? WsRequestTimings.Outcome.CONNECTION_LOST : WsRequestTimings.Outcome.ERROR, null, cause);
-			}
-			else {
-				entry.sent = true;
 			}
 		});
 		return entry.future;
@@ -320,6 +318,39 @@ final class PendingRequests implements WsMessageListener {
 
 		NoIdHeaders() {
 			super(Map.of(), ID_VALUE_NONE, -1L);
+		}
+
+	}
+
+	/**
+	 * A request's text as queued: the send queue calls {@link #writing()} just before it
+	 * hands the text to a connection, so the end of that connection fails the request at
+	 * once, even when it ends before the write completes.
+	 */
+	record RequestText(String text, Runnable onWrite) implements CharSequence {
+
+		void writing() {
+			this.onWrite.run();
+		}
+
+		@Override
+		public int length() {
+			return this.text.length();
+		}
+
+		@Override
+		public char charAt(int index) {
+			return this.text.charAt(index);
+		}
+
+		@Override
+		public CharSequence subSequence(int start, int end) {
+			return this.text.subSequence(start, end);
+		}
+
+		@Override
+		public String toString() {
+			return this.text;
 		}
 
 	}

@@ -155,8 +155,14 @@ final class SendQueue {
 	private void write(WsConnection target, Outbound message) {
 		CompletableFuture<Void> written;
 		try {
-			written = (message.payload instanceof ByteBuffer data) ? writeBinary(target, data.duplicate())
-					: writeText(target, (CharSequence) message.payload, message.size);
+			Object payload = message.payload;
+			if (payload instanceof PendingRequests.RequestText request) {
+				// from here on the request is on this connection: its end fails the request at once
+				request.writing();
+				payload = request.text();
+			}
+			written = (payload instanceof ByteBuffer data) ? writeBinary(target, data.duplicate())
+					: writeText(target, (CharSequence) payload, message.size);
 		}
 		catch (RuntimeException ex) {
 			written = CompletableFuture.failedFuture(ex);
