@@ -32,6 +32,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
@@ -107,6 +109,7 @@ class WsClusterIntegrationTests {
 		await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
 		await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3)).until(() -> open("feed-0") == 1);
 		ConfigurableApplicationContext owner = ownerOf("feed-0", replicas);
+		assertThat(owner.getBean(LockRegistry.class)).isInstanceOf(JdbcLockRegistry.class);
 		for (ConfigurableApplicationContext replica : replicas) {
 			WsClient client = replica.getBean(WsClients.class).get("feed-0");
 			Health health = new WsClientHealthIndicator(client, replica.getBean(WsClients.class)).health();
@@ -173,8 +176,8 @@ class WsClusterIntegrationTests {
 	@Test
 	void anOwnerThatCannotReachTheDatabaseDropsItsConnectionBeforeTheLeaseExpires() throws Exception {
 		try (BlackholeProxy proxy = new BlackholeProxy(postgres.getPort())) {
-			ConfigurableApplicationContext owner = replica(1, "spring.datasource.url=jdbc:postgresql://127.0.0.1:"
-					+ proxy.port() + "/postgres?socketTimeout=4", "spring.datasource.hikari.connection-timeout=1000");
+			ConfigurableApplicationContext owner = replica(1, "cluster.datasource.url=jdbc:postgresql://127.0.0.1:"
+					+ proxy.port() + "/postgres?socketTimeout=4");
 			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
 			assertThat(owned(owner)).containsExactly("feed-0");
 			replica(1);
@@ -254,8 +257,7 @@ class WsClusterIntegrationTests {
 
 	private Map<String, String> properties(int clients) {
 		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
-		properties.put("spring.datasource.username", "postgres");
+		properties.put("cluster.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.jmx.enabled", "false");
 		properties.put("ws.cluster.enabled", "true");
