@@ -63,7 +63,7 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	private final WsClusterSettings settings;
 
 	/** Clients this replica owns, by name; read by the watchdog, changed by the loop. */
-	private final Map<String, Held> held = new ConcurrentHashMap<>();
+	private final Map<String, OwnedClient> held = new ConcurrentHashMap<>();
 
 	/** Clients handed over, not to be taken back before the time (nanos); loop thread only. */
 	private final Map<String, Long> handedOver = new HashMap<>();
@@ -189,7 +189,7 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 		long started = System.nanoTime();
 		try {
 			releaseDropped();
-			renewHeld();
+			renewOwned();
 			int members = this.members.refresh();
 			boolean settled = members == this.lastMembers;
 			this.lastMembers = members;
@@ -228,8 +228,8 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 		}
 	}
 
-	private void renewHeld() {
-		for (Held held : List.copyOf(this.held.values())) {
+	private void renewOwned() {
+		for (OwnedClient held : List.copyOf(this.held.values())) {
 			if (held.dropped) {
 				continue;
 			}
@@ -251,7 +251,7 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 
 	/** Locks of clients the watchdog dropped: released here, on the thread that holds them. */
 	private void releaseDropped() {
-		for (Held held : List.copyOf(this.held.values())) {
+		for (OwnedClient held : List.copyOf(this.held.values())) {
 			CompletableFuture<Void> dropping = held.dropping;
 			if (held.dropped && dropping != null && dropping.isDone()) {
 				release(held);
@@ -260,7 +260,7 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	}
 
 	private void forgetRemoved(Map<String, WsClient> singletons) {
-		for (Held held : List.copyOf(this.held.values())) {
+		for (OwnedClient held : List.copyOf(this.held.values())) {
 			if (singletons.get(held.client.name()) != held.client) {
 				release(held);
 			}
@@ -268,10 +268,10 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	}
 
 	private void handOver(int count, int members, int share) {
-		List<Held> candidates = new ArrayList<>(
+		List<OwnedClient> candidates = new ArrayList<>(
 				this.held.values().stream().filter((h) -> !h.dropped && !h.handingOver).toList());
 		Collections.shuffle(candidates);
-		for (Held held : candidates.subList(0, Math.min(count, candidates.size()))) {
+		for (OwnedClient held : candidates.subList(0, Math.min(count, candidates.size()))) {
 			logger.info("Client '" + held.client.name() + "': handing over to another replica (" + members
 					+ " replicas, share " + share + ")");
 			held.handingOver = true;
@@ -304,10 +304,10 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 			if (taken >= wanted || !this.running) {
 				return;
 			}
-			Lock lock = this.locks.obtain(Held.key(client.name()));
+			Lock lock = this.locks.obtain(OwnedClient.key(client.name()));
 			long start = System.nanoTime();
 			if (this.locks.tryLock(lock)) {
-				Held held = new Held(client, lock, start);
+				OwnedClient held = new OwnedClient(client, lock, start);
 				this.held.put(client.name(), held);
 				taken++;
 				logger.info("Client '" + client.name() + "': this replica owns it now (" + this.lastMembers
@@ -317,14 +317,14 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 		}
 	}
 
-	private void release(Held held) {
+	private void release(OwnedClient held) {
 		if (this.held.remove(held.client.name(), held)) {
 			this.locks.unlockQuietly(held.lock);
 		}
 	}
 
 	private void releaseAll() {
-		for (Held held : List.copyOf(this.held.values())) {
+		for (OwnedClient held : List.copyOf(this.held.values())) {
 			try {
 				this.ownership.revoke(held.client, this.settings.closeTimeout()).get(
 						this.settings.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -352,7 +352,7 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	private void checkLeases() {
 		long now = System.nanoTime();
 		long dropAfter = this.settings.dropAfter().toNanos();
-		for (Held held : this.held.values()) {
+		for (OwnedClient held : this.held.values()) {
 			if (!held.dropped && now - held.renewedAt > dropAfter) {
 				held.dropped = true;
 				logger.warn("Client '" + held.client.name() + "': cluster lock not renewed for "
@@ -369,41 +369,6 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
 		executor.setRemoveOnCancelPolicy(true);
 		return executor;
-	}
-
-	/** A client this replica owns, with its lock. */
-	private static final class Held {
-
-		final WsClient client;
-
-		final Lock lock;
-
-		/** {@link System#nanoTime()} at the start of the last successful take or renewal. */
-		volatile long renewedAt;
-
-		/** The watchdog dropped the connection (or the lock was lost): release, do not renew. */
-		volatile boolean dropped;
-
-		/** The connection being dropped by the watchdog; the lock is released once it ended. */
-		volatile @Nullable CompletableFuture<Void> dropping;
-
-		/** Closing to hand over; still renewed until the connection has ended. */
-		volatile boolean handingOver;
-
-		Held(WsClient client, Lock lock, long renewedAt) {
-			this.client = client;
-			this.lock = lock;
-			this.renewedAt = renewedAt;
-		}
-
-		String key() {
-			return key(this.client.name());
-		}
-
-		static String key(String name) {
-			return "client:" + name;
-		}
-
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
 import org.springframework.integration.support.locks.LockRegistry;
 
+import dev.wsboot.actuate.WsClientsEndpoint;
 import dev.wsboot.autoconfigure.InvalidWsConfigurationException;
 import dev.wsboot.autoconfigure.WsAutoConfiguration;
 import dev.wsboot.client.WsClient;
@@ -89,6 +90,9 @@ class WsClusterAutoConfigurationTests {
 				await().atMost(Duration.ofSeconds(10)).until(() -> feed.state() == WsClientState.OPEN);
 				assertThat(context.getBean(WsClusterCoordinator.class).owned()).containsExactly("feed");
 				assertThat(clients.snapshot("feed").orElseThrow().owner()).isTrue();
+				WsClientsEndpoint endpoint = new WsClientsEndpoint(clients, Duration.ofSeconds(1));
+				assertThat(endpoint.client("feed").owner()).isTrue();
+				assertThat(endpoint.client("plain").owner()).isNull();
 				await().atMost(Duration.ofSeconds(10)).until(() -> clients.get("plain").isOpen());
 				assertThat(clients.snapshot("plain").orElseThrow().owner()).isNull();
 			});
@@ -111,6 +115,9 @@ class WsClusterAutoConfigurationTests {
 					.until(() -> feed.state() == WsClientState.STANDBY);
 				assertThat(context.getBean(WsClusterCoordinator.class).owned()).isEmpty();
 				assertThat(context.getBean(WsClients.class).snapshot("feed").orElseThrow().owner()).isFalse();
+				WsClientsEndpoint endpoint = new WsClientsEndpoint(context.getBean(WsClients.class), Duration.ofSeconds(1));
+				assertThat(endpoint.client("feed").state()).isEqualTo(WsClientState.STANDBY);
+				assertThat(endpoint.client("feed").owner()).isFalse();
 			});
 	}
 
