@@ -153,6 +153,9 @@ class WsClusterIntegrationTests {
 		List<ConfigurableApplicationContext> all = List.of(first, second, third);
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> all.stream().allMatch((r) -> owned(r).size() <= 3 && !owned(r).isEmpty()) && openTotal() == shards);
+		// the first replica gained all six, then handed some over
+		assertThat(events(first)).filteredOn((event) -> event.endsWith("=true")).hasSizeGreaterThanOrEqualTo(shards);
+		assertThat(events(first)).filteredOn((event) -> event.endsWith("=false")).hasSizeGreaterThanOrEqualTo(3);
 		System.out.printf("cluster spread: %s after the third replica joined (%d ms)%n",
 				all.stream().map((r) -> owned(r).size()).toList(), millis(System.nanoTime() - joined));
 		await().during(LEASE).atMost(LEASE.multipliedBy(2))
@@ -189,6 +192,8 @@ class WsClusterIntegrationTests {
 					+ " standby connected %d ms after it%n", millis(feed.get(0).end - outage), LEASE.toMillis(),
 					millis(feed.get(1).start - outage));
 			assertThat(Duration.ofNanos(feed.get(0).end - outage)).isLessThan(LEASE);
+			assertThat(events(owner)).containsExactly("feed-0=true", "feed-0=false");
+			assertThat(owner.getBean(WsClients.class).get("feed-0").state()).isEqualTo(WsClientState.STANDBY);
 			assertThat(Duration.ofNanos(feed.get(1).start - outage)).isLessThan(LEASE.plus(ACQUIRE_INTERVAL).plusSeconds(3));
 			assertNoOverlap();
 		}
