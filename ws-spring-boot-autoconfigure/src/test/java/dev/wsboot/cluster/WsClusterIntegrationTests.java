@@ -201,30 +201,8 @@ class WsClusterIntegrationTests {
 
 	@Test
 	void aStandbyTakesOverWithinTheLeaseWhenTheOwnerIsKilled() throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), ClusterReplicaMain.class.getName()));
-		properties(1).forEach((key, value) -> command.add("--" + key + "=" + value));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Process process = replicaProcess();
 		try {
-			CompletableFuture<Void> ready = new CompletableFuture<>();
-			Thread reader = new Thread(() -> {
-				try (BufferedReader lines = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = lines.readLine()) != null) {
-						System.out.println("[replica] " + line);
-						if (line.equals("READY")) {
-							ready.complete(null);
-						}
-					}
-				}
-				catch (Exception ex) {
-					ready.completeExceptionally(ex);
-				}
-			});
-			reader.setDaemon(true);
-			reader.start();
-			ready.get(60, TimeUnit.SECONDS);
 			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
 			ConfigurableApplicationContext standby = replica(1);
 			await().during(ACQUIRE_INTERVAL.multipliedBy(2)).atMost(Duration.ofSeconds(5))
@@ -242,6 +220,81 @@ class WsClusterIntegrationTests {
 		finally {
 			process.destroyForcibly();
 		}
+	}
+
+	@Test
+	void aPausedOwnerOverlapsTheNewOwnerByAtMostThePauseLessAQuarterLease() throws Exception {
+		Process process = replicaProcess();
+		try {
+			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
+			ConfigurableApplicationContext standby = replica(1);
+			await().during(ACQUIRE_INTERVAL.multipliedBy(2)).atMost(Duration.ofSeconds(5))
+				.until(() -> open("feed-0") == 1 && owned(standby).isEmpty());
+			// a long GC pause, a frozen container: the owner's watchdog cannot run
+			signal("STOP", process.pid());
+			long paused = System.nanoTime();
+			await().atMost(Duration.ofSeconds(15)).until(() -> connections("feed-0").size() == 2);
+			long resumed;
+			try {
+				await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+			}
+			finally {
+				signal("CONT", process.pid());
+				resumed = System.nanoTime();
+			}
+			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1 && connections("feed-0").get(0).end != 0);
+			List<Interval> feed = connections("feed-0");
+			long overlap = feed.get(0).end - feed.get(1).start;
+			long pause = resumed - paused;
+			System.out.printf("cluster: owner paused %d ms (lease %d ms): the new owner connected %d ms into the pause,"
+					+ " the old connection ended %d ms after the resume, overlap %d ms%n", millis(pause), LEASE.toMillis(),
+					millis(feed.get(1).start - paused), millis(feed.get(0).end - resumed), millis(overlap));
+			// the documented bound: pause - lease / 4, plus the resumed owner's watchdog period and close time
+			assertThat(Duration.ofNanos(overlap)).isLessThan(Duration.ofNanos(pause).minus(LEASE.dividedBy(4))
+				.plus(LEASE.dividedBy(20)).plus(LEASE.dividedBy(10)).plusMillis(200));
+			assertThat(owned(standby)).containsExactly("feed-0");
+		}
+		finally {
+			process.destroyForcibly();
+		}
+	}
+
+	/** A replica in a JVM of its own, owning {@code feed-0} once it is ready. */
+	private Process replicaProcess() throws Exception {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), ClusterReplicaMain.class.getName()));
+		properties(1).forEach((key, value) -> command.add("--" + key + "=" + value));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		CompletableFuture<Void> ready = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					System.out.println("[replica] " + line);
+					if (line.equals("READY")) {
+						ready.complete(null);
+					}
+				}
+			}
+			catch (Exception ex) {
+				ready.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			ready.get(60, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			process.destroyForcibly();
+			throw ex;
+		}
+		return process;
+	}
+
+	private static void signal(String signal, long pid) throws Exception {
+		assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
 	}
 
 	// replicas
