@@ -35,6 +35,15 @@ public class WsProperties {
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * Cluster ownership: each singleton client connected by one replica at a time.
+	 */
+	private final Cluster cluster = new Cluster();
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
 	public Client getDefaults() {
 		return this.defaults;
 	}
@@ -159,6 +168,11 @@ public class WsProperties {
 		@NestedConfigurationProperty
 		private final Proxy proxy = new Proxy();
 
+		/**
+		 * Cluster settings of the client.
+		 */
+		private final ClientCluster cluster = new ClientCluster();
+
 		public @Nullable URI getUrl() {
 			return this.url;
 		}
@@ -277,6 +291,89 @@ public class WsProperties {
 
 		public Proxy getProxy() {
 			return this.proxy;
+		}
+
+		public ClientCluster getCluster() {
+			return this.cluster;
+		}
+
+	}
+
+	/**
+	 * Cluster ownership of the application's singleton clients ({@code ws.cluster.*}).
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether replicas share singleton clients through a Spring Integration LockRegistry.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Lock time-to-live: an owner that stops renewing loses its clients after this long.
+		 */
+		private Duration lease = Duration.ofSeconds(10);
+
+		/**
+		 * How often a replica renews its locks and tries to take clients it does not own.
+		 */
+		private Duration acquireInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Most singleton clients one replica owns at a time; 0 means no cap.
+		 */
+		private int maxOwned;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getAcquireInterval() {
+			return this.acquireInterval;
+		}
+
+		public void setAcquireInterval(Duration acquireInterval) {
+			this.acquireInterval = acquireInterval;
+		}
+
+		public int getMaxOwned() {
+			return this.maxOwned;
+		}
+
+		public void setMaxOwned(int maxOwned) {
+			this.maxOwned = maxOwned;
+		}
+
+	}
+
+	/**
+	 * Cluster settings of one client.
+	 */
+	public static class ClientCluster {
+
+		/**
+		 * Whether one replica at a time connects this client (needs ws.cluster.enabled); otherwise every replica connects.
+		 */
+		private boolean singleton;
+
+		public boolean isSingleton() {
+			return this.singleton;
+		}
+
+		public void setSingleton(boolean singleton) {
+			this.singleton = singleton;
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.wsboot.client.event.WsClientOwnershipEvent;
 import dev.wsboot.transport.WsTransport;
 
 /**
@@ -59,6 +60,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	private @Nullable CompletableFuture<Void> renewal;
 
 	private volatile int failedAttempts;
+
+	/** Cluster ownership: {@code null} unless the client is a cluster singleton. */
+	private volatile @Nullable Boolean owner;
 
 	private @Nullable List<WsMessageListener> listeners;
 
@@ -140,6 +144,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			return this.sendQueue.writeFirst(opening.connection(), payload);
 		}
 		WsClientState state = this.state;
+		if (state == WsClientState.STANDBY) {
+			return CompletableFuture.failedFuture(new WsSendException(name(), "Client '" + name()
+					+ "' is in STANDBY: another replica owns it (ws.clients." + name()
+					+ ".cluster.singleton=true); send on the owning replica, see WsClientOwnershipEvent"));
+		}
 		if (state == WsClientState.CLOSED || state == WsClientState.CLOSING) {
 			return CompletableFuture.failedFuture(new WsSendException.ClientClosed(name(), "Client '" + name()
 					+ "' is " + state + ((this.closedByApplication) ? " (closed by the application)"
@@ -157,6 +166,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return;
 			}
 			this.closedByApplication = false;
+			if (inStandby()) {
+				transition(WsClientState.STANDBY);
+				return;
+			}
 			this.reconnects.reset();
 			this.failedAttempts = 0;
 			transition(WsClientState.CONNECTING);
@@ -167,6 +180,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public CompletableFuture<Void> close(int code, String reason) {
+		return close(code, reason, this.factory.shutdownTimeout);
+	}
+
+	private CompletableFuture<Void> close(int code, String reason, Duration timeout) {
 		ClientConnection connection;
 		CompletableFuture<Void> closed;
 		completeRenewal();
@@ -193,7 +210,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.closing = closed;
 		}
 		failQueuedSends("closed by the application");
-		connection.close(code, reason, this.factory.shutdownTimeout);
+		connection.close(code, reason, timeout);
 		return closed;
 	}
 
@@ -484,6 +501,68 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 	}
 
+	// cluster ownership, driven through WsClientOwnership
+
+	/** Whether this is a cluster singleton that this replica does not own (called under the lock). */
+	private boolean inStandby() {
+		WsClientOwnership ownership = this.factory.ownership;
+		if (this.owner == null && ownership != null && ownership.isSingleton(this)) {
+			this.owner = Boolean.FALSE;
+		}
+		return Boolean.FALSE.equals(this.owner);
+	}
+
+	/** This replica owns the client now: a client waiting in STANDBY connects. */
+	void grantOwnership() {
+		boolean connect;
+		synchronized (this.lock) {
+			if (Boolean.TRUE.equals(this.owner)) {
+				return;
+			}
+			this.owner = Boolean.TRUE;
+			connect = this.state == WsClientState.STANDBY;
+		}
+		this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, true)));
+		if (connect) {
+			connect();
+		}
+	}
+
+	/**
+	 * Another replica may own the client now: close with 1001 (dropping the socket when
+	 * the server does not answer within {@code timeout}), then wait in STANDBY.
+	 */
+	CompletableFuture<Void> revokeOwnership(Duration timeout) {
+		boolean owned;
+		boolean active;
+		synchronized (this.lock) {
+			owned = Boolean.TRUE.equals(this.owner);
+			this.owner = Boolean.FALSE;
+			active = this.state != WsClientState.NEW && this.state != WsClientState.CLOSED
+					&& this.state != WsClientState.STANDBY;
+		}
+		if (owned) {
+			this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, false)));
+		}
+		if (!active) {
+			return CompletableFuture.completedFuture(null);
+		}
+		failQueuedSends("another replica took the client over");
+		return close(1001, "Another replica owns this client", timeout).whenComplete((result, failure) -> {
+			synchronized (this.lock) {
+				if (Boolean.FALSE.equals(this.owner) && this.state == WsClientState.CLOSED) {
+					this.closedByApplication = false;
+					transition(WsClientState.STANDBY);
+				}
+			}
+		});
+	}
+
+	/** {@code null} unless a cluster singleton; else whether this replica owns it. */
+	@Nullable Boolean owner() {
+		return this.owner;
+	}
+
 	WsClientSnapshot snapshot() {
 		return new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
 				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
@@ -493,7 +572,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null));
+				subprotocol().orElse(null), this.owner);
 	}
 
 	@Override

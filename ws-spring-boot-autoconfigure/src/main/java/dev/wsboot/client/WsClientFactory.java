@@ -7,6 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConverter;
@@ -40,6 +42,8 @@ public final class WsClientFactory {
 	List<WsHandshakeCustomizer> handshakeCustomizers = List.of();
 
 	WsReconnectPolicy reconnectPolicy = (client, failure, attempts) -> true;
+
+	volatile @Nullable WsClientOwnership ownership;
 
 	/**
 	 * Create a factory.
@@ -89,6 +93,15 @@ public final class WsClientFactory {
 	public void setReconnectPolicy(WsReconnectPolicy reconnectPolicy) {
 		Assert.notNull(reconnectPolicy, "'reconnectPolicy' must not be null");
 		this.reconnectPolicy = reconnectPolicy;
+	}
+
+	/**
+	 * Set the cluster ownership gate: singletons this replica does not own stay in STANDBY.
+	 * @param ownership the gate
+	 */
+	public void setOwnership(WsClientOwnership ownership) {
+		Assert.notNull(ownership, "'ownership' must not be null");
+		this.ownership = ownership;
 	}
 
 	/**

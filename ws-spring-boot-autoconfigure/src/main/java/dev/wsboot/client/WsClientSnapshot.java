@@ -31,11 +31,14 @@ import org.jspecify.annotations.Nullable;
  * @param latencyTotal sum of all measured ping round trips
  * @param lastMessageReceived when the last frame arrived
  * @param subprotocol the negotiated subprotocol
+ * @param owner whether this replica owns the client, {@code null} when the client is not a
+ * cluster singleton
  */
 public record WsClientSnapshot(String name, String url, WsClientState state, Instant since,
 		boolean stoppedByApplication, int reconnectAttempts, int lastCloseCode, String lastCloseReason,
 		@Nullable String lastFailure, long textMessagesReceived, long binaryMessagesReceived, long bytesReceived,
 		long textMessagesSent, long binaryMessagesSent, long bytesSent, long reconnects, long bufferedBytes,
-		@Nullable Duration latency, long pongs, Duration latencyTotal, @Nullable Instant lastMessageReceived, @Nullable String subprotocol) {
+		@Nullable Duration latency, long pongs, Duration latencyTotal, @Nullable Instant lastMessageReceived, @Nullable String subprotocol,
+		@Nullable Boolean owner) {
 
 }

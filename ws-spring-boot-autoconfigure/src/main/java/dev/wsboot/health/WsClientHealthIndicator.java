@@ -13,14 +13,16 @@ import dev.wsboot.client.WsClients;
 import dev.wsboot.client.WsSecrets;
 
 /**
- * Health of one managed client: {@code UP} when open, {@code OUT_OF_SERVICE} when never
+ * Health of one managed client: {@code UP} when open (or in {@code STANDBY}: a cluster
+ * singleton another replica owns), {@code OUT_OF_SERVICE} when never
  * started or stopped by the application, {@code DOWN} otherwise (connecting, reconnecting,
  * or reconnecting gave up).
  * <p>
  * Details: {@code url} (user-info and query string masked), {@code state}, {@code since},
  * {@code reconnectAttempts} (consecutive failed attempts since the last open connection),
  * and when known {@code latencyMs}, {@code lastMessageReceived}, {@code subprotocol},
- * {@code lastCloseCode}, {@code lastCloseReason} and {@code lastFailure}. Header values
+ * {@code lastCloseCode}, {@code lastCloseReason}, {@code lastFailure} and, for cluster
+ * singletons, {@code owner} (whether this replica owns the client). Header values
  * are never shown.
  */
 public final class WsClientHealthIndicator extends AbstractHealthIndicator {
@@ -59,7 +61,8 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 	 */
 	static Status status(WsClientState state, boolean stoppedByApplication) {
 		return switch (state) {
-			case OPEN -> Status.UP;
+			// a cluster singleton another replica owns: healthy, nothing to do here
+			case OPEN, STANDBY -> Status.UP;
 			// CLOSING is only entered when the application asked to close
 			case NEW, CLOSING -> Status.OUT_OF_SERVICE;
 			case CLOSED -> stoppedByApplication ? Status.OUT_OF_SERVICE : Status.DOWN;
@@ -88,6 +91,9 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (snapshot.lastFailure() != null) {
 			builder.withDetail("lastFailure", snapshot.lastFailure());
+		}
+		if (snapshot.owner() != null) {
+			builder.withDetail("owner", snapshot.owner());
 		}
 	}
 
