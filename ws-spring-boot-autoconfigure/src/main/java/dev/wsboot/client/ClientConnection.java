@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -47,6 +48,9 @@ final class ClientConnection implements WsConnectionHandler {
 	private volatile boolean abandoned;
 
 	private volatile @Nullable LivenessWatchdog watchdog;
+
+	/** Drops the socket when the close handshake is not answered in time; cancelled when it ends. */
+	private volatile @Nullable ScheduledFuture<?> closeTimeout;
 
 	private long openedNanos;
 
@@ -310,8 +314,18 @@ final class ClientConnection implements WsConnectionHandler {
 			return;
 		}
 		connection.sendClose(code, reason);
-		this.client.factory.scheduler.schedule(() -> terminate("close handshake timed out"), timeout.toNanos(),
-				TimeUnit.NANOSECONDS);
+		this.closeTimeout = this.client.factory.scheduler.schedule(() -> terminate("close handshake timed out"),
+				timeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (this.ended.get()) {
+			cancelCloseTimeout();
+		}
+	}
+
+	private void cancelCloseTimeout() {
+		ScheduledFuture<?> closeTimeout = this.closeTimeout;
+		if (closeTimeout != null) {
+			closeTimeout.cancel(false);
+		}
 	}
 
 	/** Drop the socket without a close frame; the client reconnects as after any failure. */
@@ -353,6 +367,7 @@ final class ClientConnection implements WsConnectionHandler {
 		if (watchdog != null) {
 			watchdog.stop();
 		}
+		cancelCloseTimeout();
 		if (wasOpen) {
 			this.client.closed(this, code, reason, System.nanoTime() - this.openedNanos);
 		}

@@ -61,9 +61,17 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final ClientStatistics statistics = new ClientStatistics();
 
+	private final @Nullable WsShard shard;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
+		this(factory, factory.settings.apply(name), null);
+	}
+
+	ManagedWsClient(WsClientFactory factory, WsClientSettings settings, @Nullable WsShard shard) {
 		this.factory = factory;
-		this.settings = factory.settings.apply(name);
+		this.settings = settings;
+		this.shard = shard;
+		String name = settings.name();
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
@@ -245,7 +253,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	List<WsMessageListener> listeners() {
 		List<WsMessageListener> listeners = this.listeners;
 		if (listeners == null) {
-			listeners = List.copyOf(this.factory.listenersFor(name()));
+			listeners = List.copyOf(this.factory.listenersFor(name(), this.shard));
 			this.listeners = listeners;
 		}
 		return listeners;
@@ -384,8 +392,14 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 	}
 
-	WsClientSnapshot snapshot() {
-		return new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
+	@Override
+	public Optional<WsShard> shard() {
+		return Optional.ofNullable(this.shard);
+	}
+
+	@Override
+	public Optional<WsClientSnapshot> snapshot() {
+		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
 				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
 				this.statistics.lastFailure,
 				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
@@ -393,7 +407,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null));
+				subprotocol().orElse(null)));
 	}
 
 	@Override

@@ -129,4 +129,21 @@ public interface WsClient {
 	 */
 	List<String> extensions();
 
+	/**
+	 * Which shard of a sharded client ({@code ws.clients.<name>.shards}) this client is.
+	 * @return the shard, empty for a client that is not a shard
+	 */
+	default Optional<WsShard> shard() {
+		return Optional.empty();
+	}
+
+	/**
+	 * A point-in-time view of this client for health, metrics and the {@code wsclients}
+	 * endpoint (state, counters, masked URL).
+	 * @return the snapshot, empty for clients not managed by this starter
+	 */
+	default Optional<WsClientSnapshot> snapshot() {
+		return Optional.empty();
+	}
+
 }

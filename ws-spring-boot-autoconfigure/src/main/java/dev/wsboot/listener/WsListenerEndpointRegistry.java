@@ -2,14 +2,13 @@ package dev.wsboot.listener;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.client.WsMessageListener;
 import dev.wsboot.client.WsMessageListeners;
@@ -39,8 +38,6 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	private final Supplier<Set<String>> clientNames;
 
 	private final List<WsListenerAdapter> adapters = new CopyOnWriteArrayList<>();
-
-	private final Map<String, List<WsMessageListener>> listenersByClient = new ConcurrentHashMap<>();
 
 	private volatile boolean initialized;
 
@@ -86,10 +83,7 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		}
 		InvocableHandlerMethod handlerMethod = this.handlerMethodFactory.createInvocableHandlerMethod(endpoint.bean(),
 				endpoint.method());
-		synchronized (this.listenersByClient) {
-			this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators));
-			this.listenersByClient.clear();
-		}
+		this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators));
 	}
 
 	/**
@@ -105,26 +99,23 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	}
 
 	/**
-	 * The listeners of a client, in registration order: those naming the client and those
-	 * naming no client. The list is cached until another endpoint is registered.
+	 * The listeners of a client, in registration order: those naming the client, those whose
+	 * name pattern ({@code tenant-*}) matches it, and those naming no client. Not cached here
+	 * (each client keeps its own list), so clients created and removed at run time leave
+	 * nothing behind.
 	 * @param clientName the client's name
 	 * @return the listeners, possibly empty
 	 */
 	@Override
 	public List<WsMessageListener> forClient(String clientName) {
-		List<WsMessageListener> listeners = this.listenersByClient.get(clientName);
-		if (listeners != null) {
-			return listeners;
-		}
-		synchronized (this.listenersByClient) {
-			return this.listenersByClient.computeIfAbsent(clientName, this::collect);
-		}
+		return forClient(clientName, null);
 	}
 
-	private List<WsMessageListener> collect(String clientName) {
+	@Override
+	public List<WsMessageListener> forClient(String clientName, @Nullable String group) {
 		List<WsMessageListener> listeners = new ArrayList<>();
 		for (WsListenerAdapter adapter : this.adapters) {
-			if (adapter.endpoint().listensTo(clientName)) {
+			if (adapter.endpoint().listensTo(clientName, group)) {
 				listeners.add(adapter);
 			}
 		}
@@ -148,7 +139,8 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 
 	private static void checkClients(WsListenerEndpoint endpoint, Set<String> known) {
 		for (String clientName : endpoint.clientNames()) {
-			if (!known.contains(clientName)) {
+			// a pattern (tenant-*) may match clients created later: nothing to check
+			if (!WsListenerEndpoint.isPattern(clientName) && !known.contains(clientName)) {
 				throw new WsListenerConfigurationException(endpoint.beanName(), endpoint.method(),
 						"names client '" + clientName + "', which is not configured (configured clients: "
 								+ new TreeSet<>(known) + ")",

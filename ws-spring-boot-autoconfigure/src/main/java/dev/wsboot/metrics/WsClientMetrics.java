@@ -1,7 +1,9 @@
 package dev.wsboot.metrics;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -19,6 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 
+import dev.wsboot.client.WsClient;
+import dev.wsboot.client.WsClientRegistrationListener;
 import dev.wsboot.client.WsClientSnapshot;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.WsClients;
@@ -26,19 +30,18 @@ import dev.wsboot.client.WsClients;
 /**
  * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}. All
  * are read from the client's counters when the registry polls, so the message path does no
- * meter work. Meters are removed when the binder (with the clients) is destroyed.
+ * meter work. A client created at run time gets its meters when it is created and loses them
+ * when it is removed; all are removed when the binder (with the clients) is destroyed.
  * <p>
  * Micrometer's function meters reference their state object weakly, so the binder keeps
  * each client's state itself: a garbage collection must not turn a counter into a constant.
  */
-public final class WsClientMetrics implements MeterBinder, DisposableBean {
+public final class WsClientMetrics implements MeterBinder, WsClientRegistrationListener, DisposableBean {
 
 	private final WsClients clients;
 
-	private final List<Meter> meters = new ArrayList<>();
-
-	/** Function meters hold their state weakly: these keep it alive as long as the meters. */
-	private final List<Snapshots> states = new ArrayList<>();
+	/** Each measured client's meters (they also keep its state alive), by client. */
+	private final Map<WsClient, ClientMeters> meters = new IdentityHashMap<>();
 
 	private final List<MeterRegistry> registries = new ArrayList<>();
 
@@ -48,52 +51,77 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 	 */
 	public WsClientMetrics(WsClients clients) {
 		this.clients = clients;
+		clients.addRegistrationListener(this);
 	}
 
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {
 		this.registries.add(registry);
-		for (String name : this.clients.names()) {
-			if (this.clients.snapshot(name).isEmpty()) {
-				continue;
-			}
-			Tags tags = Tags.of("client", name);
-			Snapshots snapshots = new Snapshots(this.clients, name);
-			this.states.add(snapshots);
-			this.meters.add(Gauge.builder("ws.client.connections", snapshots, gauge((s) -> (s.state() == WsClientState.OPEN) ? 1 : 0))
-				.tags(tags)
-				.description("1 when the client's connection is open, else 0")
-				.register(registry));
-			counter(registry, "ws.client.messages.received", tags.and("type", "text"), snapshots,
-					WsClientSnapshot::textMessagesReceived, "Text messages received", null);
-			counter(registry, "ws.client.messages.received", tags.and("type", "binary"), snapshots,
-					WsClientSnapshot::binaryMessagesReceived, "Binary messages received", null);
-			counter(registry, "ws.client.messages.sent", tags.and("type", "text"), snapshots,
-					WsClientSnapshot::textMessagesSent, "Text messages written", null);
-			counter(registry, "ws.client.messages.sent", tags.and("type", "binary"), snapshots,
-					WsClientSnapshot::binaryMessagesSent, "Binary messages written", null);
-			counter(registry, "ws.client.bytes.received", tags, snapshots, WsClientSnapshot::bytesReceived,
-					"Message payload bytes received (after decompression)", BaseUnits.BYTES);
-			counter(registry, "ws.client.bytes.sent", tags, snapshots, WsClientSnapshot::bytesSent,
-					"Message payload bytes written", BaseUnits.BYTES);
-			counter(registry, "ws.client.reconnects", tags, snapshots, WsClientSnapshot::reconnects,
-					"Reconnect attempts started", null);
-			this.meters.add(FunctionTimer
-				.builder("ws.client.latency", snapshots, (s) -> s.get().pongs(),
-						(s) -> s.get().latencyTotal().toNanos(), TimeUnit.NANOSECONDS)
-				.tags(tags)
-				.description("Ping to pong round trip")
-				.register(registry));
-			this.meters.add(Gauge.builder("ws.client.send.buffered", snapshots, gauge((s) -> s.bufferedBytes()))
-				.tags(tags)
-				.baseUnit(BaseUnits.BYTES)
-				.description("Bytes accepted by send but not yet written")
-				.register(registry));
+		for (WsClient client : this.clients.all()) {
+			bind(client, registry);
 		}
 	}
 
-	private void counter(MeterRegistry registry, String name, Tags tags, Snapshots snapshots,
-			ToLongFunction<WsClientSnapshot> value, String description, @Nullable String baseUnit) {
+	@Override
+	public synchronized void clientAdded(WsClient client) {
+		for (MeterRegistry registry : this.registries) {
+			bind(client, registry);
+		}
+	}
+
+	@Override
+	public synchronized void clientRemoved(WsClient client) {
+		ClientMeters meters = this.meters.remove(client);
+		if (meters != null) {
+			for (MeterRegistry registry : this.registries) {
+				meters.meters().forEach(registry::remove);
+			}
+		}
+	}
+
+	private void bind(WsClient client, MeterRegistry registry) {
+		if (client.snapshot().isEmpty()) {
+			return;
+		}
+		ClientMeters clientMeters = this.meters.computeIfAbsent(client,
+				(key) -> new ClientMeters(new Snapshots(key), new ArrayList<>(10)));
+		List<Meter> meters = clientMeters.meters();
+		Tags tags = Tags.of("client", client.name());
+		Snapshots snapshots = clientMeters.state();
+		meters.add(Gauge.builder("ws.client.connections", snapshots, gauge((s) -> (s.state() == WsClientState.OPEN) ? 1 : 0))
+			.tags(tags)
+			.description("1 when the client's connection is open, else 0")
+			.register(registry));
+		counter(meters, registry, "ws.client.messages.received", tags.and("type", "text"), snapshots,
+				WsClientSnapshot::textMessagesReceived, "Text messages received", null);
+		counter(meters, registry, "ws.client.messages.received", tags.and("type", "binary"), snapshots,
+				WsClientSnapshot::binaryMessagesReceived, "Binary messages received", null);
+		counter(meters, registry, "ws.client.messages.sent", tags.and("type", "text"), snapshots,
+				WsClientSnapshot::textMessagesSent, "Text messages written", null);
+		counter(meters, registry, "ws.client.messages.sent", tags.and("type", "binary"), snapshots,
+				WsClientSnapshot::binaryMessagesSent, "Binary messages written", null);
+		counter(meters, registry, "ws.client.bytes.received", tags, snapshots, WsClientSnapshot::bytesReceived,
+				"Message payload bytes received (after decompression)", BaseUnits.BYTES);
+		counter(meters, registry, "ws.client.bytes.sent", tags, snapshots, WsClientSnapshot::bytesSent,
+				"Message payload bytes written", BaseUnits.BYTES);
+		counter(meters, registry, "ws.client.reconnects", tags, snapshots, WsClientSnapshot::reconnects,
+				"Reconnect attempts started", null);
+		meters.add(FunctionTimer
+			.builder("ws.client.latency", snapshots, (s) -> s.get().pongs(), (s) -> s.get().latencyTotal().toNanos(),
+					TimeUnit.NANOSECONDS)
+			.tags(tags)
+			.description("Ping to pong round trip")
+			.register(registry));
+		meters.add(Gauge.builder("ws.client.send.buffered", snapshots, gauge((s) -> s.bufferedBytes()))
+			.tags(tags)
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes accepted by send but not yet written")
+			.register(registry));
+	}
+
+	private static void counter(List<Meter> meters, MeterRegistry registry, String name, Tags tags,
+			Snapshots snapshots, ToLongFunction<WsClientSnapshot> value, String description,
+			@Nullable String baseUnit) {
 		FunctionCounter.Builder<Snapshots> builder = FunctionCounter
 			.builder(name, snapshots, (s) -> value.applyAsLong(s.get()))
 			.tags(tags)
@@ -101,7 +129,7 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 		if (baseUnit != null) {
 			builder.baseUnit(baseUnit);
 		}
-		this.meters.add(builder.register(registry));
+		meters.add(builder.register(registry));
 	}
 
 	private static ToDoubleFunction<Snapshots> gauge(ToDoubleFunction<WsClientSnapshot> value) {
@@ -110,18 +138,24 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 
 	@Override
 	public synchronized void destroy() {
+		this.clients.removeRegistrationListener(this);
 		for (MeterRegistry registry : this.registries) {
-			this.meters.forEach(registry::remove);
+			this.meters.values().forEach((meters) -> meters.meters().forEach(registry::remove));
 		}
 		this.meters.clear();
 		this.registries.clear();
-		this.states.clear();
 	}
 
-	private record Snapshots(WsClients clients, String name) {
+	/** A client's meters and their state, held strongly here while the meters exist. */
+	private record ClientMeters(Snapshots state, List<Meter> meters) {
+
+	}
+
+	/** The state of a client's function meters. */
+	private record Snapshots(WsClient client) {
 
 		WsClientSnapshot get() {
-			return this.clients.snapshot(this.name).orElseThrow();
+			return this.client.snapshot().orElseThrow();
 		}
 
 	}
