@@ -38,6 +38,9 @@ import dev.wsboot.client.WsClients;
  */
 public final class WsClientMetrics implements MeterBinder, WsClientRegistrationListener, DisposableBean {
 
+	/** The listener observations' timer (and its {@code .active} long task timer), tagged {@code client}. */
+	private static final String LISTENER_METER_PREFIX = "ws.client.listener";
+
 	private final WsClients clients;
 
 	/** Each measured client's meters (they also keep its state alive), by client. */
@@ -72,9 +75,23 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 	@Override
 	public synchronized void clientRemoved(WsClient client) {
 		ClientMeters meters = this.meters.remove(client);
-		if (meters != null) {
-			for (MeterRegistry registry : this.registries) {
-				meters.meters().forEach(registry::remove);
+		if (meters == null) {
+			return;
+		}
+		// the listener observations' meters exist once a message reached a listener
+		WsClientSnapshot last = meters.state().get();
+		boolean received = last.textMessagesReceived() + last.binaryMessagesReceived() > 0;
+		for (MeterRegistry registry : this.registries) {
+			meters.meters().forEach(registry::remove);
+			if (received) {
+				for (Meter meter : registry.find(LISTENER_METER_PREFIX).tag("client", client.name()).meters()) {
+					registry.remove(meter);
+				}
+				for (Meter meter : registry.find(LISTENER_METER_PREFIX + ".active")
+					.tag("client", client.name())
+					.meters()) {
+					registry.remove(meter);
+				}
 			}
 		}
 	}
