@@ -180,8 +180,25 @@ public final class IdleFootprint {
 		org.springframework.util.ReflectionUtils.makeAccessible(schedulerField);
 		java.util.concurrent.ThreadPoolExecutor timer = (java.util.concurrent.ThreadPoolExecutor) org.springframework.util.ReflectionUtils
 			.getField(schedulerField, context.getBean("wsClientThreads"));
+		// one batch created, opened and removed first: classes loaded, pools started, JIT warm
+		List<WsClient> warmUp = new ArrayList<>();
+		for (int i = 0; i < Math.min(count, BATCH); i++) {
+			warmUp.add(clients.create("warm-up-" + i, (spec) -> spec.template("tenant")));
+		}
+		warmUp.forEach(WsClient::connect);
+		for (WsClient client : warmUp) {
+			while (!client.isOpen()) {
+				Thread.sleep(1);
+			}
+		}
+		for (WsClient client : warmUp) {
+			clients.remove(client.name()).get(60, TimeUnit.SECONDS);
+		}
+		warmUp.clear();
+		Thread.sleep(12_000); // listener threads started by the burst of close events end after 10 s
 		int threadsBase = ManagementFactory.getThreadMXBean().getThreadCount();
 		figures.put("threadsBase", threadsBase);
+		figures.put("threadGroupsBase", threadGroups());
 		long base = settledHeap();
 		figures.put("heapBaseBytes", base);
 		histogram("base");
@@ -227,6 +244,8 @@ public final class IdleFootprint {
 		figures.put("removeMillis", (System.nanoTime() - started) / 1_000_000);
 		figures.put("closedAfterRemove", fleet.stream().filter((client) -> client.state().name().equals("CLOSED")).count());
 		fleet.clear();
+		removed.clear();
+		Thread.sleep(12_000); // as before the base figures
 		figures.put("metersAfterRemove", registry.getMeters().size());
 		figures.put("healthChildrenAfterRemove", health.stream().count());
 		figures.put("timerTasksAfterRemove", timer.getQueue().size());
