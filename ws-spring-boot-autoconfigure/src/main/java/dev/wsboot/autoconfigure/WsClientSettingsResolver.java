@@ -103,14 +103,14 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 		this.binder.bind("ws.defaults", Bindable.ofInstance(client));
 		String prefix = "ws.defaults.";
 		if (template != null) {
-			Set<String> templates = this.binder.bind("ws.templates", Bindable.mapOf(String.class, Object.class))
-				.orElse(Map.of())
-				.keySet();
-			if (!templates.contains(template)) {
+			// bound at all: the template exists (the whole ws.templates map is bound only to say which do)
+			if (!this.binder.bind("ws.templates." + template, Bindable.ofInstance(client)).isBound()) {
+				Set<String> templates = this.binder.bind("ws.templates", Bindable.mapOf(String.class, Object.class))
+					.orElse(Map.of())
+					.keySet();
 				throw new IllegalArgumentException(origin + ": there is no template '" + template + "' (templates: "
 						+ templates + "). Define ws.templates." + template + ".* or correct the name in spec.template(..).");
 			}
-			this.binder.bind("ws.templates." + template, Bindable.ofInstance(client));
 			prefix = "ws.templates." + template + ".";
 		}
 		Map<String, Object> keys = new LinkedHashMap<>();

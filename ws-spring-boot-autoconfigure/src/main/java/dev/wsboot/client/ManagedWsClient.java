@@ -39,7 +39,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final InboundDispatcher dispatcher;
 
-	private final LifecycleAnnouncer announcer = new LifecycleAnnouncer(this);
+	private final LifecycleAnnouncer announcer;
 
 	private final ReconnectSchedule reconnects;
 
@@ -76,6 +76,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
 		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
+		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher);
 	}
 
 	@Override
@@ -375,7 +376,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** A new attempt, made current; started by the caller after it released the lock. */
 	private ClientConnection newAttempt() {
-		ClientConnection connection = new ClientConnection(this);
+		ClientConnection connection = new ClientConnection(this, this.settings, this.factory.handshakeCustomizers,
+				this.statistics, this.dispatcher, this.factory.scheduler);
 		this.current = connection;
 		return connection;
 	}
