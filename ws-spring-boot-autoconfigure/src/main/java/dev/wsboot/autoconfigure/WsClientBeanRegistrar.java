@@ -43,7 +43,8 @@ final class WsClientBeanRegistrar implements ImportBeanDefinitionRegistrar, Envi
 		Binder binder = Binder.get(this.environment);
 		boolean enabledByDefault = binder.bind("ws.defaults.enabled", Boolean.class).orElse(true);
 		int shardsByDefault = binder.bind("ws.defaults.shards", Integer.class).orElse(1);
-		for (String name : configuredClients(this.environment)) {
+		Set<String> configured = configuredClients(this.environment);
+		for (String name : configured) {
 			boolean enabled = binder.bind("ws.clients." + name + ".enabled", Boolean.class).orElse(enabledByDefault);
 			int shards = binder.bind("ws.clients." + name + ".shards", Integer.class).orElse(shardsByDefault);
 			if (!enabled) {
@@ -55,7 +56,15 @@ final class WsClientBeanRegistrar implements ImportBeanDefinitionRegistrar, Envi
 			}
 			else {
 				for (int index = 0; index < shards; index++) {
-					register(registry, name + "-" + index, "createShard", name, index, shards);
+					String shard = name + "-" + index;
+					if (configured.contains(shard)) {
+						throw new InvalidWsConfigurationException("ws.clients." + name + ".shards",
+								"is " + shards + ", which makes a client '" + shard
+										+ "', but ws.clients." + shard + " is configured too",
+								"Rename ws.clients." + shard + " or ws.clients." + name + ", or lower ws.clients." + name
+										+ ".shards.");
+					}
+					register(registry, shard, "createShard", name, index, shards);
 				}
 			}
 		}

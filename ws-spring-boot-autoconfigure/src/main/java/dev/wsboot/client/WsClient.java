@@ -10,7 +10,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A managed, long-lived WebSocket client connection: one bean per configured
- * {@code ws.clients.<name>}, named after the client.
+ * {@code ws.clients.<name>}, named after the client (one per shard with
+ * {@code ws.clients.<name>.shards}), or created at run time with
+ * {@link WsClients#create(String, java.util.function.Consumer)}.
  * <p>
  * Sends never lose a message silently: each returns a future that completes when the whole
  * message was handed to the socket, or fails with a {@link WsSendException} when it cannot

@@ -181,6 +181,16 @@ class FleetConfigurationTests {
 	}
 
 	@Test
+	void shardNamedLikeAConfiguredClientFailsStartUpNamingBoth() {
+		this.contextRunner
+			.withPropertyValues("ws.clients.gateway.url=ws://localhost:1/gw", "ws.clients.gateway.shards=2",
+					"ws.clients.gateway-1.url=ws://localhost:1/other")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("ws.clients.gateway.shards")
+				.hasMessageContaining("'gateway-1'"));
+	}
+
+	@Test
 	void listenerPatternThatMatchesNoClientYetIsAccepted() {
 		this.contextRunner.withUserConfiguration(PatternListener.class)
 			.run((context) -> assertThat(context).hasNotFailed());
