@@ -136,6 +136,14 @@ class FleetIntegrationTests {
 	}
 
 	@Test
+	void clientCreatedBeforeTheContextStartedConnectsWhenItStarts() {
+		WsClient early = this.clients.get("early-1");
+		assertThat(early.shard()).isEmpty();
+		await().atMost(TIMEOUT).until(early::isOpen);
+		assertThat(awaitHandshake("/early/1")).isNotNull();
+	}
+
+	@Test
 	void createdClientReconnectsAfterTheServerDropsIt() {
 		WsClient client = this.clients.create("tenant-8", (spec) -> spec.template("tenant")
 			.url(server.url("/tenant/8"))
@@ -190,6 +198,22 @@ class FleetIntegrationTests {
 		@Bean
 		Listeners listeners() {
 			return new Listeners();
+		}
+
+		@Bean
+		Early early(WsClients clients) {
+			return new Early(clients);
+		}
+
+	}
+
+	/** Creates a client while the context is being refreshed, before the clients start. */
+	static class Early {
+
+		Early(WsClients clients) {
+			WsClient client = clients.create("early-1",
+					(spec) -> spec.template("tenant").url(server.url("/early/1")));
+			assertThat(client.state().name()).isEqualTo("NEW");
 		}
 
 	}
