@@ -248,17 +248,25 @@ public final class WsClients implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		closeCreated().join();
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		// asynchronous: the configured clients of the same phase close at the same time
+		closeCreated().whenComplete((result, failure) -> callback.run());
+	}
+
+	private CompletableFuture<Void> closeCreated() {
 		this.running = false;
 		List<CompletableFuture<Void>> closing = new ArrayList<>();
 		for (ManagedWsClient client : this.created.values()) {
 			closing.add(client.close(1001, "Going away"));
 		}
-		try {
-			CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Closing the created clients failed", ex);
-		}
+		return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).exceptionally((failure) -> {
+			logger.debug("Closing the created clients failed", failure);
+			return null;
+		});
 	}
 
 	@Override
