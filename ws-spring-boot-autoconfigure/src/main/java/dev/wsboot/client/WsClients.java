@@ -88,6 +88,10 @@ public final class WsClients implements SmartLifecycle {
 	public WsClient create(String name, Consumer<WsClientSpec> spec) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(spec, "'spec' must not be null");
+		if (name.contains("/") || name.chars().anyMatch(Character::isWhitespace)) {
+			throw new IllegalArgumentException("Cannot create client '" + name + "': the name is a health path segment"
+					+ " and a metric tag, so it must not contain '/' or whitespace; use e.g. 'tenant-42'");
+		}
 		WsClientFactory factory = this.factory;
 		if (factory == null) {
 			throw new IllegalStateException("This WsClients cannot create clients (it was created without a factory)");

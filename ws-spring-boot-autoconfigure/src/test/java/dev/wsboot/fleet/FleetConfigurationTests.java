@@ -88,6 +88,10 @@ class FleetConfigurationTests {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> clients.create("t-1", (spec) -> spec.url(URI.create("ws://localhost:1/x"))))
 				.withMessageContaining("remove('t-1') first");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> clients.create("t/2", (spec) -> spec.url(URI.create("ws://localhost:1/x"))))
+				.withMessageContaining("'t/2'")
+				.withMessageContaining("must not contain '/'");
 		});
 	}
 
