@@ -159,7 +159,7 @@ public class WsClientsEndpoint {
 	}
 
 	private WsClientDescriptor describe(WsClient client) {
-		WsClientSnapshot snapshot = this.clients.snapshot(client.name()).orElse(null);
+		WsClientSnapshot snapshot = client.snapshot().orElse(null);
 		if (snapshot == null) {
 			return new WsClientDescriptor(client.name(), WsSecrets.mask(client.url()), client.state(), null, null, null,
 					client.subprotocol().orElse(null), client.latency().map(WsClientsEndpoint::millis).orElse(null),

@@ -107,6 +107,7 @@ public final class WsAutoConfiguration {
 				new SslBundleReloads(sslBundles, (name) -> clients.getObject().find(name)));
 		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
 				threads.listenerExecutor(), publisher, messageConverter, listeners, properties.getShutdownTimeout());
+		factory.setSettingsSource(settings);
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
 		reconnectPolicy.ifAvailable(factory::setReconnectPolicy);
 		return factory;
@@ -120,8 +121,9 @@ public final class WsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsClients wsClients(ObjectProvider<WsClient> clients) {
-		return new WsClients(clients.orderedStream().toList());
+	WsClients wsClients(ObjectProvider<WsClient> clients,
+			@Qualifier(WsClientBeanRegistrar.FACTORY_BEAN_NAME) ObjectProvider<WsClientFactory> factory) {
+		return new WsClients(clients.orderedStream().toList(), factory.getIfAvailable());
 	}
 
 	@Bean(MESSAGE_CONVERTER_BEAN_NAME)

@@ -31,6 +31,11 @@ public class WsProperties {
 	private final Map<String, Client> clients = new LinkedHashMap<>();
 
 	/**
+	 * Templates for clients created at run time with WsClients.create, by name; the same keys as a client, never connected by themselves.
+	 */
+	private final Map<String, Client> templates = new LinkedHashMap<>();
+
+	/**
 	 * How long each open client waits for the close handshake on shutdown before dropping the socket.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(5);
@@ -50,6 +55,10 @@ public class WsProperties {
 
 	public Map<String, Client> getClients() {
 		return this.clients;
+	}
+
+	public Map<String, Client> getTemplates() {
+		return this.templates;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -173,6 +182,11 @@ public class WsProperties {
 		 */
 		private final ClientCluster cluster = new ClientCluster();
 
+		/**
+		 * Number of shards: more than 1 creates that many clients named name-0 to name-(shards-1), with {shard} and {shards} in the URL and header values replaced.
+		 */
+		private int shards = 1;
+
 		public @Nullable URI getUrl() {
 			return this.url;
 		}
@@ -295,6 +309,14 @@ public class WsProperties {
 
 		public ClientCluster getCluster() {
 			return this.cluster;
+		}
+
+		public int getShards() {
+			return this.shards;
+		}
+
+		public void setShards(int shards) {
+			this.shards = shards;
 		}
 
 	}

@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
+
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.client.event.WsClientFailedEvent;
 import dev.wsboot.client.event.WsClientOpenedEvent;
@@ -22,10 +24,16 @@ final class LifecycleAnnouncer {
 
 	private static final Log logger = LogFactory.getLog(ManagedWsClient.class);
 
-	private final ManagedWsClient client;
+	private final WsClient client;
 
-	LifecycleAnnouncer(ManagedWsClient client) {
+	private final InboundDispatcher dispatcher;
+
+	private final ApplicationEventPublisher publisher;
+
+	LifecycleAnnouncer(WsClient client, InboundDispatcher dispatcher, ApplicationEventPublisher publisher) {
 		this.client = client;
+		this.dispatcher = dispatcher;
+		this.publisher = publisher;
 	}
 
 	/**
@@ -37,7 +45,7 @@ final class LifecycleAnnouncer {
 		Optional<String> subprotocol = connection.connection().subprotocol();
 		logger.info(describe() + " connected to " + url() + subprotocol.map((p) -> " (subprotocol " + p + ")").orElse(""));
 		WsClientOpenedEvent event = new WsClientOpenedEvent(this.client, subprotocol.orElse(null));
-		this.client.dispatcher.submit(() -> {
+		this.dispatcher.submit(() -> {
 			connection.publishOpened(() -> publish(event));
 			then.run();
 		});
@@ -53,7 +61,7 @@ final class LifecycleAnnouncer {
 		logger.info(describe() + " disconnected from " + url() + " with " + code
 				+ (reason.isEmpty() ? "" : " (" + reason + ")") + (willReconnect ? ", reconnecting" : ""));
 		WsClientClosedEvent event = new WsClientClosedEvent(this.client, code, reason, willReconnect);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
 	}
 
 	/**
@@ -63,7 +71,7 @@ final class LifecycleAnnouncer {
 	void failed(Throwable cause) {
 		logger.debug(describe() + ": connection attempt failed: " + cause);
 		WsClientFailedEvent event = new WsClientFailedEvent(this.client, cause, true);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
 	}
 
 	/**
@@ -74,7 +82,7 @@ final class LifecycleAnnouncer {
 	void reconnecting(int attempt, Duration delay) {
 		logger.debug(describe() + ": reconnect attempt " + attempt + " in " + delay.toMillis() + " ms");
 		WsClientReconnectingEvent event = new WsClientReconnectingEvent(this.client, attempt, delay);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
 	}
 
 	/**
@@ -85,11 +93,11 @@ final class LifecycleAnnouncer {
 	void gaveUp(Throwable cause, String why) {
 		logger.warn(describe() + " stopped connecting to " + url() + ": " + why + " (last failure: " + cause + ")");
 		WsClientFailedEvent event = new WsClientFailedEvent(this.client, cause, false);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
 	}
 
 	private void publish(Object event) {
-		this.client.factory.publisher.publishEvent(event);
+		this.publisher.publishEvent(event);
 	}
 
 	private String describe() {

@@ -40,7 +40,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final InboundDispatcher dispatcher;
 
-	private final LifecycleAnnouncer announcer = new LifecycleAnnouncer(this);
+	private final LifecycleAnnouncer announcer;
 
 	private final ReconnectSchedule reconnects;
 
@@ -71,14 +71,23 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	/** Requests waiting for replies; {@code null} without {@code correlation.request-id}. */
 	final @Nullable PendingRequests requests;
 
+	private final @Nullable WsShard shard;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
+		this(factory, factory.settings.apply(name), null);
+	}
+
+	ManagedWsClient(WsClientFactory factory, WsClientSettings settings, @Nullable WsShard shard) {
 		this.factory = factory;
-		this.settings = factory.settings.apply(name);
-		this.requests = PendingRequests.of(this, this.settings.correlation());
+		this.settings = settings;
+		this.shard = shard;
+		String name = settings.name();
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
 		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
+		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher);
+		this.requests = PendingRequests.of(this, this.settings.correlation());
 	}
 
 	@Override
@@ -290,7 +299,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	List<WsMessageListener> listeners() {
 		List<WsMessageListener> listeners = this.listeners;
 		if (listeners == null) {
-			List<WsMessageListener> configured = this.factory.listenersFor(name());
+			List<WsMessageListener> configured = this.factory.listenersFor(name(), this.shard);
 			if (this.requests != null) {
 				// replies first: a matched reply is consumed before any listener sees it
 				List<WsMessageListener> withReplies = new java.util.ArrayList<>(configured.size() + 1);
@@ -484,7 +493,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** A new attempt, made current; started by the caller after it released the lock. */
 	private ClientConnection newAttempt() {
-		ClientConnection connection = new ClientConnection(this);
+		ClientConnection connection = new ClientConnection(this, this.settings, this.factory.handshakeCustomizers,
+				this.statistics, this.dispatcher, this.factory.scheduler);
 		this.current = connection;
 		return connection;
 	}
@@ -563,8 +573,14 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return this.owner;
 	}
 
-	WsClientSnapshot snapshot() {
-		return new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
+	@Override
+	public Optional<WsShard> shard() {
+		return Optional.ofNullable(this.shard);
+	}
+
+	@Override
+	public Optional<WsClientSnapshot> snapshot() {
+		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
 				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
 				this.statistics.lastFailure,
 				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
@@ -572,7 +588,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null), this.owner);
+				subprotocol().orElse(null), this.owner));
 	}
 
 	@Override

@@ -10,7 +10,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A managed, long-lived WebSocket client connection: one bean per configured
- * {@code ws.clients.<name>}, named after the client.
+ * {@code ws.clients.<name>}, named after the client (one per shard with
+ * {@code ws.clients.<name>.shards}), or created at run time with
+ * {@link WsClients#create(String, java.util.function.Consumer)}.
  * <p>
  * Sends never lose a message silently: each returns a future that completes when the whole
  * message was handed to the socket, or fails with a {@link WsSendException} when it cannot
@@ -163,6 +165,23 @@ public interface WsClient {
 	 */
 	default <T> CompletableFuture<T> request(Object message, Class<T> replyType, Duration timeout) {
 		throw new UnsupportedOperationException(getClass().getName() + " does not support request()");
+	}
+
+	/**
+	 * Which shard of a sharded client ({@code ws.clients.<name>.shards}) this client is.
+	 * @return the shard, empty for a client that is not a shard
+	 */
+	default Optional<WsShard> shard() {
+		return Optional.empty();
+	}
+
+	/**
+	 * A point-in-time view of this client for health, metrics and the {@code wsclients}
+	 * endpoint (state, counters, masked URL).
+	 * @return the snapshot, empty for clients not managed by this starter
+	 */
+	default Optional<WsClientSnapshot> snapshot() {
+		return Optional.empty();
 	}
 
 }

@@ -44,7 +44,7 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		WsClientSnapshot snapshot = this.clients.snapshot(this.client.name()).orElse(null);
+		WsClientSnapshot snapshot = this.client.snapshot().orElse(null);
 		if (snapshot != null) {
 			describe(builder, snapshot);
 		}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -96,6 +97,7 @@ class WsClientMetricsIntegrationTests {
 		server.awaitConnection();
 		await().atMost(TIMEOUT)
 			.until(() -> count("ws.client.reconnects") == 1 && this.feed.isOpen()
+					&& this.registry.find("ws.client.latency").functionTimer() != null
 					&& this.registry.get("ws.client.latency").functionTimer().count() >= 1);
 
 		assertThat(count("ws.client.messages.received", "type", "text")).isEqualTo(3);
@@ -119,8 +121,21 @@ class WsClientMetricsIntegrationTests {
 	}
 
 	@Test
-	void namesTagsAndUnitsFollowTheContract() {
+	void namesTagsAndUnitsFollowTheContract() throws Exception {
+		WsTestConnection connection = server.awaitConnection();
 		await().atMost(TIMEOUT).until(this.feed::isOpen);
+		// an idle client has its two gauges; each counter (and the latency timer) once it is non-zero
+		assertThat(wsMeters(this.registry)).extracting((meter) -> meter.getId().getName())
+			.containsExactlyInAnyOrder("ws.client.connections", "ws.client.send.buffered");
+		connection.sendText("text");
+		connection.sendBinary(new byte[] { 1 });
+		this.feed.sendText("text").get(10, TimeUnit.SECONDS);
+		this.feed.sendBinary(new byte[] { 1 }).get(10, TimeUnit.SECONDS);
+		connection.dropTcp();
+		await().atMost(TIMEOUT).until(() -> count("ws.client.reconnects") == 1 && this.feed.isOpen());
+		await().atMost(TIMEOUT).until(() -> readConnectionsGauge(this.registry) == 1
+				&& this.registry.find("ws.client.latency").functionTimer() != null
+				&& wsMeters(this.registry).size() == 10);
 		List<Meter> meters = wsMeters(this.registry);
 		assertThat(meters.stream().map((meter) -> meter.getId().getName()).collect(Collectors.toSet()))
 			.isEqualTo(BOUND_METERS);
@@ -162,19 +177,31 @@ class WsClientMetricsIntegrationTests {
 		MeterRegistry registry;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MetricsApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off", "ws.clients.feed.url=" + server.url("/other"))
+			.properties("spring.main.banner-mode=off", "ws.clients.feed.url=" + server.url("/other"),
+					"ws.clients.feed.ping-interval=200ms")
 			.run()) {
 			registry = context.getBean(MeterRegistry.class);
 			assertThat(registry).isNotSameAs(this.registry);
 			WsClient other = context.getBean("feed", WsClient.class);
 			await().atMost(TIMEOUT).until(other::isOpen);
-			assertThat(wsMeters(registry)).hasSize(10);
+			assertThat(wsMeters(registry)).hasSize(2);
+			await().atMost(TIMEOUT).until(() -> {
+				registry.get("ws.client.connections").gauge().value();
+				return wsMeters(registry).size() == 3; // the latency timer after the first pong
+			});
 		}
 		assertThat(wsMeters(registry)).isEmpty();
 	}
 
 	private long count(String name, String... tags) {
-		return (long) this.registry.get(name).tag("client", "feed").tags(tags).functionCounter().count();
+		readConnectionsGauge(this.registry);
+		FunctionCounter counter = this.registry.find(name).tag("client", "feed").tags(tags).functionCounter();
+		return (counter != null) ? (long) counter.count() : 0;
+	}
+
+	/** A read of the gauge (as every publish or scrape does) registers the meters that became non-zero. */
+	private static double readConnectionsGauge(MeterRegistry registry) {
+		return registry.get("ws.client.connections").tag("client", "feed").gauge().value();
 	}
 
 	private static List<Meter> wsMeters(MeterRegistry registry) {

@@ -113,8 +113,13 @@ public final class WsClusterAutoConfiguration {
 		}
 
 		boolean isSingleton(WsClient client) {
-			// shards (ws.clients.<name>.shards) are singletons: add `|| client.shard().isPresent()` once they exist
-			return this.singletons.computeIfAbsent(client.name(), this::configured);
+			// shards (ws.clients.<name>.shards) are spread over the replicas unless their
+			// client says cluster.singleton=false
+			return client.shard()
+				.map((shard) -> this.singletons.computeIfAbsent(client.name(), (name) -> this.binder
+					.bind("ws.clients." + shard.group() + ".cluster.singleton", Boolean.class)
+					.orElse(true)))
+				.orElseGet(() -> this.singletons.computeIfAbsent(client.name(), this::configured));
 		}
 
 		private boolean configured(String name) {
