@@ -290,7 +290,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		logger.debug("Inflating a frame from " + this.description + " failed", failure);
 		TyrusWsConnection connection = this.connection;
 		if (connection != null) {
-			connection.sendClose(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
+			connection.closeNow(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
 		}
 		end(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
 	}
@@ -300,7 +300,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		logger.debug("The server at " + this.description + " broke the protocol: " + reason);
 		TyrusWsConnection connection = this.connection;
 		if (connection != null) {
-			connection.sendClose(code, reason);
+			connection.closeNow(code, reason);
 		}
 		end(code, reason);
 	}
@@ -309,7 +309,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	private void tooBig() {
 		TyrusWsConnection connection = this.connection;
 		if (connection != null) {
-			connection.sendClose(CloseReason.CloseCodes.TOO_BIG.getCode(), "Message too big");
+			connection.closeNow(CloseReason.CloseCodes.TOO_BIG.getCode(), "Message too big");
 		}
 		end(CloseReason.CloseCodes.TOO_BIG.getCode(),
 				"Frame exceeds max-message-size (" + this.request.maxMessageSize() + " bytes)");
