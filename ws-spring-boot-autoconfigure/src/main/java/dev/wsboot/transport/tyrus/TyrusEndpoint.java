@@ -69,6 +69,9 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 
 	private final AtomicInteger state = new AtomicInteger(CONNECTING);
 
+	/** The TCP connection until the server answered: closed when the connect fails first. */
+	private final PendingSocket pendingSocket = new PendingSocket();
+
 	/** Set once the handler may no longer hear from this connection. */
 	private final AtomicBoolean ended = new AtomicBoolean();
 
@@ -105,13 +108,19 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		this.description = TransportFailures.describe(request.uri());
 		this.future.whenComplete((connection, failure) -> {
 			if (failure != null) {
+				// also cancelled by the caller: let go of the socket
 				this.state.compareAndSet(CONNECTING, FAILED);
+				this.pendingSocket.abandon();
 			}
 		});
 	}
 
 	CompletableFuture<WsConnection> future() {
 		return this.future;
+	}
+
+	PendingSocket pendingSocket() {
+		return this.pendingSocket;
 	}
 
 	/** Whether the connect is neither open nor failed yet. */
@@ -167,6 +176,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	void fail(Throwable failure) {
 		if (this.state.compareAndSet(CONNECTING, FAILED)) {
 			cancelTimeout();
+			this.pendingSocket.abandon();
 			this.onEnd.accept(this);
 			this.future.completeExceptionally(failure);
 		}

@@ -187,7 +187,7 @@ public final class TyrusWsTransport implements WsTransport {
 		ClientEndpointConfig config = builder.build();
 		config.getUserProperties().put(ClientContainer.WLS_INCOMING_BUFFER_SIZE, incomingBufferSize(request));
 		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
-				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
+				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint, endpoint.pendingSocket()));
 		this.endpoints.add(endpoint);
 		try {
 			// started off the caller's thread: the first connect loads and sets up Tyrus
