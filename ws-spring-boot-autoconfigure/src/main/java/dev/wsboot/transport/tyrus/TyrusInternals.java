@@ -2,9 +2,11 @@ package dev.wsboot.transport.tyrus;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
@@ -25,7 +27,12 @@ import org.jspecify.annotations.Nullable;
  * <li>the web socket's state (field {@code TyrusWebSocket.state}): moved to {@code CLOSING}
  * when this side sends its close frame itself, so that Tyrus waits for the server's close
  * frame (and then closes the connection without answering it a second time) instead of
- * closing the connection right after its own close frame, as {@code Session.close} does.</li>
+ * closing the connection right after its own close frame, as {@code Session.close} does;</li>
+ * <li>the client manager's activity count (field {@code ClientManager.clientActivityListener}):
+ * Tyrus shuts its executors down when the count drops to zero, i.e. with the last connection,
+ * and a connect that starts in that instant is handed to an executor being shut down
+ * ({@code RejectedExecutionException}) or cleared ({@code NullPointerException}). One
+ * activity is held for the life of the transport, which shuts the executors down itself.</li>
  * </ul>
  * Tyrus on the class path (the Spring Boot default) is an unnamed module, so the fields
  * are accessible. On the module path {@code org.glassfish.tyrus.core} must be opened to this
@@ -45,6 +52,10 @@ final class TyrusInternals {
 
 	private static final @Nullable Object CLOSING;
 
+	private static final @Nullable Field ACTIVITY_LISTENER;
+
+	private static final @Nullable Method ACTIVITY_STARTED;
+
 	private static final @Nullable RuntimeException FAILURE;
 
 	static {
@@ -54,6 +65,8 @@ final class TyrusInternals {
 		Field state = null;
 		Object connected = null;
 		Object closing = null;
+		Field activityListener = null;
+		Method activityStarted = null;
 		RuntimeException failure = null;
 		try {
 			remoteWebSocket = accessible(TyrusRemoteEndpoint.class, "webSocket", TyrusWebSocket.class);
@@ -62,6 +75,10 @@ final class TyrusInternals {
 			state = accessible(TyrusWebSocket.class, "state", AtomicReference.class);
 			connected = stateConstant("CONNECTED");
 			closing = stateConstant("CLOSING");
+			activityListener = ClientManager.class.getDeclaredField("clientActivityListener");
+			activityListener.setAccessible(true);
+			activityStarted = activityListener.getType().getDeclaredMethod("onConnectionInitiated");
+			activityStarted.setAccessible(true);
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			failure = new IllegalStateException("This version of Tyrus (" + TyrusWebSocket.class.getPackage()
@@ -74,6 +91,8 @@ final class TyrusInternals {
 		STATE = state;
 		CONNECTED = connected;
 		CLOSING = closing;
+		ACTIVITY_LISTENER = activityListener;
+		ACTIVITY_STARTED = activityStarted;
 		FAILURE = failure;
 	}
 
@@ -124,6 +143,22 @@ final class TyrusInternals {
 	static boolean startClosing(TyrusWebSocket webSocket) {
 		AtomicReference<Object> state = (AtomicReference<Object>) get(STATE, webSocket);
 		return state.compareAndSet(CONNECTED, CLOSING);
+	}
+
+	/**
+	 * Keep a client manager's executors until it is shut down: count one activity that
+	 * never ends, so the end of its last connection does not shut them down under a connect
+	 * that starts in the same instant.
+	 * @param clientManager a new client manager
+	 */
+	static void keepExecutors(ClientManager clientManager) {
+		Object listener = get(ACTIVITY_LISTENER, clientManager);
+		try {
+			ACTIVITY_STARTED.invoke(listener);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static Object stateConstant(String name) throws ClassNotFoundException {
