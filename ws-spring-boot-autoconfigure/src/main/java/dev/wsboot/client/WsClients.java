@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -75,6 +78,23 @@ public final class WsClients {
 	public Optional<WsClientSnapshot> snapshot(String name) {
 		return (this.clients.get(name) instanceof ManagedWsClient managed) ? Optional.of(managed.snapshot())
 				: Optional.empty();
+	}
+
+	/**
+	 * Have every ping round trip of a managed client reported as it is measured, in
+	 * nanoseconds: how the metrics binder records {@code ws.client.latency} into a
+	 * {@code Timer}. A client has one recorder; a new one replaces it, {@code null} removes it.
+	 * @param name the client's name
+	 * @param recorder receives each round trip on the client's threads and must return
+	 * quickly, or {@code null}
+	 * @return whether the client exists and is managed by this starter
+	 */
+	public boolean recordLatency(String name, @Nullable LongConsumer recorder) {
+		if (this.clients.get(name) instanceof ManagedWsClient managed) {
+			managed.statistics.latencyRecorder(recorder);
+			return true;
+		}
+		return false;
 	}
 
 }

@@ -1,17 +1,20 @@
 package dev.wsboot.metrics;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -25,8 +28,11 @@ import dev.wsboot.client.WsClients;
 
 /**
  * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}. All
- * are read from the client's counters when the registry polls, so the message path does no
- * meter work. Meters are removed when the binder (with the clients) is destroyed.
+ * but one are read from the client's counters when the registry polls, so the message path
+ * does no meter work; {@code ws.client.latency} is a {@link Timer} that records each ping
+ * round trip as it is measured, so {@code management.metrics.distribution.*} (percentiles,
+ * histograms, SLOs) applies to it. Meters are removed when the binder (with the clients) is
+ * destroyed.
  * <p>
  * Micrometer's function meters reference their state object weakly, so the binder keeps
  * each client's state itself: a garbage collection must not turn a counter into a constant.
@@ -41,6 +47,9 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 	private final List<Snapshots> states = new ArrayList<>();
 
 	private final List<MeterRegistry> registries = new ArrayList<>();
+
+	/** The latency timers of each client, one per registry bound to. */
+	private final Map<String, List<Timer>> latencyTimers = new LinkedHashMap<>();
 
 	/**
 	 * Create the binder.
@@ -78,18 +87,30 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 					"Message payload bytes written", BaseUnits.BYTES);
 			counter(registry, "ws.client.reconnects", tags, snapshots, WsClientSnapshot::reconnects,
 					"Reconnect attempts started", null);
-			this.meters.add(FunctionTimer
-				.builder("ws.client.latency", snapshots, (s) -> s.get().pongs(),
-						(s) -> s.get().latencyTotal().toNanos(), TimeUnit.NANOSECONDS)
+			Timer latency = Timer.builder("ws.client.latency")
 				.tags(tags)
 				.description("Ping to pong round trip")
-				.register(registry));
+				.register(registry);
+			this.meters.add(latency);
+			latencyTimers(name).add(latency);
 			this.meters.add(Gauge.builder("ws.client.send.buffered", snapshots, gauge((s) -> s.bufferedBytes()))
 				.tags(tags)
 				.baseUnit(BaseUnits.BYTES)
 				.description("Bytes accepted by send but not yet written")
 				.register(registry));
 		}
+	}
+
+	private List<Timer> latencyTimers(String name) {
+		return this.latencyTimers.computeIfAbsent(name, (client) -> {
+			List<Timer> timers = new CopyOnWriteArrayList<>();
+			this.clients.recordLatency(client, (nanos) -> {
+				for (Timer timer : timers) {
+					timer.record(nanos, TimeUnit.NANOSECONDS);
+				}
+			});
+			return timers;
+		});
 	}
 
 	private void counter(MeterRegistry registry, String name, Tags tags, Snapshots snapshots,
@@ -110,6 +131,8 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 
 	@Override
 	public synchronized void destroy() {
+		this.latencyTimers.keySet().forEach((name) -> this.clients.recordLatency(name, null));
+		this.latencyTimers.clear();
 		for (MeterRegistry registry : this.registries) {
 			this.meters.forEach(registry::remove);
 		}

@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,7 +45,9 @@ import static org.awaitility.Awaitility.await;
  * application's {@link MeterRegistry}.
  */
 @SpringBootTest(properties = { "ws.clients.feed.ping-interval=200ms", "ws.clients.feed.idle-timeout=5s",
-		"ws.clients.feed.reconnect.initial-delay=100ms", "ws.clients.feed.reconnect.max-delay=300ms" })
+		"ws.clients.feed.reconnect.initial-delay=100ms", "ws.clients.feed.reconnect.max-delay=300ms",
+		"management.metrics.distribution.percentiles.ws.client.latency=0.5,0.99",
+		"management.metrics.distribution.slo.ws.client.latency=50ms" })
 @DirtiesContext(classMode = ClassMode.AFTER_EACH_TEST_METHOD)
 class WsClientMetricsIntegrationTests {
 
@@ -96,7 +101,7 @@ class WsClientMetricsIntegrationTests {
 		server.awaitConnection();
 		await().atMost(TIMEOUT)
 			.until(() -> count("ws.client.reconnects") == 1 && this.feed.isOpen()
-					&& this.registry.get("ws.client.latency").functionTimer().count() >= 1);
+					&& this.registry.get("ws.client.latency").timer().count() >= 1);
 
 		assertThat(count("ws.client.messages.received", "type", "text")).isEqualTo(3);
 		assertThat(count("ws.client.messages.received", "type", "binary")).isEqualTo(2);
@@ -107,7 +112,7 @@ class WsClientMetricsIntegrationTests {
 		assertThat(count("ws.client.reconnects")).isEqualTo(1);
 		assertThat(this.registry.get("ws.client.connections").tag("client", "feed").gauge().value()).isEqualTo(1);
 		assertThat(this.registry.get("ws.client.send.buffered").tag("client", "feed").gauge().value()).isZero();
-		var latency = this.registry.get("ws.client.latency").tag("client", "feed").functionTimer();
+		var latency = this.registry.get("ws.client.latency").tag("client", "feed").timer();
 		assertThat(latency.count()).isEqualTo(this.clients.snapshot("feed").orElseThrow().pongs());
 		assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 		await().atMost(TIMEOUT)
@@ -116,6 +121,21 @@ class WsClientMetricsIntegrationTests {
 			.tags("client", "feed", "listener", "TextListener.onText", "outcome", "SUCCESS", "exception", "none")
 			.timer()
 			.count()).isEqualTo(3);
+	}
+
+	@Test
+	void latencyIsATimerThatTheDistributionPropertiesApplyTo() {
+		await().atMost(TIMEOUT).until(() -> {
+			Timer timer = this.registry.find("ws.client.latency").tag("client", "feed").timer();
+			return timer != null && timer.count() >= 2;
+		});
+		Timer latency = this.registry.get("ws.client.latency").tag("client", "feed").timer();
+		HistogramSnapshot snapshot = latency.takeSnapshot();
+		assertThat(snapshot.percentileValues()).extracting(ValueAtPercentile::percentile).containsExactly(0.5, 0.99);
+		assertThat(snapshot.histogramCounts()).extracting((bucket) -> bucket.bucket(TimeUnit.MILLISECONDS))
+			.containsExactly(50.0);
+		assertThat(latency.max(TimeUnit.NANOSECONDS)).isPositive();
+		assertThat(latency.count()).isLessThanOrEqualTo(this.clients.snapshot("feed").orElseThrow().pongs());
 	}
 
 	@Test
