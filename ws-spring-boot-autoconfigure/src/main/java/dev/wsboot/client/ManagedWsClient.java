@@ -154,9 +154,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 					connection.abandon();
 					this.current = null;
 				}
-				if (this.state != WsClientState.NEW) {
-					transition(WsClientState.CLOSED);
-				}
+				// also a client that was never started: later sends fail at once
+				transition(WsClientState.CLOSED);
 				failQueuedSends("closed by the application");
 				return CompletableFuture.completedFuture(null);
 			}
@@ -283,10 +282,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
 		}
-		this.announcer.closed(code, reason, reconnect);
-		if (closing != null) {
-			closing.complete(null);
-		}
+		// close() completes once its closed event was published: awaiting it shows a consistent view
+		this.announcer.closed(code, reason, reconnect, (closing != null) ? () -> closing.complete(null) : null);
 		if (reconnect) {
 			scheduleReconnect(null);
 		}
