@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.transport.SerializedConnectionHandler;
 import dev.wsboot.transport.TransportFailures;
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -266,7 +267,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 			return;
 		}
 		long max = this.request.maxMessageSize();
-		if (text.length() > max || (3L * text.length() > max && Utf8Length.of(text) > max)) {
+		if (text.length() > max || (3L * text.length() > max && Utf8.length(text) > max)) {
 			tooBig();
 			return;
 		}
@@ -358,33 +359,6 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 
 	private static boolean isBufferOverflow(String reason) {
 		return reason.equals(LocalizationMessages.BUFFER_OVERFLOW()) || reason.equals("Buffer overflow.");
-	}
-
-	/** UTF-8 length of text, without encoding it. */
-	private static final class Utf8Length {
-
-		static long of(String text) {
-			long bytes = 0;
-			int length = text.length();
-			for (int i = 0; i < length; i++) {
-				char c = text.charAt(i);
-				if (c < 0x80) {
-					bytes += 1;
-				}
-				else if (c < 0x800) {
-					bytes += 2;
-				}
-				else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-					bytes += 4;
-					i++;
-				}
-				else {
-					bytes += 3;
-				}
-			}
-			return bytes;
-		}
-
 	}
 
 }

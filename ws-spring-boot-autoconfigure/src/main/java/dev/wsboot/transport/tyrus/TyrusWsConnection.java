@@ -24,6 +24,7 @@ import org.glassfish.tyrus.spi.WriterInfo.MessageType;
 import org.glassfish.tyrus.spi.WriterInfo.RemoteEndpointType;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnection;
 
 /**
@@ -41,6 +42,9 @@ final class TyrusWsConnection implements WsConnection {
 	private static final Log logger = LogFactory.getLog(TyrusWsConnection.class);
 
 	private static final SecureRandom MASKS = new SecureRandom();
+
+	/** The longest close reason, in UTF-8 bytes. */
+	private static final int MAX_REASON_BYTES = 123;
 
 	private static final WriterInfo TEXT_LAST = new WriterInfo(MessageType.TEXT, RemoteEndpointType.ASYNC);
 
@@ -159,9 +163,10 @@ final class TyrusWsConnection implements WsConnection {
 			if (!isSendable(code)) {
 				throw new IllegalArgumentException("Close code " + code + " cannot be sent");
 			}
-			CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+			CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code),
+					Utf8.truncate(reason, MAX_REASON_BYTES));
 			if (this.fragmenting || !TyrusInternals.startClosing(this.webSocket)) {
-				return closeNow(code, reason);
+				return closeNow(code, close.getReasonPhrase());
 			}
 			if (this.localClose == null) {
 				this.localClose = close;
