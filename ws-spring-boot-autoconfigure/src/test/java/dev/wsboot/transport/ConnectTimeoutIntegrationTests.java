@@ -38,8 +38,9 @@ class ConnectTimeoutIntegrationTests {
 				.withCauseInstanceOf(TimeoutException.class);
 			await().atMost(TIMEOUT).until(() -> !server.accepted().isEmpty() && server.open() == 0);
 			long closedAfterMillis = (server.accepted().get(0).closedNanos() - start) / 1_000_000;
-			// connect-timeout=1s
-			assertThat(closedAfterMillis).isBetween(950L, 2_500L);
+			// connect-timeout=1s; the upper bound leaves room for a loaded machine (a socket
+			// that is not let go stays open until the server answers: never)
+			assertThat(closedAfterMillis).isBetween(950L, 5_000L);
 		}
 	}
 
