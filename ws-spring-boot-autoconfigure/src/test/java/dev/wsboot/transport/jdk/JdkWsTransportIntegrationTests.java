@@ -27,26 +27,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.wsboot.test.WsTestConnection;
 import dev.wsboot.test.WsTestFrame;
-import dev.wsboot.test.WsTestHandshake;
 import dev.wsboot.test.WsTestHandshakeResponse;
 import dev.wsboot.test.WsTestServer;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
 import dev.wsboot.transport.WsHandshakeException;
+import dev.wsboot.transport.WsTransport;
+import dev.wsboot.transport.WsTransportContractTests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link JdkWsTransport} against a real server over loopback sockets.
+ * {@link JdkWsTransport} against a real server over loopback sockets: the transport contract
+ * ({@link WsTransportContractTests}) and what is the jdk transport's own.
  */
-class JdkWsTransportIntegrationTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-	/** How long "nothing else happens" is watched for. */
-	private static final Duration QUIET = Duration.ofMillis(300);
+class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 
 	@RegisterExtension
 	static final WsTestServer server = WsTestServer.start();
@@ -65,32 +62,14 @@ class JdkWsTransportIntegrationTests {
 		this.transport.close();
 	}
 
-	@Test
-	void connectsAndEchoesTextAndBinaryMessages() throws Exception {
-		WsConnection connection = connect(request(server.url()));
-		connection.sendText("hello", true).get(10, TimeUnit.SECONDS);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
-		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
-		assertThat(this.handler.events).containsExactly("open", "text:hello:true", "binary:[1, 2, 3]:true");
-		assertThat(connection.subprotocol()).isEmpty();
-		assertThat(connection.extensions()).isEmpty();
+	@Override
+	protected WsTransport transport() {
+		return this.transport;
 	}
 
-	@Test
-	void sendsHeadersAndOfferedSubprotocolsInTheHandshake() throws Exception {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("v2.json"));
-		WsConnectRequest request = new WsConnectRequest(server.url("/feed?token=secret"), List.of("v1.json", "v2.json"),
-				List.of(), Map.of("Authorization", List.of("Bearer abc"), "X-Client", List.of("tests")),
-				Duration.ofSeconds(5), 1024 * 1024, null);
-		WsConnection connection = connect(request);
-		WsTestHandshake handshake = server.handshakes().get(0);
-		assertThat(handshake.path()).isEqualTo("/feed");
-		assertThat(handshake.query()).isEqualTo("token=secret");
-		assertThat(handshake.header("Authorization")).isEqualTo("Bearer abc");
-		assertThat(handshake.header("X-Client")).isEqualTo("tests");
-		assertThat(handshake.subprotocols()).containsExactly("v1.json", "v2.json");
-		assertThat(handshake.extensions()).isEmpty();
-		assertThat(connection.subprotocol()).contains("v2.json");
+	@Override
+	protected WsTestServer server() {
+		return server;
 	}
 
 	@Test
@@ -106,20 +85,6 @@ class JdkWsTransportIntegrationTests {
 		WsHandshakeException refused = (WsHandshakeException) failure;
 		assertThat(refused.status()).isEqualTo(503);
 		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("7"));
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
-	void handshakeSelectingASubprotocolThatWasNotOfferedFails() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("evil"));
-		WsConnectRequest request = new WsConnectRequest(server.url(), List.of("v1.json"), List.of(), Map.of(),
-				Duration.ofSeconds(5), 1024, null);
-		Throwable failure = connectFailure(request);
-		assertThat(failure).isInstanceOf(WsHandshakeException.class)
-			.hasMessageContaining("evil")
-			.hasMessageContaining("v1.json");
-		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
-		server.awaitConnection().awaitDisconnected();
 		assertThat(this.handler.events).isEmpty();
 	}
 
@@ -325,48 +290,6 @@ class JdkWsTransportIntegrationTests {
 	}
 
 	@Test
-	void serverCloseIsReportedWithItsCodeAndReasonAndAnswered() {
-		server.onConnect((connection) -> connection.close(4000, "bye"));
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("4000:bye");
-		assertThat(server.awaitConnection().awaitClose().closeCode()).isEqualTo(4000);
-	}
-
-	@Test
-	void closeFrameWithoutStatusCodeIsReportedAs1005() {
-		server.onConnect(WsTestConnection::closeWithoutCode);
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("1005");
-	}
-
-	@Test
-	void serverDroppingTheConnectionIsReportedAs1006ExactlyOnce() {
-		server.onConnect(WsTestConnection::dropTcp);
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-	}
-
-	@Test
-	void abortDropsTheConnectionWithoutACloseFrameAndReports1006ExactlyOnce() {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.abort();
-		connection.abort();
-		serverSide.awaitDisconnected();
-		this.handler.awaitClose();
-		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
-		assertThat(serverSide.frames()).noneMatch(WsTestFrame::isClose);
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
-	}
-
-	@Test
 	void sendCloseSendsACloseFrameWithTheCode() throws Exception {
 		server.onConnect((connection) -> {
 		});
@@ -417,13 +340,6 @@ class JdkWsTransportIntegrationTests {
 		assertThat(close).failsWithin(TIMEOUT)
 			.withThrowableOfType(ExecutionException.class)
 			.withCauseInstanceOf(IllegalArgumentException.class);
-	}
-
-	@Test
-	void pingIsAnsweredWithAPongCarryingTheSamePayload() throws Exception {
-		WsConnection connection = connect(request(server.url()));
-		connection.sendPing(ByteBuffer.wrap("ping-42".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("pong:ping-42"));
 	}
 
 	@Test
@@ -519,19 +435,6 @@ class JdkWsTransportIntegrationTests {
 		handler.awaitClose();
 		assertThat(handler.closes).singleElement().asString().startsWith("1006");
 		assertThat(overlaps).hasValue(0);
-	}
-
-	@Test
-	void closingTheTransportDropsOpenConnectionsAndRefusesNewOnes() {
-		server.onConnect((connection) -> {
-		});
-		connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		this.transport.close();
-		serverSide.awaitDisconnected();
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-		assertThat(connectFailure(request(server.url()))).isInstanceOf(IllegalStateException.class);
 	}
 
 	private WsConnection connect(WsConnectRequest request) {
