@@ -1,5 +1,9 @@
 package dev.wsboot.transport;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -92,6 +96,49 @@ public abstract class WsTransportContractTests {
 			.hasMessageContaining("v1.json");
 		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
 		server().awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void refusedHandshakeFailsWithItsStatusAndHeadersWithoutShowingThem() {
+		server().handshake((handshake) -> WsTestHandshakeResponse.refuse(503)
+			.withHeader("Retry-After", "120")
+			.withHeader("X-Debug", "hush-hush"));
+		Throwable failure = connectFailure(request(server().url("/feed?token=secret")));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("503")
+			.hasMessageNotContaining("secret")
+			.hasMessageNotContaining("120")
+			.hasMessageNotContaining("hush-hush");
+		WsHandshakeException refused = (WsHandshakeException) failure;
+		assertThat(refused.status()).isEqualTo(503);
+		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("120"));
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void handshakeSelectingAnExtensionThatWasNotOfferedFails() {
+		server().handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
+		Throwable failure = connectFailure(request(server().url()));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
+		server().awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void connectToAPortNobodyListensOnFailsFastWithoutBlocking() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		long start = System.nanoTime();
+		CompletableFuture<WsConnection> future = transport()
+			.connect(request(URI.create("ws://127.0.0.1:" + port + "/?token=secret")), this.handler);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+		assertThat(future).failsWithin(Duration.ofSeconds(5));
+		Throwable failure = future.handle((connection, ex) -> ex).join();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertThat(failure).isInstanceOf(ConnectException.class).hasMessageNotContaining("secret");
 		assertThat(this.handler.events).isEmpty();
 	}
 

@@ -1,9 +1,5 @@
 package dev.wsboot.transport.jdk;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +28,6 @@ import dev.wsboot.test.WsTestServer;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
-import dev.wsboot.transport.WsHandshakeException;
 import dev.wsboot.transport.WsTransport;
 import dev.wsboot.transport.WsTransportContractTests;
 
@@ -73,31 +68,6 @@ class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
-	void refusedHandshakeFailsWithItsStatusAndRetryAfterHeader() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(503)
-			.withHeader("Retry-After", "7")
-			.withHeader("X-Debug", "hush-hush"));
-		Throwable failure = connectFailure(request(server.url("/feed?token=secret")));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class)
-			.hasMessageContaining("503")
-			.hasMessageNotContaining("secret")
-			.hasMessageNotContaining("hush-hush");
-		WsHandshakeException refused = (WsHandshakeException) failure;
-		assertThat(refused.status()).isEqualTo(503);
-		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("7"));
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
-	void handshakeSelectingAnExtensionFails() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
-		Throwable failure = connectFailure(request(server.url()));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
-		server.awaitConnection().awaitDisconnected();
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
 	void requestedExtensionsFailTheConnectBeforeAnyHandshake() {
 		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("permessage-deflate"),
 				Map.of(), Duration.ofSeconds(5), 1024, null);
@@ -128,19 +98,6 @@ class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 			.hasMessageContaining("'Authorization'")
 			.hasMessageNotContaining("secret");
 		assertThat(server.handshakes()).isEmpty();
-	}
-
-	@Test
-	void connectToAClosedPortFailsFast() throws IOException {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = socket.getLocalPort();
-		}
-		long start = System.nanoTime();
-		Throwable failure = connectFailure(request(URI.create("ws://127.0.0.1:" + port + "/?token=secret")));
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-		assertThat(failure).isInstanceOf(ConnectException.class).hasMessageNotContaining("secret");
-		assertThat(this.handler.events).isEmpty();
 	}
 
 	@Test
