@@ -143,6 +143,36 @@ public abstract class WsTransportContractTests {
 	}
 
 	@Test
+	void partialSendsArriveAsContinuationFramesInOrderBeforeTheNextMessage() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		connection.sendText("Hel", false);
+		connection.sendText("lo ", false);
+		connection.sendText("world", true);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
+		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
+		List<String> frames = serverSide.frames()
+			.stream()
+			.filter((frame) -> !frame.isControl())
+			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
+			.toList();
+		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
+		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void inboundFragmentsAreDeliveredAsPartsWithLastFlags() throws Exception {
+		server().onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
+		connect(request(server().url()));
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
+		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
+	}
+
+	@Test
 	void abortDropsTheConnectionWithoutACloseFrameAndReports1006ExactlyOnce() throws Exception {
 		server().onConnect((connection) -> {
 		});

@@ -181,14 +181,6 @@ class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
-	void inboundFragmentsAreDeliveredAsPartsWithLastFlags() {
-		server.onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
-		connect(request(server.url()));
-		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
-		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
-	}
-
-	@Test
 	void inboundFragmentsNeverSplitAUtf8Sequence() {
 		String text = "h\u00e9llo w\u00f6rld \u20ac \uD83D\uDE00 end";
 		server.onConnect((connection) -> connection.sendFragmentedText(text, 1));
@@ -222,28 +214,6 @@ class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 		await().atMost(TIMEOUT).until(() -> lasts.get() == 1);
 		assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(data.length);
 		assertThat(sizes).hasSizeGreaterThan(1).allSatisfy((size) -> assertThat(size).isLessThan(1024 * 1024));
-	}
-
-	@Test
-	void outboundPartsArriveAsContinuationFrames() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.sendText("Hel", false);
-		connection.sendText("lo ", false);
-		connection.sendText("world", true);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
-		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
-		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
-		List<String> frames = serverSide.frames()
-			.stream()
-			.filter((frame) -> !frame.isControl())
-			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
-			.toList();
-		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
-		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
 	}
 
 	@Test
