@@ -55,6 +55,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private @Nullable CompletableFuture<Void> closing;
 
+	/** Whether {@link #closing} completes before the closed event (closed from a listener). */
+	private boolean closingFromListener;
+
 	private volatile int failedAttempts;
 
 	private @Nullable List<WsMessageListener> listeners;
@@ -162,6 +165,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			transition(WsClientState.CLOSING);
 			closed = new CompletableFuture<>();
 			this.closing = closed;
+			// a listener awaiting it would otherwise wait for an event queued behind itself
+			this.closingFromListener = this.dispatcher.isDispatchingThread();
 		}
 		failQueuedSends("closed by the application");
 		connection.close(code, reason, this.factory.shutdownTimeout);
@@ -268,6 +273,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.sendQueue.close(connection.connection());
 		boolean reconnect;
 		CompletableFuture<Void> closing;
+		boolean fromListener;
 		synchronized (this.lock) {
 			if (connection != this.current) {
 				return;
@@ -276,6 +282,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.statistics.closed(code, reason);
 			closing = this.closing;
 			this.closing = null;
+			fromListener = this.closingFromListener;
 			reconnect = !this.closedByApplication && this.settings.reconnect().enabled();
 			if (openNanos >= STABLE.toNanos()) {
 				this.reconnects.reset();
@@ -283,7 +290,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
 		}
 		// close() completes once its closed event was published: awaiting it shows a consistent view
-		this.announcer.closed(code, reason, reconnect, (closing != null) ? () -> closing.complete(null) : null);
+		if (closing != null && fromListener) {
+			closing.complete(null);
+		}
+		this.announcer.closed(code, reason, reconnect,
+				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
 		if (reconnect) {
 			scheduleReconnect(null);
 		}

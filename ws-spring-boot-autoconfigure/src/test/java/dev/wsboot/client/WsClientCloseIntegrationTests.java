@@ -14,6 +14,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.event.EventListener;
 
+import dev.wsboot.annotation.WsListener;
 import dev.wsboot.autoconfigure.WsAutoConfiguration;
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.test.WsTestServer;
@@ -69,6 +70,38 @@ class WsClientCloseIntegrationTests {
 				.satisfies((event) -> assertThat(event.code()).isEqualTo(1000));
 			assertThat(feed.state()).isEqualTo(WsClientState.CLOSED);
 		});
+	}
+
+	@Test
+	void aListenerThatClosesItsClientAndAwaitsTheCloseIsNotStuckBehindTheEvent() {
+		this.contextRunner.withBean(ClosingListener.class).run((context) -> {
+			WsClient feed = context.getBean("feed", WsClient.class);
+			await().atMost(TIMEOUT).until(feed::isOpen);
+			feed.sendText("stop");
+			ClosingListener listener = context.getBean(ClosingListener.class);
+			await().atMost(Duration.ofSeconds(20)).until(() -> listener.outcome != null);
+			assertThat(listener.outcome).isEqualTo("closed");
+			await().atMost(TIMEOUT)
+				.until(() -> context.getBean(SlowClosedListener.class).events.size() == 1);
+		});
+	}
+
+	/** Closes its client when told to and waits for the close, from the listener thread. */
+	static class ClosingListener {
+
+		volatile String outcome;
+
+		@WsListener("feed")
+		void onText(String text, WsClient client) {
+			try {
+				client.close(1000, text).get(5, TimeUnit.SECONDS);
+				this.outcome = "closed";
+			}
+			catch (Exception ex) {
+				this.outcome = ex.toString();
+			}
+		}
+
 	}
 
 	/** Takes its time before it records a closed event, as real listeners may. */
