@@ -18,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;

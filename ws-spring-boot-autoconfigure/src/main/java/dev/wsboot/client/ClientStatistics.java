@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * updated without locks and read by health, metrics and the endpoint.
  */
 final class ClientStatistics {
+
+	private static final LongConsumer NO_RECORDER = (nanos) -> {
+	};
 
 	final LongAdder reconnects = new LongAdder();
 
@@ -35,6 +39,9 @@ final class ClientStatistics {
 
 	volatile @Nullable String lastFailure;
 
+	/** Told of every ping round trip, in nanoseconds: the {@code ws.client.latency} timers. */
+	private volatile LongConsumer latencyRecorder = NO_RECORDER;
+
 	void received() {
 		this.lastReceivedMillis = System.currentTimeMillis();
 	}
@@ -43,6 +50,11 @@ final class ClientStatistics {
 		this.latencyNanos = latencyNanos;
 		this.pongs.increment();
 		this.latencyTotalNanos.add(latencyNanos);
+		this.latencyRecorder.accept(latencyNanos);
+	}
+
+	void latencyRecorder(@Nullable LongConsumer recorder) {
+		this.latencyRecorder = (recorder != null) ? recorder : NO_RECORDER;
 	}
 
 	void closed(int code, String reason) {

@@ -61,6 +61,9 @@ final class InboundDispatcher {
 	/** The producer waiting for room, if any (one at a time: see {@link #awaitRoom}). */
 	private volatile @Nullable Thread waiter;
 
+	/** The thread running this client's listeners and events right now, if any. */
+	private volatile @Nullable Thread dispatching;
+
 	private final Runnable drain = this::drain;
 
 	/**
@@ -182,16 +185,31 @@ final class InboundDispatcher {
 
 	private void drain() {
 		int missed = 1;
-		while (true) {
-			Node node;
-			while ((node = poll()) != null) {
-				run(node);
-			}
-			missed = this.pending.addAndGet(-missed);
-			if (missed == 0) {
-				return;
+		this.dispatching = Thread.currentThread();
+		try {
+			while (true) {
+				Node node;
+				while ((node = poll()) != null) {
+					run(node);
+				}
+				missed = this.pending.addAndGet(-missed);
+				if (missed == 0) {
+					return;
+				}
 			}
 		}
+		finally {
+			this.dispatching = null;
+		}
+	}
+
+	/**
+	 * Whether the current thread runs this client's listeners or events (so anything
+	 * submitted now runs only after it returns).
+	 * @return whether the caller is this client's dispatching thread
+	 */
+	boolean isDispatchingThread() {
+		return this.dispatching == Thread.currentThread();
 	}
 
 	private @Nullable Node poll() {

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -58,10 +59,30 @@ final class LifecycleAnnouncer {
 	 * @param willReconnect whether a reconnect follows
 	 */
 	void closed(int code, String reason, boolean willReconnect) {
+		closed(code, reason, willReconnect, null);
+	}
+
+	/**
+	 * An open connection ended.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @param willReconnect whether a reconnect follows
+	 * @param then run once the event was published, or {@code null}
+	 */
+	void closed(int code, String reason, boolean willReconnect, @Nullable Runnable then) {
 		logger.info(describe() + " disconnected from " + url() + " with " + code
 				+ (reason.isEmpty() ? "" : " (" + reason + ")") + (willReconnect ? ", reconnecting" : ""));
 		WsClientClosedEvent event = new WsClientClosedEvent(this.client, code, reason, willReconnect);
-		this.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> {
+			try {
+				publish(event);
+			}
+			finally {
+				if (then != null) {
+					then.run();
+				}
+			}
+		});
 	}
 
 	/**

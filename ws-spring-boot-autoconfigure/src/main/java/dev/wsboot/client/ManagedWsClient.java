@@ -59,6 +59,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	/** Completes when the connection after a {@link #renew(int, String)} opened or failed. */
 	private @Nullable CompletableFuture<Void> renewal;
 
+	/** Whether {@link #closing} completes before the closed event (closed from a listener). */
+	private boolean closingFromListener;
+
 	private volatile int failedAttempts;
 
 	/** Cluster ownership: {@code null} unless the client is a cluster singleton. */
@@ -208,15 +211,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 					connection.abandon();
 					this.current = null;
 				}
-				if (this.state != WsClientState.NEW) {
-					transition(WsClientState.CLOSED);
-				}
+				// also a client that was never started: later sends fail at once
+				transition(WsClientState.CLOSED);
 				failQueuedSends("closed by the application");
 				return CompletableFuture.completedFuture(null);
 			}
 			transition(WsClientState.CLOSING);
 			closed = new CompletableFuture<>();
 			this.closing = closed;
+			// a listener awaiting it would otherwise wait for an event queued behind itself
+			this.closingFromListener = this.dispatcher.isDispatchingThread();
 		}
 		failQueuedSends("closed by the application");
 		connection.close(code, reason, timeout);
@@ -339,6 +343,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		boolean reconnect;
 		boolean renewing;
 		CompletableFuture<Void> closing;
+		boolean fromListener;
 		synchronized (this.lock) {
 			if (connection != this.current) {
 				return;
@@ -347,6 +352,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.statistics.closed(code, reason);
 			closing = this.closing;
 			this.closing = null;
+			fromListener = this.closingFromListener;
 			renewing = this.renewal != null && !this.closedByApplication;
 			reconnect = !this.closedByApplication && (this.settings.reconnect().enabled() || renewing);
 			if (openNanos >= STABLE.toNanos() || renewing) {
@@ -354,10 +360,12 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
 		}
-		this.announcer.closed(code, reason, reconnect);
-		if (closing != null) {
+		// close() completes once its closed event was published: awaiting it shows a consistent view
+		if (closing != null && fromListener) {
 			closing.complete(null);
 		}
+		this.announcer.closed(code, reason, reconnect,
+				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
 		if (renewing) {
 			// from the scheduler, like every attempt: not on the transport thread reporting the close
 			this.factory.scheduler.execute(this::reconnectNow);

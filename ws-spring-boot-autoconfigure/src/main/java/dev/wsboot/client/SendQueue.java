@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnection;
 
 /**

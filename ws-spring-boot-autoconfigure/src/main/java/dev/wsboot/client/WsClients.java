@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -292,6 +293,23 @@ public final class WsClients implements SmartLifecycle {
 	public Optional<WsRequestTimings> requestTimings(String name) {
 		return (this.byName.get(name) instanceof ManagedWsClient managed && managed.requests != null)
 				? Optional.of(managed.requests.timings) : Optional.empty();
+	}
+
+	/**
+	 * Have every ping round trip of a managed client reported as it is measured, in
+	 * nanoseconds: how the metrics binder records {@code ws.client.latency} into a
+	 * {@code Timer}. A client has one recorder; a new one replaces it, {@code null} removes it.
+	 * @param name the client's name
+	 * @param recorder receives each round trip on the client's threads and must return
+	 * quickly, or {@code null}
+	 * @return whether the client exists and is managed by this starter
+	 */
+	public boolean recordLatency(String name, @Nullable LongConsumer recorder) {
+		if (this.byName.get(name) instanceof ManagedWsClient managed) {
+			managed.statistics.latencyRecorder(recorder);
+			return true;
+		}
+		return false;
 	}
 
 }

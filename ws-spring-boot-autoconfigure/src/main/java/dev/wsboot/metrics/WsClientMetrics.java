@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -30,9 +32,12 @@ import dev.wsboot.client.WsRequestTimings;
 
 /**
  * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}. All
- * are read from the client's counters when the registry polls, so the message path does no
- * meter work. A client created at run time gets its meters when it is created and loses them
- * when it is removed; all are removed when the binder (with the clients) is destroyed.
+ * but one are read from the client's counters when the registry polls, so the message path
+ * does no meter work; {@code ws.client.latency} is a {@link Timer} that records each ping
+ * round trip as it is measured, so {@code management.metrics.distribution.*} (percentiles,
+ * histograms, SLOs) applies to it. A client created at run time gets its meters when it is
+ * created and loses them when it is removed; all are removed when the binder (with the
+ * clients) is destroyed.
  * <p>
  * Micrometer's function meters reference their state object weakly, so the binder keeps
  * each client's state itself: a garbage collection must not turn a counter into a constant.
@@ -60,9 +65,6 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 			new Counter("ws.client.bytes.sent", null, WsClientSnapshot::bytesSent, "Message payload bytes written",
 					BaseUnits.BYTES),
 			new Counter("ws.client.reconnects", null, WsClientSnapshot::reconnects, "Reconnect attempts started", null));
-
-	/** The bit of the latency timer (registered after the first pong). */
-	private static final int LATENCY = 1 << COUNTERS.size();
 
 	private static final ToDoubleFunction<Snapshots> CONNECTIONS = (snapshots) -> {
 		WsClientSnapshot snapshot = snapshots.get();
@@ -131,9 +133,15 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 		if (client.snapshot().isEmpty()) {
 			return;
 		}
-		ClientMeters clientMeters = this.meters.computeIfAbsent(client,
-				(key) -> new ClientMeters(new Snapshots(this, key), new ArrayList<>(4)));
+		ClientMeters clientMeters = this.meters.computeIfAbsent(client, (key) -> {
+			ClientMeters created = new ClientMeters(new Snapshots(this, key), new ArrayList<>(4));
+			this.clients.recordLatency(key.name(), (nanos) -> recordLatency(created, nanos));
+			return created;
+		});
 		Snapshots snapshots = clientMeters.state;
+		if (clientMeters.latency != null) {
+			clientMeters.latency.add(latencyTimer(clientMeters, registry));
+		}
 		clientMeters.meters.add(Gauge.builder("ws.client.connections", snapshots, CONNECTIONS)
 			.tags(snapshots.tags)
 			.description("1 when the client's connection is open, else 0")
@@ -148,6 +156,38 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 		// the lazy meters the client has in the other registries, then any newly used ones everywhere
 		register(clientMeters, snapshots.registered, List.of(registry));
 		registerUsed(clientMeters, snapshots.get());
+	}
+
+	/** Record a ping round trip; the client's latency timers are registered by its first one. */
+	private void recordLatency(ClientMeters clientMeters, long nanos) {
+		List<Timer> timers = clientMeters.latency;
+		if (timers == null) {
+			synchronized (this) {
+				if (this.meters.get(clientMeters.state.client) != clientMeters) {
+					return; // removed
+				}
+				timers = clientMeters.latency;
+				if (timers == null) {
+					timers = new CopyOnWriteArrayList<>();
+					for (MeterRegistry registry : this.registries) {
+						timers.add(latencyTimer(clientMeters, registry));
+					}
+					clientMeters.latency = timers;
+				}
+			}
+		}
+		for (Timer timer : timers) {
+			timer.record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private static Timer latencyTimer(ClientMeters clientMeters, MeterRegistry registry) {
+		Timer timer = Timer.builder("ws.client.latency")
+			.tags(clientMeters.state.tags)
+			.description("Ping to pong round trip")
+			.register(registry);
+		clientMeters.meters.add(timer);
+		return timer;
 	}
 
 	private static void requests(List<Meter> meters, MeterRegistry registry, Tags tags, WsRequestTimings timings) {
@@ -194,19 +234,9 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 				}
 			}
 		}
-		if ((kinds & LATENCY) != 0) {
-			for (MeterRegistry registry : registries) {
-				clientMeters.meters.add(FunctionTimer
-					.builder("ws.client.latency", clientMeters.state, (s) -> s.get().pongs(),
-							(s) -> s.get().latencyTotal().toNanos(), TimeUnit.NANOSECONDS)
-					.tags(clientMeters.state.tags)
-					.description("Ping to pong round trip")
-					.register(registry));
-			}
-		}
 	}
 
-	/** Bit {@code i} for each non-zero counter of {@link #COUNTERS}, and {@link #LATENCY}. */
+	/** Bit {@code i} for each non-zero counter of {@link #COUNTERS}. */
 	private static int used(WsClientSnapshot snapshot) {
 		int used = 0;
 		for (int kind = 0; kind < COUNTERS.size(); kind++) {
@@ -214,12 +244,13 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 				used |= 1 << kind;
 			}
 		}
-		return (snapshot.pongs() != 0) ? used | LATENCY : used;
+		return used;
 	}
 
 	@Override
 	public synchronized void destroy() {
 		this.clients.removeRegistrationListener(this);
+		this.meters.keySet().forEach((client) -> this.clients.recordLatency(client.name(), null));
 		for (MeterRegistry registry : this.registries) {
 			this.meters.values().forEach((meters) -> meters.meters.forEach(registry::remove));
 		}
@@ -233,6 +264,9 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 		final Snapshots state;
 
 		final List<Meter> meters;
+
+		/** The latency timers, one per registry, once the first round trip was measured. */
+		volatile @Nullable List<Timer> latency;
 
 		ClientMeters(Snapshots state, List<Meter> meters) {
 			this.state = state;

@@ -48,6 +48,8 @@ public final class WsTestConnection {
 
 	private volatile boolean readingStopped;
 
+	private volatile boolean ignoreClose;
+
 	private volatile boolean recordPayloads;
 
 	WsTestConnection(int id, Socket socket, InputStream in, OutputStream out, WsTestHandshake handshake,
@@ -242,6 +244,18 @@ public final class WsTestConnection {
 	}
 
 	/**
+	 * Simulate a peer that never answers the closing handshake: the client's close frame is
+	 * recorded but not answered, and the TCP connection stays open until the client drops
+	 * it. A client that only shuts its output down after its close frame (as
+	 * {@code java.net.http} does) is still connected: the server then probes the connection
+	 * with an empty unsolicited pong every 20 ms until a write fails, so
+	 * {@link #awaitDisconnected()} and {@link #isOpen()} tell when the client really let go.
+	 */
+	public void ignoreClose() {
+		this.ignoreClose = true;
+	}
+
+	/**
 	 * Whether to keep data frames and the payloads of data messages (the default comes from
 	 * {@link WsTestServer#recordPayloads(boolean)}). When off, data frames are not recorded at
 	 * all and messages are only counted ({@link #receivedMessages()},
@@ -420,6 +434,27 @@ public final class WsTestConnection {
 
 	boolean isReadingStopped() {
 		return this.readingStopped;
+	}
+
+	boolean ignoresClose() {
+		return this.ignoreClose;
+	}
+
+	/** Probe a connection whose client shut its output down until the client drops it. */
+	void awaitClientGone() {
+		while (!this.socket.isClosed()) {
+			try {
+				this.sender.raw(FrameCodec.encode(WsTestFrame.PONG, true, 0, false, new byte[0], 0, 0));
+				Thread.sleep(20);
+			}
+			catch (UncheckedIOException ex) {
+				return;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	boolean recordsPayloads() {
