@@ -18,6 +18,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 import dev.wsboot.autoconfigure.WsProperties.Client;
+import dev.wsboot.client.CloseCodeSet;
 import dev.wsboot.client.WsClientSettings;
 
 /**
@@ -81,7 +82,8 @@ final class WsClientSettingsResolver {
 		return new WsClientSettings(name, url, client.isAutoStartup(), client.getSubprotocols(), extensions,
 				client.getHeaders(), connectTimeout, pingInterval, idleTimeout, maxFragmentSize, maxMessageSize,
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
-				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle()), transport);
+				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle()), transport,
+				WsClientSettings.ReadyOn.valueOf(client.getReadyOn().name()));
 	}
 
 	private static URI url(String property, @Nullable URI url) {
@@ -135,7 +137,18 @@ final class WsClientSettingsResolver {
 					+ " but must not be negative", "Set " + prefix + "max-attempts to 0 (unlimited) or a positive number.");
 		}
 		return new WsClientSettings.Reconnect(reconnect.isEnabled(), initialDelay, maxDelay, reconnect.getMultiplier(),
-				reconnect.getJitter(), reconnect.getMaxAttempts());
+				reconnect.getJitter(), reconnect.getMaxAttempts(),
+				stopOnCloseCodes(prefix + "stop-on-close-codes", reconnect.getStopOnCloseCodes()));
+	}
+
+	private static CloseCodeSet stopOnCloseCodes(String property, List<String> codes) {
+		try {
+			return CloseCodeSet.parse(codes);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidWsConfigurationException(property, "is " + codes + " but " + ex.getMessage(),
+					"List close codes from 1000 to 4999 and ranges of them, e.g. " + property + "=4004,4010-4014.");
+		}
 	}
 
 	private static List<String> extensions(String property, List<String> extensions) {

@@ -65,6 +65,19 @@ public class WsProperties {
 	}
 
 	/**
+	 * When an open connection is ready for the application's messages.
+	 */
+	public enum ReadyOn {
+
+		/** As soon as the WebSocket handshake completed (the default). */
+		OPEN,
+
+		/** When the application calls {@code WsClient.ready()}, after the protocol's own handshake. */
+		APPLICATION
+
+	}
+
+	/**
 	 * Settings of one client.
 	 */
 	public static class Client {
@@ -146,6 +159,12 @@ public class WsProperties {
 		 * Which WebSocket implementation carries the connection.
 		 */
 		private Transport transport = Transport.TYRUS;
+
+		/**
+		 * When an open connection is ready for the application's messages: at once (open), or
+		 * when the application calls WsClient.ready() after the protocol's own handshake (application).
+		 */
+		private ReadyOn readyOn = ReadyOn.OPEN;
 
 		public @Nullable URI getUrl() {
 			return this.url;
@@ -259,6 +278,14 @@ public class WsProperties {
 			this.transport = transport;
 		}
 
+		public ReadyOn getReadyOn() {
+			return this.readyOn;
+		}
+
+		public void setReadyOn(ReadyOn readyOn) {
+			this.readyOn = readyOn;
+		}
+
 	}
 
 	/**
@@ -295,6 +322,11 @@ public class WsProperties {
 		 * Reconnect attempts after a failure before giving up (the first connect does not count); 0 means unlimited.
 		 */
 		private int maxAttempts = 0;
+
+		/**
+		 * Close codes and ranges (such as 4004, 4010-4014) after which the client does not reconnect.
+		 */
+		private List<String> stopOnCloseCodes = new ArrayList<>();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -342,6 +374,14 @@ public class WsProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+		public List<String> getStopOnCloseCodes() {
+			return this.stopOnCloseCodes;
+		}
+
+		public void setStopOnCloseCodes(List<String> stopOnCloseCodes) {
+			this.stopOnCloseCodes = stopOnCloseCodes;
 		}
 
 	}

@@ -48,6 +48,12 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private volatile @Nullable LivenessWatchdog watchdog;
 
+	/** The protocol heartbeat of this connection; guarded by {@code ended}'s monitor. */
+	private @Nullable ProtocolHeartbeat heartbeat;
+
+	/** Set when the application asked to reconnect at once after this connection closes. */
+	private volatile @Nullable CompletableFuture<Void> reconnectRequested;
+
 	private long openedNanos;
 
 	private List<WsMessageListener> wholeListeners = List.of();
@@ -127,7 +133,7 @@ final class ClientConnection implements WsConnectionHandler {
 		for (WsHandshakeCustomizer customizer : this.client.factory.handshakeCustomizers) {
 			customizer.customize(this.client, headers);
 		}
-		return new WsConnectRequest(settings.url(), settings.subprotocols(), settings.extensions(), headers,
+		return new WsConnectRequest(this.client.connectionUrl.inUse(), settings.subprotocols(), settings.extensions(), headers,
 				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext());
 	}
 
@@ -301,6 +307,39 @@ final class ClientConnection implements WsConnectionHandler {
 		return copy.flip();
 	}
 
+	// protocol
+
+	/**
+	 * Run a heartbeat on this connection, replacing the one it had; it is stopped at once
+	 * when the connection ended already.
+	 * @param heartbeat the heartbeat, not yet started
+	 */
+	void attach(ProtocolHeartbeat heartbeat) {
+		synchronized (this.ended) {
+			if (this.heartbeat != null) {
+				this.heartbeat.stop();
+			}
+			if (this.ended.get()) {
+				heartbeat.stop();
+				return;
+			}
+			this.heartbeat = heartbeat;
+			heartbeat.start();
+		}
+	}
+
+	/**
+	 * Mark this connection to be replaced at once once it closed.
+	 * @param done completed once the connection closed and the next attempt started
+	 */
+	void reconnectAtOnce(CompletableFuture<Void> done) {
+		this.reconnectRequested = done;
+	}
+
+	@Nullable CompletableFuture<Void> reconnectRequested() {
+		return this.reconnectRequested;
+	}
+
 	// ending
 
 	/** Close as asked by the application; drop the socket when the peer does not answer in time. */
@@ -352,6 +391,12 @@ final class ClientConnection implements WsConnectionHandler {
 		LivenessWatchdog watchdog = this.watchdog;
 		if (watchdog != null) {
 			watchdog.stop();
+		}
+		synchronized (this.ended) {
+			if (this.heartbeat != null) {
+				this.heartbeat.stop();
+				this.heartbeat = null;
+			}
 		}
 		if (wasOpen) {
 			this.client.closed(this, code, reason, System.nanoTime() - this.openedNanos);

@@ -25,6 +25,10 @@ final class ClientStatistics {
 
 	final LongAdder latencyTotalNanos = new LongAdder();
 
+	final LongAdder heartbeats = new LongAdder();
+
+	final LongAdder heartbeatNanos = new LongAdder();
+
 	volatile long lastReceivedMillis;
 
 	volatile long latencyNanos = -1;
@@ -43,6 +47,11 @@ final class ClientStatistics {
 		this.latencyNanos = latencyNanos;
 		this.pongs.increment();
 		this.latencyTotalNanos.add(latencyNanos);
+	}
+
+	void heartbeat(long nanos) {
+		this.heartbeats.increment();
+		this.heartbeatNanos.add(nanos);
 	}
 
 	void closed(int code, String reason) {

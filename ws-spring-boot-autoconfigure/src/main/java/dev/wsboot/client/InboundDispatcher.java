@@ -31,6 +31,9 @@ final class InboundDispatcher {
 
 	private static final int MAX_MESSAGES = 1024;
 
+	/** The dispatcher whose drain runs on the current thread (its client's listener thread). */
+	private static final ThreadLocal<InboundDispatcher> DRAINING = new ThreadLocal<>();
+
 	private static final long MIN_BYTES = 1024 * 1024;
 
 	private static final long MAX_BYTES = 4 * 1024 * 1024;
@@ -181,17 +184,32 @@ final class InboundDispatcher {
 	}
 
 	private void drain() {
-		int missed = 1;
-		while (true) {
-			Node node;
-			while ((node = poll()) != null) {
-				run(node);
-			}
-			missed = this.pending.addAndGet(-missed);
-			if (missed == 0) {
-				return;
+		DRAINING.set(this);
+		try {
+			int missed = 1;
+			while (true) {
+				Node node;
+				while ((node = poll()) != null) {
+					run(node);
+				}
+				missed = this.pending.addAndGet(-missed);
+				if (missed == 0) {
+					return;
+				}
 			}
 		}
+		finally {
+			DRAINING.remove();
+		}
+	}
+
+	/**
+	 * Whether the current thread runs this client's listeners and events right now (so
+	 * what it sends is part of the protocol's handshake).
+	 * @return whether the caller is this dispatcher's listener thread
+	 */
+	boolean isListenerThread() {
+		return DRAINING.get() == this;
 	}
 
 	private @Nullable Node poll() {

@@ -9,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.client.event.WsClientFailedEvent;
 import dev.wsboot.client.event.WsClientOpenedEvent;
+import dev.wsboot.client.event.WsClientReadyEvent;
 import dev.wsboot.client.event.WsClientReconnectingEvent;
 
 /**
@@ -88,6 +89,26 @@ final class LifecycleAnnouncer {
 		this.client.dispatcher.submit(() -> publish(event));
 	}
 
+	/**
+	 * The application declared the connection ready.
+	 */
+	void ready() {
+		logger.debug(describe() + " is ready");
+		WsClientReadyEvent event = new WsClientReadyEvent(this.client);
+		this.client.dispatcher.submit(() -> publish(event));
+	}
+
+	/**
+	 * A connection closed and is not reconnected (a stop code, or the policy).
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @param why why reconnecting stopped
+	 */
+	void stopped(int code, String reason, String why) {
+		logger.warn(describe() + " stopped connecting to " + url() + " after close " + code
+				+ (reason.isEmpty() ? "" : " (" + reason + ")") + ": " + why);
+	}
+
 	private void publish(Object event) {
 		this.client.factory.publisher.publishEvent(event);
 	}
@@ -97,7 +118,7 @@ final class LifecycleAnnouncer {
 	}
 
 	private String url() {
-		return WsSecrets.mask(this.client.url());
+		return WsSecrets.mask(this.client.connectionUrl.inUse());
 	}
 
 }

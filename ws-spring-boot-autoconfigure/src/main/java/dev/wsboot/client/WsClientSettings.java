@@ -33,11 +33,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * @param reconnect how to reconnect
  * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
  * @param transport the name of the transport to use
+ * @param readyOn when an open connection is ready for the application's messages
  */
 public record WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
 		List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
 		Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
-		@Nullable SSLContext sslContext, String transport) {
+		@Nullable SSLContext sslContext, String transport, ReadyOn readyOn) {
 
 	public WsClientSettings {
 		Assert.hasText(name, "'name' must not be empty");
@@ -50,9 +51,37 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 		Assert.isTrue(sendBufferLimit > 0, "'sendBufferLimit' must be positive");
 		Assert.notNull(reconnect, "'reconnect' must not be null");
 		Assert.hasText(transport, "'transport' must not be empty");
+		Assert.notNull(readyOn, "'readyOn' must not be null");
 		subprotocols = List.copyOf(subprotocols);
 		extensions = List.copyOf(extensions);
 		headers = Map.copyOf(headers);
+	}
+
+	/**
+	 * Settings whose connections are ready as soon as they open.
+	 */
+	public WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
+			List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
+			Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
+			@Nullable SSLContext sslContext, String transport) {
+		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
+				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport, ReadyOn.OPEN);
+	}
+
+	/**
+	 * When an open connection is ready for the application's messages ({@code ready-on}).
+	 */
+	public enum ReadyOn {
+
+		/** As soon as the WebSocket handshake completed. */
+		OPEN,
+
+		/**
+		 * When the application calls {@link WsClient#ready()}, after the protocol's own
+		 * handshake.
+		 */
+		APPLICATION
+
 	}
 
 	@Override
@@ -70,13 +99,23 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	 * @param multiplier growth per failed attempt
 	 * @param jitter fraction by which each delay is randomised
 	 * @param maxAttempts attempts before giving up, 0 for unlimited
+	 * @param stopOnCloseCodes close codes after which the client does not reconnect
 	 */
 	public record Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier,
-			double jitter, int maxAttempts) {
+			double jitter, int maxAttempts, CloseCodeSet stopOnCloseCodes) {
 
 		public Reconnect {
 			Assert.notNull(initialDelay, "'initialDelay' must not be null");
 			Assert.notNull(maxDelay, "'maxDelay' must not be null");
+			Assert.notNull(stopOnCloseCodes, "'stopOnCloseCodes' must not be null");
+		}
+
+		/**
+		 * Reconnect settings that retry every close code.
+		 */
+		public Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
+				int maxAttempts) {
+			this(enabled, initialDelay, maxDelay, multiplier, jitter, maxAttempts, CloseCodeSet.none());
 		}
 
 		/**

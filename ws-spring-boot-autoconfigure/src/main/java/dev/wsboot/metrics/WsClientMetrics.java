@@ -84,6 +84,12 @@ public final class WsClientMetrics implements MeterBinder, DisposableBean {
 				.tags(tags)
 				.description("Ping to pong round trip")
 				.register(registry));
+			this.meters.add(FunctionTimer
+				.builder("ws.client.heartbeat", snapshots, (s) -> s.get().protocol().heartbeats(),
+						(s) -> s.get().protocol().heartbeatTotal().toNanos(), TimeUnit.NANOSECONDS)
+				.tags(tags)
+				.description("Protocol heartbeat to acknowledgement")
+				.register(registry));
 			this.meters.add(Gauge.builder("ws.client.send.buffered", snapshots, gauge((s) -> s.bufferedBytes()))
 				.tags(tags)
 				.baseUnit(BaseUnits.BYTES)
