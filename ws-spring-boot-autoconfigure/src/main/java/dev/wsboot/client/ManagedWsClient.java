@@ -122,8 +122,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		if (this.readyGate.isHeld() && this.dispatcher.isListenerThread()) {
 			// the protocol's handshake: listeners and replies pass the ready gate
+			// (not for a connection whose opened event is still to come: its identify goes first)
 			ClientConnection connection = this.current;
-			if (connection != null && connection.isOpen()) {
+			if (connection != null && connection.isOpen() && this.sendQueue.isOpenFor(connection.connection())) {
 				return this.sendQueue.sendNow(connection.connection(), payload);
 			}
 		}

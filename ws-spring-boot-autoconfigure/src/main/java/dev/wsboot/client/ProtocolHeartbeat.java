@@ -87,6 +87,10 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 		if (this.stopped || owner == null) {
 			return;
 		}
+		if (this.unanswered.get() && this.client.dispatcher.isReadingPaused()) {
+			// listeners are behind: the acknowledgement may be waiting for them, not lost
+			return;
+		}
 		if (this.unanswered.get()) {
 			stop();
 			owner.terminate("Heartbeat not acknowledged within " + this.interval.toMillis()

@@ -104,10 +104,20 @@ final class SendQueue {
 	 * @param held whether to hold them
 	 */
 	void hold(boolean held) {
+		boolean wasHeld = this.held;
 		this.held = held;
-		if (!held) {
+		if (wasHeld && !held) {
 			drain();
 		}
+	}
+
+	/**
+	 * Whether queued messages go to the given connection (its opened event was handled).
+	 * @param connection the connection
+	 * @return whether the queue writes to it
+	 */
+	boolean isOpenFor(WsConnection connection) {
+		return this.connection.get() == connection;
 	}
 
 	private boolean reserve(Outbound message) {
