@@ -186,20 +186,24 @@ final class InboundDispatcher {
 	private void drain() {
 		DRAINING.set(this);
 		try {
-			int missed = 1;
-			while (true) {
-				Node node;
-				while ((node = poll()) != null) {
-					run(node);
-				}
-				missed = this.pending.addAndGet(-missed);
-				if (missed == 0) {
-					return;
-				}
-			}
+			drainNodes();
 		}
 		finally {
 			DRAINING.remove();
+		}
+	}
+
+	private void drainNodes() {
+		int missed = 1;
+		while (true) {
+			Node node;
+			while ((node = poll()) != null) {
+				run(node);
+			}
+			missed = this.pending.addAndGet(-missed);
+			if (missed == 0) {
+				return;
+			}
 		}
 	}
 
