@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -430,8 +431,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			return "close code " + code + " is listed in ws.clients." + name() + ".reconnect.stop-on-close-codes "
 					+ this.settings.reconnect().stopOnCloseCodes();
 		}
-		if (!this.factory.reconnectPolicy.shouldReconnect(this, code, reason)) {
-			return "the WsReconnectPolicy declined to reconnect after close code " + code;
+		try {
+			if (!this.factory.reconnectPolicy.shouldReconnect(this, code, reason)) {
+				return "the WsReconnectPolicy declined to reconnect after close code " + code;
+			}
+		}
+		catch (RuntimeException ex) {
+			// the connection must still end properly: reconnect, as without a policy
+			LogFactory.getLog(WsReconnectPolicy.class)
+				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code, ex);
 		}
 		return null;
 	}

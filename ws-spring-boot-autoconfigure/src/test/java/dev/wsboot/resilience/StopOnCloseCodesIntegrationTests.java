@@ -141,6 +141,30 @@ class StopOnCloseCodesIntegrationTests {
 	}
 
 	@Test
+	void aPolicyThatThrowsStillLetsTheConnectionEndAndReconnect() {
+		WsReconnectPolicy failing = new WsReconnectPolicy() {
+
+			@Override
+			public boolean shouldReconnect(WsClient client, Throwable failure, int failedAttempts) {
+				return true;
+			}
+
+			@Override
+			public boolean shouldReconnect(WsClient client, int closeCode, String reason) {
+				throw new IllegalStateException("policy bug");
+			}
+
+		};
+		this.server.onConnect(ClientContexts.firstConnection((connection) -> connection.close(4500, "once")));
+		this.contextRunner.withBean(WsReconnectPolicy.class, () -> failing).run((context) -> {
+			RecordedEvents events = context.getBean(RecordedEvents.class);
+			events.awaitOpened(2);
+			assertThat(events.closed()).singleElement().satisfies((closed) -> assertThat(closed.willReconnect()).isTrue());
+			assertThat(context.getBean("feed", WsClient.class).state()).isEqualTo(WsClientState.OPEN);
+		});
+	}
+
+	@Test
 	void theDefaultPolicyMethodReconnects() {
 		WsReconnectPolicy legacy = (client, failure, attempts) -> true;
 		assertThat(legacy.shouldReconnect(null, 4004, "any")).isTrue();
