@@ -25,6 +25,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 import dev.wsboot.autoconfigure.WsProperties.Client;
+import dev.wsboot.client.CloseCodeSet;
 import dev.wsboot.client.WsClientSettings;
 import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsProxy;
@@ -179,7 +180,8 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
 				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle(), name), transport,
 				proxy(prefix + "proxy.", client.getProxy(), transport),
-				correlation(prefix + "correlation.", client.getCorrelation()));
+				correlation(prefix + "correlation.", client.getCorrelation()),
+				WsClientSettings.ReadyOn.valueOf(client.getReadyOn().name()));
 	}
 
 	private static WsProxySettings proxy(String prefix, WsProperties.Proxy proxy, String transport) {
@@ -302,7 +304,18 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 					+ " but must not be negative", "Set " + prefix + "max-attempts to 0 (unlimited) or a positive number.");
 		}
 		return new WsClientSettings.Reconnect(reconnect.isEnabled(), initialDelay, maxDelay, reconnect.getMultiplier(),
-				reconnect.getJitter(), reconnect.getMaxAttempts());
+				reconnect.getJitter(), reconnect.getMaxAttempts(),
+				stopOnCloseCodes(prefix + "stop-on-close-codes", reconnect.getStopOnCloseCodes()));
+	}
+
+	private static CloseCodeSet stopOnCloseCodes(String property, List<String> codes) {
+		try {
+			return CloseCodeSet.parse(codes);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidWsConfigurationException(property, "is " + codes + " but " + ex.getMessage(),
+					"List close codes from 1000 to 4999 and ranges of them, e.g. " + property + "=4004,4010-4014.");
+		}
 	}
 
 	private static List<String> extensions(String property, List<String> extensions) {

@@ -83,6 +83,19 @@ public class WsProperties {
 	}
 
 	/**
+	 * When an open connection is ready for the application's messages.
+	 */
+	public enum ReadyOn {
+
+		/** As soon as the WebSocket handshake completed (the default). */
+		OPEN,
+
+		/** When the application calls {@code WsClient.ready()}, after the protocol's own handshake. */
+		APPLICATION
+
+	}
+
+	/**
 	 * Settings of one client.
 	 */
 	public static class Client {
@@ -186,6 +199,12 @@ public class WsProperties {
 		 * Number of shards: more than 1 creates that many clients named name-0 to name-(shards-1), with {shard} and {shards} in the URL and header values replaced.
 		 */
 		private int shards = 1;
+
+		/**
+		 * When an open connection is ready for the application's messages: at once (open), or
+		 * when the application calls WsClient.ready() after the protocol's own handshake (application).
+		 */
+		private ReadyOn readyOn = ReadyOn.OPEN;
 
 		public @Nullable URI getUrl() {
 			return this.url;
@@ -319,6 +338,14 @@ public class WsProperties {
 			this.shards = shards;
 		}
 
+		public ReadyOn getReadyOn() {
+			return this.readyOn;
+		}
+
+		public void setReadyOn(ReadyOn readyOn) {
+			this.readyOn = readyOn;
+		}
+
 	}
 
 	/**
@@ -435,6 +462,11 @@ public class WsProperties {
 		 */
 		private int maxAttempts = 0;
 
+		/**
+		 * Close codes and ranges (such as 4004, 4010-4014) after which the client does not reconnect.
+		 */
+		private List<String> stopOnCloseCodes = new ArrayList<>();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -481,6 +513,14 @@ public class WsProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+		public List<String> getStopOnCloseCodes() {
+			return this.stopOnCloseCodes;
+		}
+
+		public void setStopOnCloseCodes(List<String> stopOnCloseCodes) {
+			this.stopOnCloseCodes = stopOnCloseCodes;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.wsboot.client;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,12 @@ final class ClientConnection implements WsConnectionHandler {
 
 	/** Drops the socket when the close handshake is not answered in time; cancelled when it ends. */
 	private volatile @Nullable ScheduledFuture<?> closeTimeout;
+
+	/** The protocol heartbeat of this connection; guarded by {@code ended}'s monitor. */
+	private @Nullable ProtocolHeartbeat heartbeat;
+
+	/** Set when the application asked to reconnect at once after this connection closes. */
+	private volatile @Nullable CompletableFuture<Void> reconnectRequested;
 
 	private long openedNanos;
 
@@ -149,9 +156,9 @@ final class ClientConnection implements WsConnectionHandler {
 		for (WsHandshakeCustomizer customizer : this.handshakeCustomizers) {
 			customizer.customize(this.client, headers);
 		}
-		return new WsConnectRequest(settings.url(), settings.subprotocols(), settings.extensions(), headers,
-				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(),
-				settings.proxy().select(settings.url()));
+		URI url = this.client.connectionUrl.inUse();
+		return new WsConnectRequest(url, settings.subprotocols(), settings.extensions(), headers,
+				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(), settings.proxy().select(url));
 	}
 
 	// transport callbacks
@@ -325,6 +332,39 @@ final class ClientConnection implements WsConnectionHandler {
 		return copy.flip();
 	}
 
+	// protocol
+
+	/**
+	 * Run a heartbeat on this connection, replacing the one it had; it is stopped at once
+	 * when the connection ended already.
+	 * @param heartbeat the heartbeat, not yet started
+	 */
+	void attach(ProtocolHeartbeat heartbeat) {
+		synchronized (this.ended) {
+			if (this.heartbeat != null) {
+				this.heartbeat.stop();
+			}
+			if (this.ended.get()) {
+				heartbeat.stop();
+				return;
+			}
+			this.heartbeat = heartbeat;
+			heartbeat.start();
+		}
+	}
+
+	/**
+	 * Mark this connection to be replaced at once once it closed.
+	 * @param done completed once the connection closed and the next attempt started
+	 */
+	void reconnectAtOnce(CompletableFuture<Void> done) {
+		this.reconnectRequested = done;
+	}
+
+	@Nullable CompletableFuture<Void> reconnectRequested() {
+		return this.reconnectRequested;
+	}
+
 	// ending
 
 	/** Close as asked by the application; drop the socket when the peer does not answer in time. */
@@ -388,6 +428,12 @@ final class ClientConnection implements WsConnectionHandler {
 			watchdog.stop();
 		}
 		cancelCloseTimeout();
+		synchronized (this.ended) {
+			if (this.heartbeat != null) {
+				this.heartbeat.stop();
+				this.heartbeat = null;
+			}
+		}
 		if (wasOpen) {
 			this.client.closed(this, code, reason, System.nanoTime() - this.openedNanos);
 		}

@@ -29,6 +29,10 @@ final class ClientStatistics {
 
 	final LongAdder latencyTotalNanos = new LongAdder();
 
+	final LongAdder heartbeats = new LongAdder();
+
+	final LongAdder heartbeatNanos = new LongAdder();
+
 	volatile long lastReceivedMillis;
 
 	volatile long latencyNanos = -1;
@@ -55,6 +59,11 @@ final class ClientStatistics {
 
 	void latencyRecorder(@Nullable LongConsumer recorder) {
 		this.latencyRecorder = (recorder != null) ? recorder : NO_RECORDER;
+	}
+
+	void heartbeat(long nanos) {
+		this.heartbeats.increment();
+		this.heartbeatNanos.add(nanos);
 	}
 
 	void closed(int code, String reason) {

@@ -31,6 +31,9 @@ final class InboundDispatcher {
 
 	private static final int MAX_MESSAGES = 1024;
 
+	/** The dispatcher whose drain runs on the current thread (its client's listener thread). */
+	private static final ThreadLocal<InboundDispatcher> DRAINING = new ThreadLocal<>();
+
 	private static final long MIN_BYTES = 1024 * 1024;
 
 	private static final long MAX_BYTES = 4 * 1024 * 1024;
@@ -184,6 +187,16 @@ final class InboundDispatcher {
 	}
 
 	private void drain() {
+		DRAINING.set(this);
+		try {
+			drainNodes();
+		}
+		finally {
+			DRAINING.remove();
+		}
+	}
+
+	private void drainNodes() {
 		int missed = 1;
 		this.dispatching = Thread.currentThread();
 		try {
@@ -210,6 +223,15 @@ final class InboundDispatcher {
 	 */
 	boolean isDispatchingThread() {
 		return this.dispatching == Thread.currentThread();
+	}
+
+	/**
+	 * Whether the current thread runs this client's listeners and events right now (so
+	 * what it sends is part of the protocol's handshake).
+	 * @return whether the caller is this dispatcher's listener thread
+	 */
+	boolean isListenerThread() {
+		return DRAINING.get() == this;
 	}
 
 	private @Nullable Node poll() {

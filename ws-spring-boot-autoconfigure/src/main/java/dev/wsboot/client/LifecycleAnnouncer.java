@@ -1,7 +1,9 @@
 package dev.wsboot.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,6 +14,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.client.event.WsClientFailedEvent;
 import dev.wsboot.client.event.WsClientOpenedEvent;
+import dev.wsboot.client.event.WsClientReadyEvent;
 import dev.wsboot.client.event.WsClientReconnectingEvent;
 
 /**
@@ -31,10 +34,14 @@ final class LifecycleAnnouncer {
 
 	private final ApplicationEventPublisher publisher;
 
-	LifecycleAnnouncer(WsClient client, InboundDispatcher dispatcher, ApplicationEventPublisher publisher) {
+	private final Supplier<URI> urlInUse;
+
+	LifecycleAnnouncer(WsClient client, InboundDispatcher dispatcher, ApplicationEventPublisher publisher,
+			Supplier<URI> urlInUse) {
 		this.client = client;
 		this.dispatcher = dispatcher;
 		this.publisher = publisher;
+		this.urlInUse = urlInUse;
 	}
 
 	/**
@@ -117,6 +124,26 @@ final class LifecycleAnnouncer {
 		this.dispatcher.submit(() -> publish(event));
 	}
 
+	/**
+	 * The application declared the connection ready.
+	 */
+	void ready() {
+		logger.debug(describe() + " is ready");
+		WsClientReadyEvent event = new WsClientReadyEvent(this.client);
+		this.dispatcher.submit(() -> publish(event));
+	}
+
+	/**
+	 * A connection closed and is not reconnected (a stop code, or the policy).
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @param why why reconnecting stopped
+	 */
+	void stopped(int code, String reason, String why) {
+		logger.warn(describe() + " stopped connecting to " + url() + " after close " + code
+				+ (reason.isEmpty() ? "" : " (" + reason + ")") + ": " + why);
+	}
+
 	private void publish(Object event) {
 		this.publisher.publishEvent(event);
 	}
@@ -126,7 +153,7 @@ final class LifecycleAnnouncer {
 	}
 
 	private String url() {
-		return WsSecrets.mask(this.client.url());
+		return WsSecrets.mask(this.urlInUse.get());
 	}
 
 }

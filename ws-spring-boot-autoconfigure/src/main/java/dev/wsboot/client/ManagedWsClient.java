@@ -7,10 +7,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
 import dev.wsboot.client.event.WsClientOwnershipEvent;
 import dev.wsboot.transport.WsTransport;
@@ -76,6 +79,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private final @Nullable WsShard shard;
 
+	final ConnectionUrl connectionUrl;
+
+	final ReadyGate readyGate;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this(factory, factory.settings.apply(name), null);
 	}
@@ -89,7 +96,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
 		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
-		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher);
+		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
+		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);
+		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher, this.connectionUrl::inUse);
 		this.requests = PendingRequests.of(this, this.settings.correlation());
 	}
 
@@ -154,6 +163,14 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		ClientConnection opening = ClientConnection.opening();
 		if (opening != null && opening.client() == this) {
 			return this.sendQueue.writeFirst(opening.connection(), payload);
+		}
+		if (this.readyGate.isHeld() && this.dispatcher.isListenerThread()) {
+			// the protocol's handshake: listeners and replies pass the ready gate
+			// (not for a connection whose opened event is still to come: its identify goes first)
+			ClientConnection connection = this.current;
+			if (connection != null && connection.isOpen() && this.sendQueue.isOpenFor(connection.connection())) {
+				return this.sendQueue.sendNow(connection.connection(), payload);
+			}
 		}
 		WsClientState state = this.state;
 		if (state == WsClientState.STANDBY) {
@@ -265,6 +282,99 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return (connection != null && connection.isOpen()) ? connection.connection().extensions() : List.of();
 	}
 
+	// protocols
+
+	@Override
+	public WsHeartbeat heartbeat(Duration interval, Supplier<?> beat) {
+		Assert.isTrue(interval != null && !interval.isNegative() && !interval.isZero(),
+				() -> "Client '" + name() + "': the heartbeat interval must be positive, not " + interval);
+		Assert.notNull(beat, "'beat' must not be null");
+		ClientConnection connection = this.current;
+		if (connection == null || !connection.isOpen()) {
+			// the connection ended before the protocol's hello was handled: the next one says hello again
+			return new ProtocolHeartbeat(this, null, interval, beat);
+		}
+		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this, connection, interval, beat);
+		connection.attach(heartbeat);
+		return heartbeat;
+	}
+
+	@Override
+	public void redirect(URI url) {
+		this.connectionUrl.redirect(url);
+	}
+
+	@Override
+	public void resetUrl() {
+		this.connectionUrl.reset();
+	}
+
+	@Override
+	public CompletableFuture<Void> reconnect(int code, String reason) {
+		Assert.isTrue(isSendableCloseCode(code), () -> "Client '" + name() + "': close code " + code
+				+ " cannot be sent; use 1000, 1001-1003, 1007-1014 or 3000-4999");
+		Assert.notNull(reason, "'reason' must not be null");
+		ClientConnection connection;
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		synchronized (this.lock) {
+			if (this.closing != null) {
+				return this.closing;
+			}
+			connection = this.current;
+			if (connection != null && connection.isOpen()) {
+				connection.reconnectAtOnce(done);
+				transition(WsClientState.RECONNECTING);
+			}
+			else if (this.state == WsClientState.RECONNECTING && connection == null) {
+				// waiting for a back-off delay: try now instead
+				this.reconnects.cancel();
+				this.factory.scheduler.execute(this::reconnect);
+				return CompletableFuture.completedFuture(null);
+			}
+			else if (this.state == WsClientState.CONNECTING || this.state == WsClientState.RECONNECTING) {
+				// an attempt is under way
+				return CompletableFuture.completedFuture(null);
+			}
+			else {
+				connection = null;
+			}
+		}
+		if (connection == null) {
+			connect();
+			return CompletableFuture.completedFuture(null);
+		}
+		// new sends wait for the next connection
+		this.sendQueue.close(connection.connection());
+		connection.close(code, reason, this.factory.shutdownTimeout);
+		return done;
+	}
+
+	private static boolean isSendableCloseCode(int code) {
+		return code == 1000 || (code >= 1001 && code <= 1003) || (code >= 1007 && code <= 1014)
+				|| (code >= 3000 && code <= 4999);
+	}
+
+	@Override
+	public void ready() {
+		ClientConnection connection = this.current;
+		if (connection == null || !connection.isOpen()) {
+			return;
+		}
+		this.readyGate.release();
+		this.announcer.ready();
+	}
+
+	@Override
+	public void notReady(String reason) {
+		Assert.hasText(reason, "'reason' must not be empty");
+		this.readyGate.hold(reason);
+	}
+
+	@Override
+	public boolean isReady() {
+		return this.state == WsClientState.OPEN && !this.readyGate.isHeld();
+	}
+
 	// SmartLifecycle
 
 	@Override
@@ -324,6 +434,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return false;
 			}
 			this.failedAttempts = 0;
+			this.readyGate.opened();
 			transition(WsClientState.OPEN);
 		}
 		this.announcer.opened(connection, () -> {
@@ -340,6 +451,14 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		if (this.requests != null) {
 			this.requests.connectionLost(code, reason);
 		}
+		CompletableFuture<Void> reconnectRequested = connection.reconnectRequested();
+		boolean askPolicy;
+		synchronized (this.lock) {
+			askPolicy = connection == this.current && !this.closedByApplication && reconnectRequested == null
+					&& this.settings.reconnect().enabled();
+		}
+		// decided before anything is scheduled, outside the lock (the policy is application code)
+		String stop = askPolicy ? stopReason(code, reason) : null;
 		boolean reconnect;
 		boolean renewing;
 		CompletableFuture<Void> closing;
@@ -354,7 +473,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.closing = null;
 			fromListener = this.closingFromListener;
 			renewing = this.renewal != null && !this.closedByApplication;
-			reconnect = !this.closedByApplication && (this.settings.reconnect().enabled() || renewing);
+			reconnect = !this.closedByApplication && (reconnectRequested != null || renewing
+					|| (this.settings.reconnect().enabled() && stop == null));
 			if (openNanos >= STABLE.toNanos() || renewing) {
 				this.reconnects.reset();
 			}
@@ -370,12 +490,54 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			// from the scheduler, like every attempt: not on the transport thread reporting the close
 			this.factory.scheduler.execute(this::reconnectNow);
 		}
+		else if (reconnect && reconnectRequested != null) {
+			reconnectAtOnce();
+		}
 		else if (reconnect) {
 			scheduleReconnect(null);
+		}
+		else if (stop != null) {
+			this.announcer.stopped(code, reason, stop);
+			failQueuedSends("reconnecting stopped: " + stop);
 		}
 		else if (!this.closedByApplication) {
 			failQueuedSends("the connection closed with " + code + " and reconnect is disabled");
 		}
+		if (reconnectRequested != null) {
+			reconnectRequested.complete(null);
+		}
+	}
+
+	/** Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the policy), or {@code null}. */
+	private @Nullable String stopReason(int code, String reason) {
+		if (this.settings.reconnect().stopOnCloseCodes().contains(code)) {
+			return "close code " + code + " is listed in ws.clients." + name() + ".reconnect.stop-on-close-codes "
+					+ this.settings.reconnect().stopOnCloseCodes();
+		}
+		try {
+			if (!this.factory.reconnectPolicy.shouldReconnect(this, code, reason)) {
+				return "the WsReconnectPolicy declined to reconnect after close code " + code;
+			}
+		}
+		catch (RuntimeException ex) {
+			// the connection must still end properly: reconnect, as without a policy
+			LogFactory.getLog(WsReconnectPolicy.class)
+				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code, ex);
+		}
+		return null;
+	}
+
+	/** The application asked to reconnect: connect again now, without a back-off delay. */
+	private void reconnectAtOnce() {
+		synchronized (this.lock) {
+			if (this.closedByApplication) {
+				return;
+			}
+			transition(WsClientState.RECONNECTING);
+			this.announcer.reconnecting(1, Duration.ZERO);
+		}
+		// not on the transport thread that reported the close
+		this.factory.scheduler.execute(this::reconnect);
 	}
 
 	/** A connection attempt failed before the handshake completed. */
@@ -588,7 +750,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public Optional<WsClientSnapshot> snapshot() {
-		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
+		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(this.connectionUrl.inUse()), this.state, this.since, this.closedByApplication,
 				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
 				this.statistics.lastFailure,
 				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
@@ -596,7 +758,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null), this.owner));
+				subprotocol().orElse(null), this.owner,
+				new WsClientSnapshot.Protocol(isReady(), (this.state == WsClientState.OPEN) ? this.readyGate.notReadyReason()
+						: null, this.statistics.heartbeats.sum(), Duration.ofNanos(this.statistics.heartbeatNanos.sum()))));
 	}
 
 	@Override

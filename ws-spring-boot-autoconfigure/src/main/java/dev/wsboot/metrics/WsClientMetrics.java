@@ -66,6 +66,9 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 					BaseUnits.BYTES),
 			new Counter("ws.client.reconnects", null, WsClientSnapshot::reconnects, "Reconnect attempts started", null));
 
+	/** The bit of the protocol heartbeat timer (registered after the first acknowledged beat). */
+	private static final int HEARTBEAT = 1 << COUNTERS.size();
+
 	private static final ToDoubleFunction<Snapshots> CONNECTIONS = (snapshots) -> {
 		WsClientSnapshot snapshot = snapshots.get();
 		snapshots.metrics.registerUsed(snapshots, snapshot);
@@ -234,9 +237,19 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 				}
 			}
 		}
+		if ((kinds & HEARTBEAT) != 0) {
+			for (MeterRegistry registry : registries) {
+				clientMeters.meters.add(FunctionTimer
+					.builder("ws.client.heartbeat", clientMeters.state, (s) -> s.get().protocol().heartbeats(),
+							(s) -> s.get().protocol().heartbeatTotal().toNanos(), TimeUnit.NANOSECONDS)
+					.tags(clientMeters.state.tags)
+					.description("Protocol heartbeat to acknowledgement")
+					.register(registry));
+			}
+		}
 	}
 
-	/** Bit {@code i} for each non-zero counter of {@link #COUNTERS}. */
+	/** Bit {@code i} for each non-zero counter of {@link #COUNTERS}, and {@link #HEARTBEAT}. */
 	private static int used(WsClientSnapshot snapshot) {
 		int used = 0;
 		for (int kind = 0; kind < COUNTERS.size(); kind++) {
@@ -244,7 +257,7 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 				used |= 1 << kind;
 			}
 		}
-		return used;
+		return (snapshot.protocol().heartbeats() != 0) ? used | HEARTBEAT : used;
 	}
 
 	@Override

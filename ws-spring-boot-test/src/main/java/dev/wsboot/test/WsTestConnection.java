@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -292,6 +293,36 @@ public final class WsTestConnection {
 			catch (UncheckedIOException ex) {
 				// the connection broke while echoing: nothing left to echo
 			}
+		}
+	}
+
+	/**
+	 * Hand every text message to {@code handler}, in order, until the connection ends,
+	 * starting with the first text message received; blocks the calling thread. The handler
+	 * answers as the protocol under test would (e.g. acknowledge a heartbeat, reply to an
+	 * identify) through this connection's {@code send...} and {@code close} methods.
+	 * Messages that were not recorded (see {@link #recordPayloads(boolean)}) are not handed
+	 * over; binary messages are skipped.
+	 * @param handler called with each text message on the calling thread
+	 */
+	public void handleTexts(Consumer<String> handler) {
+		int index = 0;
+		try {
+			while (true) {
+				Recording.Message message = this.recording.nextMessage(index++);
+				if (message == null) {
+					return;
+				}
+				if (message.text()) {
+					handler.accept(message.asText());
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (UncheckedIOException ex) {
+			// the connection broke while answering: nothing left to answer
 		}
 	}
 
