@@ -74,7 +74,8 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 	private static void describe(Health.Builder builder, WsClientSnapshot snapshot) {
 		Status status = status(snapshot.state(), snapshot.stoppedByApplication());
 		// open but not ready (ready-on: application, or notReady): the protocol's handshake is not done
-		builder.status((status == Status.UP && !snapshot.protocol().ready()) ? Status.DOWN : status)
+		boolean notReady = snapshot.state() == WsClientState.OPEN && !snapshot.protocol().ready();
+		builder.status(notReady ? Status.DOWN : status)
 			.withDetail("url", snapshot.url())
 			.withDetail("state", snapshot.state().name())
 			.withDetail("since", snapshot.since().toString())
