@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,8 +36,29 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
-	/** Whether this connection ended; one instance, handed over with every message. */
-	private final BooleanSupplier hasEnded = this.ended::get;
+	/** This connection as the source of its messages; one instance, handed over with every message. */
+	private final InboundDispatcher.Source source = new InboundDispatcher.Source() {
+
+		@Override
+		public boolean hasEnded() {
+			return ClientConnection.this.ended.get();
+		}
+
+		@Override
+		public boolean pauseReading() {
+			WsConnection connection = ClientConnection.this.connection;
+			return connection != null && connection.pauseReading();
+		}
+
+		@Override
+		public void resumeReading() {
+			WsConnection connection = ClientConnection.this.connection;
+			if (connection != null) {
+				connection.resumeReading();
+			}
+		}
+
+	};
 
 	private volatile @Nullable WsConnection connection;
 
@@ -293,7 +313,7 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private void dispatch(WsMessage message, long bytes, List<WsMessageListener> listeners) {
-		this.client.dispatcher.submitMessage(message, listeners, bytes, this.hasEnded);
+		this.client.dispatcher.submitMessage(message, listeners, bytes, this.source);
 	}
 
 	private static ByteBuffer copy(ByteBuffer data) {

@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * {@code RemoteEndpoint.Basic} would block the caller until the frame is written;</li>
  * <li>the connection's {@link Writer} (field {@code ProtocolHandler.writer}, reached through
  * {@code TyrusWebSocket.protocolHandler}): {@code Writer.close()} drops the TCP connection
- * without a close frame, which no public method does.</li>
+ * without a close frame, which no public method does; with the Grizzly container its
+ * connection (field {@code GrizzlyWriter.connection}) is where reading is paused
+ * ({@link GrizzlyReadPause}).</li>
  * </ul>
  * Tyrus on the class path (the Spring Boot default) is an unnamed module, so the fields
  * are accessible. On the module path {@code org.glassfish.tyrus.core} must be opened to this
@@ -86,11 +88,20 @@ final class TyrusInternals {
 	 * @throws IOException when closing fails
 	 */
 	static void closeConnection(TyrusWebSocket webSocket) throws IOException {
-		ProtocolHandler protocolHandler = (ProtocolHandler) get(PROTOCOL_HANDLER, webSocket);
-		Writer writer = (Writer) get(WRITER, protocolHandler);
+		Writer writer = writer(webSocket);
 		if (writer != null) {
 			writer.close();
 		}
+	}
+
+	/**
+	 * The writer of the connection under a web socket.
+	 * @param webSocket the web socket
+	 * @return its writer, {@code null} once the connection is gone
+	 */
+	static @Nullable Writer writer(TyrusWebSocket webSocket) {
+		ProtocolHandler protocolHandler = (ProtocolHandler) get(PROTOCOL_HANDLER, webSocket);
+		return (Writer) get(WRITER, protocolHandler);
 	}
 
 	private static Field accessible(Class<?> type, String name, Class<?> fieldType) throws NoSuchFieldException {
