@@ -74,6 +74,9 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private List<WsMessageListener> partialListeners = List.of();
 
+	/** Where whole binary messages are copied when no listener keeps them; else {@code null}. */
+	private @Nullable BufferPool bufferPool;
+
 	private @Nullable StringBuilder textParts;
 
 	private @Nullable ByteBuffer binaryParts;
@@ -168,6 +171,10 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 		this.wholeListeners = wholeListeners;
 		this.partialListeners = partialListeners;
+		if (partialListeners.isEmpty() && !wholeListeners.isEmpty()
+				&& wholeListeners.stream().noneMatch(WsMessageListener::retainsMessage)) {
+			this.bufferPool = this.client.bufferPool();
+		}
 		this.open = true;
 		if (this.abandoned || !this.client.opened(this)) {
 			this.open = false;
@@ -218,6 +225,13 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 		int bytes = data.remaining();
 		if (last && !this.fragmented) {
+			BufferPool pool = this.bufferPool;
+			if (pool != null && pool.isPooled(bytes)) {
+				// into a pooled buffer: every listener uses the bytes only during its call
+				ByteBuffer copy = pool.acquire(bytes).put(data).flip();
+				received(WsMessage.pooledBinary(copy, pool), bytes, false);
+				return;
+			}
 			// copied once, and only when a listener takes it: the transport reuses its buffer
 			ByteBuffer copy = (this.partialListeners.isEmpty() && this.wholeListeners.isEmpty()) ? null : copy(data);
 			if (!this.partialListeners.isEmpty()) {

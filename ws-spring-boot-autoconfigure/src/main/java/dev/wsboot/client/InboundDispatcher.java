@@ -311,6 +311,7 @@ final class InboundDispatcher {
 		}
 		finally {
 			if (message != null) {
+				message.release();
 				release(node.bytes);
 			}
 			node.listeners = List.of();

@@ -64,6 +64,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final ClientStatistics statistics = new ClientStatistics();
 
+	private volatile @Nullable BufferPool bufferPool;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this.factory = factory;
 		this.settings = factory.settings.apply(name);
@@ -447,6 +449,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.state = state;
 			this.since = Instant.now();
 		}
+	}
+
+	/** The pool of buffers for binary messages, created on first use and kept across connections. */
+	BufferPool bufferPool() {
+		BufferPool pool = this.bufferPool;
+		if (pool == null) {
+			pool = new BufferPool(this.settings.maxMessageSize());
+			this.bufferPool = pool;
+		}
+		return pool;
 	}
 
 	WsClientSnapshot snapshot() {

@@ -71,6 +71,19 @@ final class WsListenerAdapter implements WsMessageListener {
 		return this.endpoint.partial();
 	}
 
+	/**
+	 * Only listeners that receive the {@code WsMessage} itself (or nothing, leaving it to
+	 * other resolvers) or reply asynchronously (a late failure still reads the message) may
+	 * keep it: a {@code ByteBuffer} payload is documented to be valid during the call, the
+	 * other payloads are copies.
+	 */
+	@Override
+	public boolean retainsMessage() {
+		WsListenerSignature.PayloadKind kind = this.signature.payloadKind();
+		return kind == WsListenerSignature.PayloadKind.MESSAGE || kind == WsListenerSignature.PayloadKind.NONE
+				|| !void.class.equals(this.endpoint.method().getReturnType());
+	}
+
 	@Override
 	public void onMessage(WsMessage message, WsClient client) {
 		if (!this.signature.accepts(message)) {
