@@ -170,14 +170,14 @@ final class InboundDispatcher {
 			// the transport keeps delivering: hold its thread after all
 			return false;
 		}
-		if (this.pausedSource.get() != source) {
-			if (!source.pauseReading()) {
-				return false;
-			}
-			Source previous = this.pausedSource.getAndSet(source);
-			if (previous != null && previous != source) {
-				previous.resumeReading();
-			}
+		// asked again for every message that does not fit: a resume racing with the last
+		// pause may have turned reading back on
+		if (!source.pauseReading()) {
+			return false;
+		}
+		Source previous = this.pausedSource.getAndSet(source);
+		if (previous != null && previous != source) {
+			previous.resumeReading();
 		}
 		// checked after publishing the source: a drain that made room meanwhile either
 		// sees it or happened before
