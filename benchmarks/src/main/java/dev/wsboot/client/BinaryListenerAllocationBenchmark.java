@@ -39,7 +39,9 @@ import dev.wsboot.transport.WsTransport;
  * reach the client's internals.
  * <p>
  * {@code byteBuffer}: a {@code ByteBuffer} listener (pooled buffers); {@code byteArray}: a
- * {@code byte[]} listener (its own array per message, the baseline).
+ * {@code byte[]} listener (pooled hand-off, plus its own array per message);
+ * {@code wsMessage}: a {@code WsMessage} listener, which may keep the message, so nothing is
+ * pooled (the cost every binary listener paid before the pool).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,7 +51,7 @@ public class BinaryListenerAllocationBenchmark {
 	@State(Scope.Benchmark)
 	public static class Feed {
 
-		@Param({ "byteBuffer", "byteArray" })
+		@Param({ "byteBuffer", "byteArray", "wsMessage" })
 		public String listener;
 
 		ConfigurableApplicationContext context;
@@ -62,8 +64,13 @@ public class BinaryListenerAllocationBenchmark {
 		public void start() throws Exception {
 			this.context = StarterApp.run(Map.of("ws.clients.buffer.url", "ws://127.0.0.1:9/feed",
 					"ws.clients.buffer.auto-startup", "false", "ws.clients.bytes.url", "ws://127.0.0.1:9/feed",
-					"ws.clients.bytes.auto-startup", "false"), Listeners.class);
-			String name = this.listener.equals("byteBuffer") ? "buffer" : "bytes";
+					"ws.clients.bytes.auto-startup", "false", "ws.clients.message.url", "ws://127.0.0.1:9/feed",
+					"ws.clients.message.auto-startup", "false"), Listeners.class);
+			String name = switch (this.listener) {
+				case "byteBuffer" -> "buffer";
+				case "byteArray" -> "bytes";
+				default -> "message";
+			};
 			ManagedWsClient template = (ManagedWsClient) this.context.getBean(name, WsClient.class);
 			WsClientFactory real = template.factory;
 			InMemoryTransport transport = new InMemoryTransport();
@@ -111,6 +118,11 @@ public class BinaryListenerAllocationBenchmark {
 		@WsListener("bytes")
 		public void onBytes(byte[] data) {
 			this.sum += data[17];
+		}
+
+		@WsListener("message")
+		public void onMessage(WsMessage message) {
+			this.sum += message.binary().get(17);
 		}
 
 	}
