@@ -7,17 +7,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The heap buffers one client copies binary messages into for listeners that use the bytes
  * only during their call: size classes of 1, 2, 4, 8 and 16 KiB (at most
- * {@code max-message-size}), at most {@value #BUFFERS_PER_CLASS} idle buffers each, created
- * on demand. Larger messages get a buffer of their own, which is not kept; so does a message
- * when every buffer of its class is in use. At most 248 KiB per client stay pooled, and only
- * for the classes a client receives.
+ * {@code max-message-size}), created on demand. Idle buffers are kept up to
+ * {@value #IDLE_BYTES_PER_CLASS} bytes per class (256 buffers of 1 KiB, 16 of 16 KiB):
+ * enough for the messages of one socket read, which arrive in a burst. Larger messages get a
+ * buffer of their own, which is not kept; so does a message when every buffer of its class
+ * is in use (the hand-off holds more messages than the pool keeps).
  * <p>
  * Taken on the transport thread, given back on the listener thread after the last listener
  * of the message returned: an uncontended lock, no allocation once warm.
  */
 final class BufferPool {
 
-	static final int BUFFERS_PER_CLASS = 8;
+	static final int IDLE_BYTES_PER_CLASS = 256 * 1024;
 
 	private static final int MIN_SHIFT = 10;
 
@@ -39,7 +40,7 @@ final class BufferPool {
 		int largest = (int) Math.min(1 << MAX_SHIFT, Math.max(1 << MIN_SHIFT, maxMessageSize));
 		int classes = classOf(largest) + 1;
 		this.maxPooled = 1 << (classes - 1 + MIN_SHIFT);
-		this.idle = new ByteBuffer[classes][BUFFERS_PER_CLASS];
+		this.idle = new ByteBuffer[classes][];
 		this.idleCounts = new int[classes];
 	}
 
@@ -79,9 +80,14 @@ final class BufferPool {
 		int sizeClass = classOf(buffer.capacity());
 		buffer.clear();
 		synchronized (this) {
+			ByteBuffer[] idle = this.idle[sizeClass];
+			if (idle == null) {
+				idle = new ByteBuffer[idleCapacity(buffer.capacity())];
+				this.idle[sizeClass] = idle;
+			}
 			int count = this.idleCounts[sizeClass];
-			if (count < BUFFERS_PER_CLASS) {
-				this.idle[sizeClass][count] = buffer;
+			if (count < idle.length) {
+				idle[count] = buffer;
 				this.idleCounts[sizeClass] = count + 1;
 			}
 		}
@@ -102,6 +108,15 @@ final class BufferPool {
 	 */
 	synchronized long created() {
 		return this.created;
+	}
+
+	/**
+	 * How many idle buffers of a size class are kept.
+	 * @param size a size of the class
+	 * @return the number
+	 */
+	static int idleCapacity(int size) {
+		return IDLE_BYTES_PER_CLASS >> (classOf(size) + MIN_SHIFT);
 	}
 
 	private static int classOf(int size) {

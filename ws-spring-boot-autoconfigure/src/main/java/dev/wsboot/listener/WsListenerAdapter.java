@@ -73,15 +73,17 @@ final class WsListenerAdapter implements WsMessageListener {
 
 	/**
 	 * Only listeners that receive the {@code WsMessage} itself (or nothing, leaving it to
-	 * other resolvers) or reply asynchronously (a late failure still reads the message) may
-	 * keep it: a {@code ByteBuffer} payload is documented to be valid during the call, the
-	 * other payloads are copies.
+	 * other resolvers), that reply (an asynchronous failure still reads the message) or
+	 * whose failures go to a {@link WsListenerErrorHandler} (which may keep the failed
+	 * message) may keep it: a {@code ByteBuffer} payload is documented to be valid during
+	 * the call, the other payloads are copies.
 	 */
 	@Override
 	public boolean retainsMessage() {
 		WsListenerSignature.PayloadKind kind = this.signature.payloadKind();
 		return kind == WsListenerSignature.PayloadKind.MESSAGE || kind == WsListenerSignature.PayloadKind.NONE
-				|| !void.class.equals(this.endpoint.method().getReturnType());
+				|| !void.class.equals(this.endpoint.method().getReturnType())
+				|| this.collaborators.get().errorHandler() != null;
 	}
 
 	@Override
