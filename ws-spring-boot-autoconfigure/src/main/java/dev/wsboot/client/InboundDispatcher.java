@@ -13,8 +13,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.wsboot.transport.SerialDrain;
-
 /**
  * The bounded hand-off between a transport's threads and one client's listeners: messages
  * and lifecycle tasks run one at a time, in submission order, on the listener executor.
@@ -27,9 +25,9 @@ import dev.wsboot.transport.SerialDrain;
  * Lifecycle tasks are never refused.
  * <p>
  * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
- * (one allocation per message), a {@link SerialDrain} that starts a drain on the executor
- * only when none is running, and atomic budget counters; a producer parks only when the
- * budget and the overflow are exhausted or its transport cannot pause reading.
+ * (one allocation per message), a work-in-progress counter that starts a drain on the
+ * executor only when none is running, and atomic budget counters; a producer parks only
+ * when the budget and the overflow are exhausted or its transport cannot pause reading.
  */
 final class InboundDispatcher {
 
@@ -57,8 +55,8 @@ final class InboundDispatcher {
 	/** The node before the next one to run (drain only). */
 	private Node head;
 
-	/** Runs {@link #drainAll()} on the executor, one drain at a time. */
-	private final SerialDrain drain = new SerialDrain(this::drainAll);
+	/** Nodes handed over and not yet taken by a drain; moving it from 0 starts one. */
+	private final AtomicInteger pending = new AtomicInteger();
 
 	private final AtomicInteger queuedMessages = new AtomicInteger();
 
@@ -72,6 +70,8 @@ final class InboundDispatcher {
 
 	/** When reading was last resumed after a pause ({@link System#nanoTime()}). */
 	private volatile long readingResumedNanos = System.nanoTime();
+
+	private final Runnable drain = this::drain;
 
 	/**
 	 * The dispatcher of a client: at most 1024 messages, and room for two messages of the
@@ -246,19 +246,28 @@ final class InboundDispatcher {
 	private void enqueue(Node node) {
 		Node previous = this.tail.getAndSet(node);
 		previous.next = node;
-		try {
-			this.drain.requestOn(this.executor);
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("Client '" + this.clientName + "': listener executor rejected work (shutting down)");
-			discard();
+		if (this.pending.getAndIncrement() == 0) {
+			try {
+				this.executor.execute(this.drain);
+			}
+			catch (RejectedExecutionException ex) {
+				logger.debug("Client '" + this.clientName + "': listener executor rejected work (shutting down)");
+				discard();
+			}
 		}
 	}
 
-	private void drainAll() {
-		Node node;
-		while ((node = poll()) != null) {
-			run(node);
+	private void drain() {
+		int missed = 1;
+		while (true) {
+			Node node;
+			while ((node = poll()) != null) {
+				run(node);
+			}
+			missed = this.pending.addAndGet(-missed);
+			if (missed == 0) {
+				return;
+			}
 		}
 	}
 
@@ -327,7 +336,7 @@ final class InboundDispatcher {
 			node.message = null;
 			node.task = null;
 		}
-		this.drain.reset();
+		this.pending.set(0);
 		this.queuedMessages.set(0);
 		this.queuedBytes.set(0);
 		resumeIfDrained();

@@ -3,6 +3,7 @@ package dev.wsboot.client;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,7 +12,6 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.wsboot.transport.SerialDrain;
 import dev.wsboot.transport.WsConnection;
 
 /**
@@ -32,8 +32,7 @@ final class SendQueue {
 
 	private final AtomicLong buffered = new AtomicLong();
 
-	/** Writes queued messages, one thread at a time. */
-	private final SerialDrain drain = new SerialDrain(this::writeQueued);
+	private final AtomicInteger wip = new AtomicInteger();
 
 	/** Where queued messages go; {@code null} while there is no open connection. */
 	private final AtomicReference<@Nullable WsConnection> connection = new AtomicReference<>();
@@ -135,18 +134,22 @@ final class SendQueue {
 	}
 
 	private void drain() {
-		this.drain.request();
-	}
-
-	private void writeQueued() {
-		WsConnection target = this.connection.get();
-		while (target != null && target == this.connection.get()) {
-			Outbound message = this.queue.poll();
-			if (message == null) {
-				break;
-			}
-			write(target, message);
+		if (this.wip.getAndIncrement() != 0) {
+			return;
 		}
+		int missed = 1;
+		do {
+			WsConnection target = this.connection.get();
+			while (target != null && target == this.connection.get()) {
+				Outbound message = this.queue.poll();
+				if (message == null) {
+					break;
+				}
+				write(target, message);
+			}
+			missed = this.wip.addAndGet(-missed);
+		}
+		while (missed != 0);
 	}
 
 	private void write(WsConnection target, Outbound message) {
