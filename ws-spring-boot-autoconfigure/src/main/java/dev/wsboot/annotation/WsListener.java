@@ -41,6 +41,15 @@ import org.springframework.core.annotation.AliasFor;
  * converted for. A reply matched to a pending {@code WsClient.request(..)} reaches no
  * listener.
  * <p>
+ * A {@code ByteBuffer} payload is a read-only view that is valid only for the duration of
+ * the call: when none of a client's listeners keeps messages (every listener takes a
+ * {@code String}, {@code byte[]}, {@code ByteBuffer} or JSON payload, returns {@code void}
+ * and none is partial; and there is no {@code WsListenerErrorHandler} bean, which may keep
+ * failed messages), binary messages up to 16 KiB are copied into buffers of a small
+ * per-client pool, which are reused for later messages once the listeners returned. A
+ * listener that needs the bytes afterwards copies them (or takes {@code byte[]}, which is
+ * always its own array).
+ * <p>
  * A non-{@code void} return value that is not {@code null} is sent back on the same client:
  * {@code String} as text, {@code byte[]}/{@code ByteBuffer} as binary, anything else as
  * JSON; a {@code CompletableFuture} replies when it completes.

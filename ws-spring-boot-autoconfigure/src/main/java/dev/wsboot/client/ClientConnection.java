@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,8 +50,29 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
-	/** Whether this connection ended; one instance, handed over with every message. */
-	private final BooleanSupplier hasEnded = this.ended::get;
+	/** This connection as the source of its messages; one instance, handed over with every message. */
+	private final InboundDispatcher.Source source = new InboundDispatcher.Source() {
+
+		@Override
+		public boolean hasEnded() {
+			return ClientConnection.this.ended.get();
+		}
+
+		@Override
+		public boolean pauseReading() {
+			WsConnection connection = ClientConnection.this.connection;
+			return connection != null && connection.pauseReading();
+		}
+
+		@Override
+		public void resumeReading() {
+			WsConnection connection = ClientConnection.this.connection;
+			if (connection != null) {
+				connection.resumeReading();
+			}
+		}
+
+	};
 
 	private volatile @Nullable WsConnection connection;
 
@@ -76,6 +96,9 @@ final class ClientConnection implements WsConnectionHandler {
 	private List<WsMessageListener> wholeListeners = List.of();
 
 	private List<WsMessageListener> partialListeners = List.of();
+
+	/** Where whole binary messages are copied when no listener keeps them; else {@code null}. */
+	private @Nullable BufferPool bufferPool;
 
 	private @Nullable StringBuilder textParts;
 
@@ -178,6 +201,10 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 		this.wholeListeners = wholeListeners;
 		this.partialListeners = partialListeners;
+		if (partialListeners.isEmpty() && !wholeListeners.isEmpty()
+				&& wholeListeners.stream().noneMatch(WsMessageListener::retainsMessage)) {
+			this.bufferPool = this.client.bufferPool();
+		}
 		this.open = true;
 		if (this.abandoned || !this.client.opened(this)) {
 			this.open = false;
@@ -228,6 +255,13 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 		int bytes = data.remaining();
 		if (last && !this.fragmented) {
+			BufferPool pool = this.bufferPool;
+			if (pool != null && pool.isPooled(bytes)) {
+				// into a pooled buffer: every listener uses the bytes only during its call
+				ByteBuffer copy = pool.acquire(bytes).put(data).flip();
+				received(WsMessage.pooledBinary(copy, pool), bytes, false);
+				return;
+			}
 			// copied once, and only when a listener takes it: the transport reuses its buffer
 			ByteBuffer copy = (this.partialListeners.isEmpty() && this.wholeListeners.isEmpty()) ? null : copy(data);
 			if (!this.partialListeners.isEmpty()) {
@@ -323,7 +357,7 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private void dispatch(WsMessage message, long bytes, List<WsMessageListener> listeners) {
-		this.dispatcher.submitMessage(message, listeners, bytes, this.hasEnded);
+		this.dispatcher.submitMessage(message, listeners, bytes, this.source);
 	}
 
 	private static ByteBuffer copy(ByteBuffer data) {

@@ -16,14 +16,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The bounded hand-off between a transport's threads and one client's listeners: messages
  * and lifecycle tasks run one at a time, in submission order, on the listener executor.
- * When the hand-off holds too many messages or bytes, {@link #submitMessage} waits: the
- * transport stops reading this connection (TCP backpressure) until the listeners catch up.
+ * When the hand-off holds too many messages or bytes, reading of the connection pauses
+ * (TCP backpressure) until the listeners have drained it to half: the message that did
+ * not fit is still handed over, and so is the rest of what the transport had already read
+ * (at most another budget's worth); the transport thread returns at once. Only a
+ * transport that cannot pause reading ({@link Source#pauseReading()} is {@code false}), or
+ * one that keeps delivering past that overflow, makes {@link #submitMessage} wait.
  * Lifecycle tasks are never refused.
  * <p>
  * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
  * (one allocation per message), a work-in-progress counter that starts a drain on the
  * executor only when none is running, and atomic budget counters; a producer parks only
- * when the budget is exhausted.
+ * when the budget and the overflow are exhausted or its transport cannot pause reading.
  */
 final class InboundDispatcher {
 
@@ -66,6 +70,12 @@ final class InboundDispatcher {
 
 	/** The thread running this client's listeners and events right now, if any. */
 	private volatile @Nullable Thread dispatching;
+
+	/** The source whose reading this dispatcher paused, until the listeners drained to half. */
+	private final AtomicReference<@Nullable Source> pausedSource = new AtomicReference<>();
+
+	/** When reading was last resumed after a pause ({@link System#nanoTime()}). */
+	private volatile long readingResumedNanos = System.nanoTime();
 
 	private final Runnable drain = this::drain;
 
@@ -113,6 +123,24 @@ final class InboundDispatcher {
 	}
 
 	/**
+	 * Hand a message to listeners; when the hand-off is full, pause reading of its source
+	 * and hand it over anyway, or, when the source cannot pause or the overflow is used up,
+	 * wait for room, but not past the end of the source (the message is then dropped).
+	 * @param message the message
+	 * @param listeners the listeners to call, in order
+	 * @param bytes the message's size
+	 * @param source the connection the message came in on
+	 */
+	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, Source source) {
+		if (!hasRoom(bytes) && !pause(source, bytes) && !awaitRoom(bytes, source::hasEnded)) {
+			return;
+		}
+		this.queuedMessages.incrementAndGet();
+		this.queuedBytes.addAndGet(bytes);
+		enqueue(new Node(message, listeners, bytes, null));
+	}
+
+	/**
 	 * Hand a lifecycle task over; never waits.
 	 * @param task the task
 	 */
@@ -126,7 +154,52 @@ final class InboundDispatcher {
 	 * @return whether reading is paused
 	 */
 	boolean isReadingPaused() {
-		return this.waiter != null;
+		return this.waiter != null || this.pausedSource.get() != null;
+	}
+
+	/**
+	 * When reading was last resumed after a pause: silence before it says nothing about
+	 * the peer.
+	 * @return the {@link System#nanoTime()} of the last resume
+	 */
+	long readingResumedNanos() {
+		return this.readingResumedNanos;
+	}
+
+	/**
+	 * Pause reading of a source whose message does not fit, if it can and the overflow
+	 * (another budget's worth) has room.
+	 * @return whether the message is to be handed over now
+	 */
+	private boolean pause(Source source, long bytes) {
+		if (this.queuedMessages.get() >= 2 * this.maxMessages || this.queuedBytes.get() + bytes > 2 * this.maxBytes) {
+			// the transport keeps delivering: hold its thread after all
+			return false;
+		}
+		// asked again for every message that does not fit: a resume racing with the last
+		// pause may have turned reading back on
+		if (!source.pauseReading()) {
+			return false;
+		}
+		Source previous = this.pausedSource.getAndSet(source);
+		if (previous != null && previous != source) {
+			previous.resumeReading();
+		}
+		// checked after publishing the source: a drain that made room meanwhile either
+		// sees it or happened before
+		resumeIfDrained();
+		return true;
+	}
+
+	private void resumeIfDrained() {
+		if (this.pausedSource.get() != null && this.queuedMessages.get() <= this.maxMessages / 2
+				&& this.queuedBytes.get() <= this.maxBytes / 2) {
+			Source source = this.pausedSource.getAndSet(null);
+			if (source != null) {
+				this.readingResumedNanos = System.nanoTime();
+				source.resumeReading();
+			}
+		}
 	}
 
 	private boolean hasRoom(long bytes) {
@@ -166,6 +239,10 @@ final class InboundDispatcher {
 	 * waiting (and drops it), so it is not held by listeners that are behind.
 	 */
 	void connectionEnded() {
+		Source paused = this.pausedSource.get();
+		if (paused != null && paused.hasEnded()) {
+			this.pausedSource.compareAndSet(paused, null);
+		}
 		Thread waiter = this.waiter;
 		if (waiter != null) {
 			LockSupport.unpark(waiter);
@@ -278,6 +355,7 @@ final class InboundDispatcher {
 		}
 		finally {
 			if (message != null) {
+				message.release();
 				release(node.bytes);
 			}
 			node.listeners = List.of();
@@ -287,6 +365,7 @@ final class InboundDispatcher {
 	private void release(long bytes) {
 		this.queuedMessages.decrementAndGet();
 		this.queuedBytes.addAndGet(-bytes);
+		resumeIfDrained();
 		Thread waiter = this.waiter;
 		if (waiter != null) {
 			LockSupport.unpark(waiter);
@@ -304,10 +383,31 @@ final class InboundDispatcher {
 		this.pending.set(0);
 		this.queuedMessages.set(0);
 		this.queuedBytes.set(0);
+		resumeIfDrained();
 		Thread waiter = this.waiter;
 		if (waiter != null) {
 			LockSupport.unpark(waiter);
 		}
+	}
+
+	/** Where handed-over messages come from: one connection. */
+	interface Source {
+
+		/**
+		 * Whether the connection has ended.
+		 * @return whether it ended
+		 */
+		boolean hasEnded();
+
+		/**
+		 * Pause reading without holding the calling thread.
+		 * @return whether reading pauses; {@code false} when the transport cannot
+		 */
+		boolean pauseReading();
+
+		/** Read again. */
+		void resumeReading();
+
 	}
 
 	/** A message with its listeners, or a lifecycle task; the queue's link. */

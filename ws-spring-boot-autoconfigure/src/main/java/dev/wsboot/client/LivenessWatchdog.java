@@ -17,8 +17,11 @@ import dev.wsboot.transport.WsConnection;
  * echoes it measures latency, so unsolicited or late pongs cannot fake one), and the idle
  * deadline: nothing received for {@code idle-timeout} means the peer is gone (silent,
  * half-open or stalled mid-frame), and the connection is terminated. While reading is
- * paused by backpressure from the listeners, silence says nothing about the peer and the
- * deadline waits.
+ * paused by backpressure from the listeners, silence says nothing about the peer (pongs
+ * cannot arrive either) and the deadline waits; it counts again from the moment reading
+ * resumes, so a peer that died meanwhile is found {@code idle-timeout} after the listeners
+ * caught up. Pings keep being sent while reading is paused: a peer that is gone for good
+ * fails those writes (reset), which ends the connection without waiting.
  */
 final class LivenessWatchdog {
 
@@ -118,7 +121,12 @@ final class LivenessWatchdog {
 		if (this.dispatcher.isReadingPaused()) {
 			received();
 		}
-		long silent = System.nanoTime() - this.lastReceivedNanos;
+		long since = this.lastReceivedNanos;
+		long resumed = this.dispatcher.readingResumedNanos();
+		if (resumed - since > 0) {
+			since = resumed;
+		}
+		long silent = System.nanoTime() - since;
 		if (silent >= timeout.toNanos()) {
 			this.owner.terminate("No frame received for " + timeout.toMillis() + " ms (idle-timeout)");
 			return;

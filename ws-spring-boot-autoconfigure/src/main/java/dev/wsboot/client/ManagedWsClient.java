@@ -83,6 +83,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final ReadyGate readyGate;
 
+	private volatile @Nullable BufferPool bufferPool;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this(factory, factory.settings.apply(name), null);
 	}
@@ -746,6 +748,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	@Override
 	public Optional<WsShard> shard() {
 		return Optional.ofNullable(this.shard);
+	}
+
+	/** The pool of buffers for binary messages, created on first use and kept across connections. */
+	BufferPool bufferPool() {
+		BufferPool pool = this.bufferPool;
+		if (pool == null) {
+			pool = new BufferPool(this.settings.maxMessageSize());
+			this.bufferPool = pool;
+		}
+		return pool;
 	}
 
 	@Override

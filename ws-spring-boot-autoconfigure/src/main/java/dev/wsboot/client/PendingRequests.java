@@ -159,6 +159,12 @@ final class PendingRequests implements WsMessageListener {
 		return Long.toString(next);
 	}
 
+	/** Replies are read during the call only: binary messages may stay pooled. */
+	@Override
+	public boolean retainsMessage() {
+		return false;
+	}
+
 	/** The reply matching a pending request completes it and goes no further. */
 	@Override
 	public void onMessage(WsMessage message, WsClient client) {

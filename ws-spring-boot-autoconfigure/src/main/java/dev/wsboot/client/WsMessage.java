@@ -26,10 +26,36 @@ public final class WsMessage {
 	/** Whether a pending request took this message as its reply: no listener sees it. */
 	boolean consumed;
 
+	/** Where {@link #binary} goes back once the listeners are done, if pooled. */
+	private @Nullable BufferPool pool;
+
 	private WsMessage(@Nullable String text, @Nullable ByteBuffer binary, boolean last) {
 		this.text = text;
 		this.binary = binary;
 		this.last = last;
+	}
+
+	/**
+	 * A whole binary message in a buffer of a pool, valid until {@link #release()}.
+	 * @param data the bytes, in a buffer from {@code pool}
+	 * @param pool the pool
+	 * @return the message
+	 */
+	static WsMessage pooledBinary(ByteBuffer data, BufferPool pool) {
+		WsMessage message = new WsMessage(null, data, true);
+		message.pool = pool;
+		return message;
+	}
+
+	/**
+	 * Give a pooled buffer back; called once every listener of the message returned.
+	 */
+	void release() {
+		BufferPool pool = this.pool;
+		if (pool != null) {
+			this.pool = null;
+			pool.release(this.binary);
+		}
 	}
 
 	/**

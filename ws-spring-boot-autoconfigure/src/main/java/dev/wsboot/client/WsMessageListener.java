@@ -25,4 +25,15 @@ public interface WsMessageListener {
 		return false;
 	}
 
+	/**
+	 * Whether this listener may use the message, or a view of its bytes, after
+	 * {@link #onMessage} returned. When no listener of a client does, binary messages reach
+	 * its listeners in pooled buffers that are reused for later messages once every
+	 * listener returned (no allocation per message).
+	 * @return {@code true} (the default) when the message may be kept
+	 */
+	default boolean retainsMessage() {
+		return true;
+	}
+
 }

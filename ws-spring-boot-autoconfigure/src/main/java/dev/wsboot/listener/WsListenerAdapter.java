@@ -101,6 +101,21 @@ final class WsListenerAdapter implements WsMessageListener {
 		return this.endpoint.partial();
 	}
 
+	/**
+	 * Only listeners that receive the {@code WsMessage} itself (or nothing, leaving it to
+	 * other resolvers), that reply (an asynchronous failure still reads the message) or
+	 * whose failures go to a {@link WsListenerErrorHandler} (which may keep the failed
+	 * message) may keep it: a {@code ByteBuffer} payload is documented to be valid during
+	 * the call, the other payloads are copies.
+	 */
+	@Override
+	public boolean retainsMessage() {
+		WsListenerSignature.PayloadKind kind = this.signature.payloadKind();
+		return kind == WsListenerSignature.PayloadKind.MESSAGE || kind == WsListenerSignature.PayloadKind.NONE
+				|| !void.class.equals(this.endpoint.method().getReturnType())
+				|| this.collaborators.get().errorHandler() != null;
+	}
+
 	@Override
 	public void onMessage(WsMessage message, WsClient client) {
 		onMessage(message, client, false);

@@ -3,7 +3,6 @@ package dev.wsboot.transport;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,8 +27,8 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
 
-	/** Callbacks running or waiting; the thread that moves it from 0 runs them all. */
-	private final AtomicInteger pending = new AtomicInteger();
+	/** Runs queued callbacks, one thread at a time; entered inline when uncontended. */
+	private final SerialDrain drain = new SerialDrain(this::runQueued);
 
 	/** Whether onClose was called; only touched by the thread inside. */
 	private boolean closed;
@@ -44,7 +43,7 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	@Override
 	public void onOpen(WsConnection connection) {
-		if (this.pending.compareAndSet(0, 1)) {
+		if (this.drain.tryEnter()) {
 			try {
 				if (!this.closed) {
 					this.delegate.onOpen(connection);
@@ -65,7 +64,7 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	@Override
 	public void onText(String text, boolean last) {
-		if (this.pending.compareAndSet(0, 1)) {
+		if (this.drain.tryEnter()) {
 			try {
 				text(text, last);
 			}
@@ -80,7 +79,7 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	@Override
 	public void onBinary(ByteBuffer data, boolean last) {
-		if (this.pending.compareAndSet(0, 1)) {
+		if (this.drain.tryEnter()) {
 			try {
 				binary(data, last);
 			}
@@ -96,7 +95,7 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	@Override
 	public void onPong(ByteBuffer payload) {
-		if (this.pending.compareAndSet(0, 1)) {
+		if (this.drain.tryEnter()) {
 			try {
 				pong(payload);
 			}
@@ -111,7 +110,7 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	@Override
 	public void onClose(int code, String reason) {
-		if (this.pending.compareAndSet(0, 1)) {
+		if (this.drain.tryEnter()) {
 			try {
 				close(code, reason);
 			}
@@ -175,30 +174,22 @@ public final class SerializedConnectionHandler implements WsConnectionHandler {
 
 	private void submit(Runnable callback) {
 		this.queue.offer(callback);
-		if (this.pending.getAndIncrement() == 0) {
-			drain(1);
-		}
+		this.drain.request();
 	}
 
 	private void leave() {
-		int missed = this.pending.decrementAndGet();
-		if (missed != 0) {
-			drain(missed);
-		}
+		this.drain.exit();
 	}
 
-	private void drain(int missed) {
-		while (missed != 0) {
-			Runnable callback;
-			while ((callback = this.queue.poll()) != null) {
-				try {
-					callback.run();
-				}
-				catch (RuntimeException ex) {
-					failed("a queued callback", ex);
-				}
+	private void runQueued() {
+		Runnable callback;
+		while ((callback = this.queue.poll()) != null) {
+			try {
+				callback.run();
 			}
-			missed = this.pending.addAndGet(-missed);
+			catch (RuntimeException ex) {
+				failed("a queued callback", ex);
+			}
 		}
 	}
 

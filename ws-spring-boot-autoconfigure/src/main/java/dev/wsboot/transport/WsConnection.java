@@ -55,6 +55,27 @@ public interface WsConnection {
 	void abort();
 
 	/**
+	 * Stop reading from this connection until {@link #resumeReading()}, without holding the
+	 * calling thread: called by the handler from within a data callback when it cannot take
+	 * more. Frames the transport has already read may still be delivered (at most the rest
+	 * of one socket read); writes are not paused. Silence on a paused connection says
+	 * nothing about the peer.
+	 * @return {@code true} when reading will pause; {@code false} when this transport
+	 * cannot pause reading this way (the handler then applies backpressure by holding the
+	 * calling thread)
+	 */
+	default boolean pauseReading() {
+		return false;
+	}
+
+	/**
+	 * Read again after {@link #pauseReading()}; may be called from any thread, also when
+	 * reading is not paused or the connection has ended.
+	 */
+	default void resumeReading() {
+	}
+
+	/**
 	 * The subprotocol the server selected, if any.
 	 * @return the negotiated subprotocol
 	 */

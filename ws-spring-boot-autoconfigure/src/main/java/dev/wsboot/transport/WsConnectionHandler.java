@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
  * Receives what happens on one connection. A transport calls it from its own threads, never
  * concurrently for one connection, and in the order frames arrived.
  * <p>
- * Implementations must return quickly; they may hold the calling thread only to apply
- * backpressure (which pauses reading of this one connection).
+ * Implementations must return quickly. To apply backpressure they call
+ * {@link WsConnection#pauseReading()}; only where a transport cannot pause reading may they
+ * hold the calling thread (which pauses reading of this one connection).
  */
 public interface WsConnectionHandler {
 

@@ -160,6 +160,58 @@ class InboundDispatcherTests {
 		assertThat(events).containsExactly("m0", "m1", "closed");
 	}
 
+	@Test
+	void aFullHandOffPausesReadingOfASourceThatCanPauseWithoutHoldingTheThreadAndResumesAtHalf() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 8, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> received = new CopyOnWriteArrayList<>();
+		PausableSource source = new PausableSource();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		// on the test thread: a wait would hang the test
+		for (int i = 0; i < 12; i++) {
+			dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, source);
+		}
+		// asked for each of the four messages past the budget, none of which waited
+		assertThat(source.pauses).hasValue(4);
+		assertThat(source.paused).isTrue();
+		assertThat(dispatcher.isReadingPaused()).isTrue();
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> received.size() == 12);
+		assertThat(received).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10",
+				"m11");
+		assertThat(source.paused).isFalse();
+		assertThat(source.resumes).hasValue(1);
+		assertThat(dispatcher.isReadingPaused()).isFalse();
+	}
+
+	@Test
+	void aSourceThatKeepsDeliveringPastTheOverflowIsHeldUntilThereIsRoom() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger submitted = new AtomicInteger();
+		List<String> received = new CopyOnWriteArrayList<>();
+		PausableSource source = new PausableSource();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		this.producer.execute(() -> {
+			for (int i = 0; i < 10; i++) {
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, source);
+				submitted.incrementAndGet();
+			}
+		});
+		// the budget (4) and the overflow (another 4) are handed over, the ninth waits
+		await().atMost(TIMEOUT).until(() -> submitted.get() == 8);
+		assertThat(submitted).hasValue(8);
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> received.size() == 10);
+		assertThat(received).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
+	}
+
 	private static void awaitRelease(CountDownLatch latch) {
 		try {
 			latch.await(10, TimeUnit.SECONDS);
@@ -167,6 +219,35 @@ class InboundDispatcherTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** A source whose reading pauses, recording what was asked of it. */
+	private final class PausableSource implements InboundDispatcher.Source {
+
+		final AtomicInteger pauses = new AtomicInteger();
+
+		final AtomicInteger resumes = new AtomicInteger();
+
+		volatile boolean paused;
+
+		@Override
+		public boolean hasEnded() {
+			return false;
+		}
+
+		@Override
+		public boolean pauseReading() {
+			this.pauses.incrementAndGet();
+			this.paused = true;
+			return true;
+		}
+
+		@Override
+		public void resumeReading() {
+			this.resumes.incrementAndGet();
+			this.paused = false;
+		}
+
 	}
 
 }

@@ -3,8 +3,9 @@ package dev.wsboot.transport.tyrus;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+
+import dev.wsboot.transport.SerialDrain;
 
 /**
  * At most a few connects of a transport in flight at once; the others wait in order,
@@ -23,8 +24,8 @@ final class ConnectThrottle {
 
 	private final Queue<BooleanSupplier> waiting = new ConcurrentLinkedQueue<>();
 
-	/** Calls of {@link #drain()} not yet worked off; the thread that moves it from 0 drains. */
-	private final AtomicInteger draining = new AtomicInteger();
+	/** Starts waiting attempts, one thread at a time. */
+	private final SerialDrain draining = new SerialDrain(this::startWaiting);
 
 	ConnectThrottle(int maxInFlight) {
 		this.permits = new Semaphore(maxInFlight);
@@ -51,26 +52,23 @@ final class ConnectThrottle {
 	}
 
 	private void drain() {
-		if (this.draining.getAndIncrement() != 0) {
-			return;
-		}
-		int missed = 1;
-		while (missed != 0) {
-			while (!this.waiting.isEmpty() && this.permits.tryAcquire()) {
-				BooleanSupplier attempt = this.waiting.poll();
-				boolean inFlight;
-				try {
-					inFlight = (attempt != null) && attempt.getAsBoolean();
-				}
-				catch (RuntimeException ex) {
-					// an attempt reports its own failures; this one is not in flight
-					inFlight = false;
-				}
-				if (!inFlight) {
-					this.permits.release();
-				}
+		this.draining.request();
+	}
+
+	private void startWaiting() {
+		while (!this.waiting.isEmpty() && this.permits.tryAcquire()) {
+			BooleanSupplier attempt = this.waiting.poll();
+			boolean inFlight;
+			try {
+				inFlight = (attempt != null) && attempt.getAsBoolean();
 			}
-			missed = this.draining.addAndGet(-missed);
+			catch (RuntimeException ex) {
+				// an attempt reports its own failures; this one is not in flight
+				inFlight = false;
+			}
+			if (!inFlight) {
+				this.permits.release();
+			}
 		}
 	}
 

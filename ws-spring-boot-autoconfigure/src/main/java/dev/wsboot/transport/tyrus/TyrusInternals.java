@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * {@code RemoteEndpoint.Basic} would block the caller until the frame is written;</li>
  * <li>the connection's {@link Writer} (field {@code ProtocolHandler.writer}, reached through
  * {@code TyrusWebSocket.protocolHandler}): {@code Writer.close()} drops the TCP connection
- * without a close frame, which no public method does;</li>
+ * without a close frame, which no public method does; with the Grizzly container its
+ * connection (field {@code GrizzlyWriter.connection}) is where reading is paused
+ * ({@link GrizzlyReadPause}).</li>
  * <li>the web socket's state (field {@code TyrusWebSocket.state}): moved to {@code CLOSING}
  * when this side sends its close frame itself, so that Tyrus waits for the server's close
  * frame (and then closes the connection without answering it a second time) instead of
@@ -125,8 +127,7 @@ final class TyrusInternals {
 	 * @throws IOException when closing fails
 	 */
 	static void closeConnection(TyrusWebSocket webSocket) throws IOException {
-		ProtocolHandler protocolHandler = (ProtocolHandler) get(PROTOCOL_HANDLER, webSocket);
-		Writer writer = (Writer) get(WRITER, protocolHandler);
+		Writer writer = writer(webSocket);
 		if (writer != null) {
 			writer.close();
 		}
@@ -170,6 +171,16 @@ final class TyrusInternals {
 			}
 		}
 		throw new IllegalStateException(type.getName() + " has no constant " + name);
+	}
+
+	/**
+	 * The writer of the connection under a web socket.
+	 * @param webSocket the web socket
+	 * @return its writer, {@code null} once the connection is gone
+	 */
+	static @Nullable Writer writer(TyrusWebSocket webSocket) {
+		ProtocolHandler protocolHandler = (ProtocolHandler) get(PROTOCOL_HANDLER, webSocket);
+		return (Writer) get(WRITER, protocolHandler);
 	}
 
 	private static Field accessible(Class<?> type, String name, Class<?> fieldType) throws NoSuchFieldException {

@@ -19,6 +19,7 @@ import jakarta.websocket.Session;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.glassfish.tyrus.core.TyrusWebSocket;
+import org.glassfish.tyrus.spi.Writer;
 import org.glassfish.tyrus.spi.WriterInfo;
 import org.glassfish.tyrus.spi.WriterInfo.MessageType;
 import org.glassfish.tyrus.spi.WriterInfo.RemoteEndpointType;
@@ -76,6 +77,9 @@ final class TyrusWsConnection implements WsConnection {
 	/** Whether a fragmented message is being sent: written by the (one) sending thread. */
 	private volatile boolean fragmenting;
 
+	/** Pauses reading without holding a thread; {@code null} when the container cannot. */
+	private final @Nullable GrizzlyReadPause readPause;
+
 	/**
 	 * Create the outbound side of an open session.
 	 * @param session the session
@@ -88,6 +92,20 @@ final class TyrusWsConnection implements WsConnection {
 		this.remote = session.getAsyncRemote();
 		this.description = description;
 		this.onAbort = onAbort;
+		this.readPause = readPause(this.webSocket, description);
+	}
+
+	private static @Nullable GrizzlyReadPause readPause(TyrusWebSocket webSocket, String description) {
+		Writer writer = TyrusInternals.writer(webSocket);
+		if (writer == null || !writer.getClass().getName().startsWith("org.glassfish.tyrus.container.grizzly.client.")) {
+			// Tyrus's JDK container: backpressure holds the reading thread
+			return null;
+		}
+		GrizzlyReadPause pause = GrizzlyReadPause.of(writer);
+		if (pause == null && logger.isDebugEnabled()) {
+			logger.debug("Reading of the connection to " + description + " cannot be paused without a thread");
+		}
+		return pause;
 	}
 
 	@Override
@@ -247,6 +265,31 @@ final class TyrusWsConnection implements WsConnection {
 	 */
 	boolean isClosingOnCurrentThread() {
 		return this.closing == Thread.currentThread();
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * With the Grizzly container read interest stays off once the read being handled
+	 * completes (see {@link GrizzlyReadPause}); with the JDK container reading cannot be
+	 * paused this way.
+	 */
+	@Override
+	public boolean pauseReading() {
+		GrizzlyReadPause pause = this.readPause;
+		if (pause == null) {
+			return false;
+		}
+		pause.pause();
+		return true;
+	}
+
+	@Override
+	public void resumeReading() {
+		GrizzlyReadPause pause = this.readPause;
+		if (pause != null) {
+			pause.resume();
+		}
 	}
 
 	@Override

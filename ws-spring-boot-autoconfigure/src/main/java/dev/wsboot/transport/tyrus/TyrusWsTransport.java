@@ -77,9 +77,9 @@ public final class TyrusWsTransport implements WsTransport {
 	/**
 	 * Worker threads of Grizzly's shared transport that read and dispatch every
 	 * connection; idle ones above the core size end after {@link #WORKER_KEEP_ALIVE_SECONDS}.
-	 * A worker reading a connection whose listeners are behind waits for them (backpressure),
-	 * so the pool must stay larger than the number of clients expected to be backpressured
-	 * at once.
+	 * Backpressure pauses reading of a connection without holding a worker
+	 * ({@link GrizzlyReadPause}), so this only bounds how many connections are read in
+	 * parallel.
 	 */
 	private static final int MAX_WORKERS = 16;
 
