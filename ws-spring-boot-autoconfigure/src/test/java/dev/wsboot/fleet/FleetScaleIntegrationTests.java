@@ -97,7 +97,7 @@ class FleetScaleIntegrationTests {
 			// listener executor), and other tests' contexts share this JVM: nothing per client
 			assertThat(total(threadsAfter)).as("threads after removing them: %s, before: %s", threadsAfter,
 					threadsBefore)
-				.isLessThan(total(threadsBefore) + 50);
+				.isLessThan(total(threadsBefore) + CLIENTS / 10);
 			assertThat(threadsAfter.keySet())
 				.filteredOn((kind) -> kind.startsWith("ws-") || kind.startsWith("tyrus") || kind.startsWith("Grizzly"))
 				.as("no thread kind the fleet added stays")
