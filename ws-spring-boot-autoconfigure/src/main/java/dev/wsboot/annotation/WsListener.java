@@ -55,7 +55,10 @@ import org.springframework.core.annotation.AliasFor;
 public @interface WsListener {
 
 	/**
-	 * The names of the clients to listen to; none means every client.
+	 * The names of the clients to listen to; none means every client. A name ending in
+	 * {@code *} ({@code "tenant-*"}) matches every client whose name starts with what comes
+	 * before it, including clients created later with {@code WsClients.create}; the name of a
+	 * sharded client ({@code ws.clients.<name>.shards}) matches all its shards.
 	 * @return the client names
 	 */
 	@AliasFor("clients")

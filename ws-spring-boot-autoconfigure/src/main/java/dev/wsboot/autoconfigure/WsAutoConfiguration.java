@@ -1,5 +1,6 @@
 package dev.wsboot.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -106,7 +107,8 @@ public final class WsAutoConfiguration {
 		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), transports.keySet(),
 				new SslBundleReloads(sslBundles, (name) -> clients.getObject().find(name)));
 		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
-				threads.listenerExecutor(), publisher, messageConverter, listeners, properties.getShutdownTimeout());
+				threads.listenerExecutor(), publisher, messageConverter, listeners, shutdownTimeout(properties));
+		factory.setSettingsSource(settings);
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
 		reconnectPolicy.ifAvailable(factory::setReconnectPolicy);
 		return factory;
@@ -120,8 +122,9 @@ public final class WsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsClients wsClients(ObjectProvider<WsClient> clients) {
-		return new WsClients(clients.orderedStream().toList());
+	WsClients wsClients(ObjectProvider<WsClient> clients,
+			@Qualifier(WsClientBeanRegistrar.FACTORY_BEAN_NAME) ObjectProvider<WsClientFactory> factory) {
+		return new WsClients(clients.orderedStream().toList(), factory.getIfAvailable());
 	}
 
 	@Bean(MESSAGE_CONVERTER_BEAN_NAME)
@@ -132,6 +135,17 @@ public final class WsAutoConfiguration {
 		converters.add(new StringMessageConverter());
 		converters.add(new ByteArrayMessageConverter());
 		return new CompositeMessageConverter(converters);
+	}
+
+	/** {@code ws.shutdown-timeout}, checked: a negative one fails start-up naming the key. */
+	private static Duration shutdownTimeout(WsProperties properties) {
+		Duration timeout = properties.getShutdownTimeout();
+		if (timeout == null || timeout.isNegative()) {
+			throw new InvalidWsConfigurationException("ws.shutdown-timeout", "is " + timeout + ", a negative duration",
+					"Set ws.shutdown-timeout to how long context close waits for each client's closing handshake,"
+							+ " e.g. 5s (0 drops connections without waiting).");
+		}
+		return timeout;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,8 +3,10 @@ package dev.wsboot.autoconfigure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import javax.net.ssl.SSLContext;
@@ -13,25 +15,36 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 import dev.wsboot.autoconfigure.WsProperties.Client;
+import dev.wsboot.client.CloseCodeSet;
 import dev.wsboot.client.WsClientSettings;
 import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsProxySettings;
 import dev.wsboot.transport.jdk.JdkWsTransport;
 import dev.wsboot.client.WsCorrelationSettings;
+import dev.wsboot.client.WsClientSettingsSource;
+import dev.wsboot.client.WsClientSpec;
+import dev.wsboot.client.WsShard;
 
 /**
  * Turns {@code ws.defaults} and {@code ws.clients.<name>} into validated
  * {@link WsClientSettings}: the client's own keys win over the defaults, which win over the
- * built-in defaults. Every problem names the property and the fix.
+ * built-in defaults. Every problem names the property and the fix. Clients created at run
+ * time start from {@code ws.templates.<template>} (over {@code ws.defaults}) or
+ * {@code ws.defaults}, with the keys set on their {@link WsClientSpec} on top; shards are
+ * {@code ws.clients.<group>} with {@code {shard}} and {@code {shards}} replaced.
  */
-final class WsClientSettingsResolver {
+final class WsClientSettingsResolver implements WsClientSettingsSource {
 
 	static final Set<String> SUPPORTED_EXTENSIONS = Set.of("permessage-deflate");
 
@@ -64,6 +77,80 @@ final class WsClientSettingsResolver {
 	WsClientSettings resolve(String name) {
 		Client client = bind(name);
 		String prefix = "ws.clients." + name + ".";
+		if (client.getShards() < 1) {
+			throw new InvalidWsConfigurationException(prefix + "shards", "is " + client.getShards()
+					+ " but must be at least 1", "Set " + prefix + "shards to 1 (one connection) or more.");
+		}
+		return settings(name, client, prefix);
+	}
+
+	@Override
+	public WsClientSettings shard(WsShard shard) {
+		Client client = bind(shard.group());
+		String prefix = "ws.clients." + shard.group() + ".";
+		if (client.getUrl() != null) {
+			client.setUrl(URI.create(placeholders(client.getUrl().toString(), shard)));
+		}
+		client.getHeaders().replaceAll((header, value) -> placeholders(value, shard));
+		return settings(shard.clientName(), client, prefix);
+	}
+
+	/** {@code {shard}} and {@code {shards}} replaced (also percent-encoded, as a URI keeps them). */
+	private static String placeholders(String text, WsShard shard) {
+		String index = Integer.toString(shard.index());
+		String count = Integer.toString(shard.count());
+		return text.replace("{shard}", index)
+			.replace("%7Bshard%7D", index)
+			.replace("{shards}", count)
+			.replace("%7Bshards%7D", count);
+	}
+
+	@Override
+	public WsClientSettings created(String name, WsClientSpec spec) {
+		String template = spec.getTemplate();
+		String origin = "Cannot create client '" + name + "'"
+				+ ((template != null) ? " from template '" + template + "'" : "");
+		Client client = new Client();
+		this.binder.bind("ws.defaults", Bindable.ofInstance(client));
+		String prefix = "ws.defaults.";
+		if (template != null) {
+			// bound at all: the template exists (the whole ws.templates map is bound only to say which do)
+			if (!this.binder.bind("ws.templates." + template, Bindable.ofInstance(client)).isBound()) {
+				Set<String> templates = this.binder.bind("ws.templates", Bindable.mapOf(String.class, Object.class))
+					.orElse(Map.of())
+					.keySet();
+				throw new IllegalArgumentException(origin + ": there is no template '" + template + "' (templates: "
+						+ templates + "). Define ws.templates." + template + ".* or correct the name in spec.template(..).");
+			}
+			prefix = "ws.templates." + template + ".";
+		}
+		Map<String, Object> keys = new LinkedHashMap<>();
+		spec.getProperties().forEach((key, value) -> keys.put("spec." + key, value));
+		try {
+			new Binder(new MapConfigurationPropertySource(keys)).bind("spec", Bindable.ofInstance(client),
+					new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+		}
+		catch (BindException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new IllegalArgumentException(origin + ": a key set on the WsClientSpec cannot be bound ("
+					+ String.valueOf(cause.getMessage()).replace("spec.", "") + "). Correct the key (one of the "
+					+ "ws.clients.<name>.* keys, relative to the client) or its value.", ex);
+		}
+		client.getHeaders().putAll(spec.getHeaders());
+		if (client.getUrl() == null) {
+			throw new IllegalArgumentException(origin + ": it has no url. Call spec.url(URI.create(\"wss://...\"))"
+					+ ((template != null) ? " or set ws.templates." + template + ".url" : "") + ".");
+		}
+		try {
+			return settings(name, client, prefix);
+		}
+		catch (InvalidWsConfigurationException ex) {
+			throw new IllegalArgumentException(origin + ": " + ex.property() + " (or the same key on the WsClientSpec) "
+					+ ex.problem() + ". " + ex.action(), ex);
+		}
+	}
+
+	private WsClientSettings settings(String name, Client client, String prefix) {
 		URI url = url(prefix + "url", client.getUrl());
 		Duration connectTimeout = positive(prefix + "connect-timeout", client.getConnectTimeout());
 		Duration pingInterval = notNegative(prefix + "ping-interval", client.getPingInterval());
@@ -93,7 +180,8 @@ final class WsClientSettingsResolver {
 				sendBufferLimit, reconnect(prefix + "reconnect.", client.getReconnect()),
 				sslContext(prefix + "ssl.bundle", client.getSsl().getBundle(), name), transport,
 				proxy(prefix + "proxy.", client.getProxy(), transport),
-				correlation(prefix + "correlation.", client.getCorrelation()));
+				correlation(prefix + "correlation.", client.getCorrelation()),
+				WsClientSettings.ReadyOn.valueOf(client.getReadyOn().name()));
 	}
 
 	private static WsProxySettings proxy(String prefix, WsProperties.Proxy proxy, String transport) {
@@ -216,7 +304,18 @@ final class WsClientSettingsResolver {
 					+ " but must not be negative", "Set " + prefix + "max-attempts to 0 (unlimited) or a positive number.");
 		}
 		return new WsClientSettings.Reconnect(reconnect.isEnabled(), initialDelay, maxDelay, reconnect.getMultiplier(),
-				reconnect.getJitter(), reconnect.getMaxAttempts());
+				reconnect.getJitter(), reconnect.getMaxAttempts(),
+				stopOnCloseCodes(prefix + "stop-on-close-codes", reconnect.getStopOnCloseCodes()));
+	}
+
+	private static CloseCodeSet stopOnCloseCodes(String property, List<String> codes) {
+		try {
+			return CloseCodeSet.parse(codes);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidWsConfigurationException(property, "is " + codes + " but " + ex.getMessage(),
+					"List close codes from 1000 to 4999 and ranges of them, e.g. " + property + "=4004,4010-4014.");
+		}
 	}
 
 	private static List<String> extensions(String property, List<String> extensions) {

@@ -37,11 +37,13 @@ import dev.wsboot.transport.WsProxySettings;
  * @param transport the name of the transport to use
  * @param proxy how each connection attempt picks its HTTP proxy
  * @param correlation how requests are matched to replies
+ * @param readyOn when an open connection is ready for the application's messages
  */
 public record WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
 		List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
 		Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
-		@Nullable SSLContext sslContext, String transport, WsProxySettings proxy, WsCorrelationSettings correlation) {
+		@Nullable SSLContext sslContext, String transport, WsProxySettings proxy, WsCorrelationSettings correlation,
+		ReadyOn readyOn) {
 
 	public WsClientSettings {
 		Assert.hasText(name, "'name' must not be empty");
@@ -56,13 +58,15 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 		Assert.hasText(transport, "'transport' must not be empty");
 		Assert.notNull(proxy, "'proxy' must not be null");
 		Assert.notNull(correlation, "'correlation' must not be null");
+		Assert.notNull(readyOn, "'readyOn' must not be null");
 		subprotocols = List.copyOf(subprotocols);
 		extensions = List.copyOf(extensions);
 		headers = Map.copyOf(headers);
 	}
 
 	/**
-	 * Settings of a client that connects without a proxy and has no request/response correlation.
+	 * Settings of a client that connects without a proxy and has no request/response correlation, ready as soon as
+	 * they open.
 	 * @param name the client's name
 	 * @param url the endpoint
 	 * @param autoStartup whether to connect when the context starts
@@ -86,7 +90,23 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 			@Nullable SSLContext sslContext, String transport) {
 		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
 				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport, WsProxySettings.NONE,
-				WsCorrelationSettings.NONE);
+				WsCorrelationSettings.NONE, ReadyOn.OPEN);
+	}
+
+	/**
+	 * When an open connection is ready for the application's messages ({@code ready-on}).
+	 */
+	public enum ReadyOn {
+
+		/** As soon as the WebSocket handshake completed. */
+		OPEN,
+
+		/**
+		 * When the application calls {@link WsClient#ready()}, after the protocol's own
+		 * handshake.
+		 */
+		APPLICATION
+
 	}
 
 	@Override
@@ -104,13 +124,23 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	 * @param multiplier growth per failed attempt
 	 * @param jitter fraction by which each delay is randomised
 	 * @param maxAttempts attempts before giving up, 0 for unlimited
+	 * @param stopOnCloseCodes close codes after which the client does not reconnect
 	 */
 	public record Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier,
-			double jitter, int maxAttempts) {
+			double jitter, int maxAttempts, CloseCodeSet stopOnCloseCodes) {
 
 		public Reconnect {
 			Assert.notNull(initialDelay, "'initialDelay' must not be null");
 			Assert.notNull(maxDelay, "'maxDelay' must not be null");
+			Assert.notNull(stopOnCloseCodes, "'stopOnCloseCodes' must not be null");
+		}
+
+		/**
+		 * Reconnect settings that retry every close code.
+		 */
+		public Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
+				int maxAttempts) {
+			this(enabled, initialDelay, maxDelay, multiplier, jitter, maxAttempts, CloseCodeSet.none());
 		}
 
 		/**

@@ -5,6 +5,8 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Looks up the {@link WsMessageListener}s of a client. The auto-configuration provides one
  * backed by the {@code @WsListener} registry.
@@ -27,6 +29,17 @@ public interface WsMessageListeners {
 	 */
 	default @Nullable Function<String, ?> jsonParser() {
 		return null;
+	}
+
+	/**
+	 * The listeners for a client that may be a shard: those of the client's name and those
+	 * of its group's.
+	 * @param clientName the client's name
+	 * @param group the sharded client's name when the client is a shard, else {@code null}
+	 * @return the listeners, possibly empty
+	 */
+	default List<WsMessageListener> forClient(String clientName, @Nullable String group) {
+		return forClient(clientName);
 	}
 
 }

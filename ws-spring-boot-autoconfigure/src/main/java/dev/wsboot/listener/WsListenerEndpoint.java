@@ -3,6 +3,8 @@ package dev.wsboot.listener;
 import java.lang.reflect.Method;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -63,7 +65,36 @@ public record WsListenerEndpoint(String beanName, Object bean, Method method, Li
 	 * @return {@code true} when the endpoint names the client or names no client at all
 	 */
 	public boolean listensTo(String clientName) {
-		return this.clientNames.isEmpty() || this.clientNames.contains(clientName);
+		if (this.clientNames.isEmpty() || this.clientNames.contains(clientName)) {
+			return true;
+		}
+		for (String name : this.clientNames) {
+			if (isPattern(name) && clientName.startsWith(name.substring(0, name.length() - 1))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether this endpoint listens to the given client, a shard of {@code group}.
+	 * @param clientName the client's name
+	 * @param group the sharded client's name, {@code null} when the client is not a shard
+	 * @return {@code true} when the endpoint names (or matches) the client or its group, or
+	 * names no client at all
+	 */
+	public boolean listensTo(String clientName, @Nullable String group) {
+		return listensTo(clientName) || (group != null && this.clientNames.contains(group));
+	}
+
+	/**
+	 * Whether a {@code @WsListener} value is a name pattern ({@code tenant-*}): it matches
+	 * every client whose name starts with what comes before the {@code *}.
+	 * @param clientName the value
+	 * @return {@code true} when it ends in {@code *}
+	 */
+	public static boolean isPattern(String clientName) {
+		return clientName.endsWith("*");
 	}
 
 }

@@ -2,10 +2,8 @@ package dev.wsboot.listener;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -46,8 +44,6 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	private final Supplier<Set<String>> clientNames;
 
 	private final List<WsListenerAdapter> adapters = new CopyOnWriteArrayList<>();
-
-	private final Map<String, List<WsMessageListener>> listenersByClient = new ConcurrentHashMap<>();
 
 	private final @Nullable Function<String, ?> parser;
 
@@ -119,11 +115,7 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		}
 		InvocableHandlerMethod handlerMethod = this.handlerMethodFactory.createInvocableHandlerMethod(endpoint.bean(),
 				endpoint.method());
-		synchronized (this.listenersByClient) {
-			this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators,
-					this.parser));
-			this.listenersByClient.clear();
-		}
+		this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators, this.parser));
 	}
 
 	/**
@@ -139,31 +131,29 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	}
 
 	/**
-	 * The listeners of a client, in registration order: those naming the client and those
-	 * naming no client. The list is cached until another endpoint is registered.
+	 * The listeners of a client, in registration order: those naming the client, those whose
+	 * name pattern ({@code tenant-*}) matches it, and those naming no client. Not cached here
+	 * (each client keeps its own list), so clients created and removed at run time leave
+	 * nothing behind.
 	 * @param clientName the client's name
 	 * @return the listeners, possibly empty
 	 */
 	@Override
 	public List<WsMessageListener> forClient(String clientName) {
-		List<WsMessageListener> listeners = this.listenersByClient.get(clientName);
-		if (listeners != null) {
-			return listeners;
-		}
-		synchronized (this.listenersByClient) {
-			return this.listenersByClient.computeIfAbsent(clientName, this::collect);
-		}
+		return forClient(clientName, null);
 	}
 
 	/**
-	 * A client's listeners; when more than one of them reads JSON, those converting a whole
-	 * message read the message's shared parse, so that a text message is parsed once.
+	 * The listeners of a client that may be a shard; when more than one of them reads JSON,
+	 * those converting a whole message read the message's shared parse, so that a text
+	 * message is parsed once.
 	 */
-	private List<WsMessageListener> collect(String clientName) {
+	@Override
+	public List<WsMessageListener> forClient(String clientName, @Nullable String group) {
 		List<WsListenerAdapter> adapters = new ArrayList<>();
 		int jsonReaders = 0;
 		for (WsListenerAdapter adapter : this.adapters) {
-			if (adapter.endpoint().listensTo(clientName)) {
+			if (adapter.endpoint().listensTo(clientName, group)) {
 				adapters.add(adapter);
 				jsonReaders += adapter.readsJson() ? 1 : 0;
 			}
@@ -197,7 +187,8 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 
 	private static void checkClients(WsListenerEndpoint endpoint, Set<String> known) {
 		for (String clientName : endpoint.clientNames()) {
-			if (!known.contains(clientName)) {
+			// a pattern (tenant-*) may match clients created later: nothing to check
+			if (!WsListenerEndpoint.isPattern(clientName) && !known.contains(clientName)) {
 				throw new WsListenerConfigurationException(endpoint.beanName(), endpoint.method(),
 						"names client '" + clientName + "', which is not configured (configured clients: "
 								+ new TreeSet<>(known) + ")",

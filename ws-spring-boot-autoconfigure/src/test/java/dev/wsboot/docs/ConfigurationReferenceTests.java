@@ -49,7 +49,7 @@ class ConfigurationReferenceTests {
 				"ws.defaults.reconnect.enabled", "ws.defaults.reconnect.initial-delay", "ws.defaults.reconnect.max-delay",
 				"ws.defaults.reconnect.multiplier", "ws.defaults.reconnect.jitter", "ws.defaults.reconnect.max-attempts",
 				"ws.defaults.ssl.bundle", "ws.defaults.transport", "ws.defaults.proxy.url",
-				"ws.defaults.proxy.use-system");
+				"ws.defaults.proxy.use-system", "management.health.ws-clients.enabled");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.wsboot.listener;
 
+import java.lang.reflect.Method;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -45,10 +46,26 @@ class WsListenerEndpointRegistryTests {
 	}
 
 	@Test
-	void listenersOfAClientAreLookedUpOnce() {
+	void listenersOfAClientAreLookedUpAgainNotKeptPerClientName() {
+		// each client keeps its own list; the registry keeps nothing per name, so a fleet of
+		// created and removed clients leaves no entry behind
 		try (ListenerTestContext context = ListenerTestContext.of(TickerListener.class)) {
-			assertThat(context.listeners("ticker")).isSameAs(context.listeners("ticker"));
+			assertThat(context.listeners("ticker")).isEqualTo(context.listeners("ticker")).hasSize(1);
 		}
+	}
+
+	@Test
+	void namePatternsMatchByPrefixAndGroupNamesMatchTheirShards() {
+		Method method = ReflectionUtils.findMethod(NoListener.class, "handle", String.class);
+		WsListenerEndpoint pattern = new WsListenerEndpoint("b", new NoListener(), method, List.of("tenant-*"), false);
+		assertThat(pattern.listensTo("tenant-1")).isTrue();
+		assertThat(pattern.listensTo("tenant-")).isTrue();
+		assertThat(pattern.listensTo("tenant")).isFalse();
+		assertThat(pattern.listensTo("other-1")).isFalse();
+		WsListenerEndpoint group = new WsListenerEndpoint("b", new NoListener(), method, List.of("gateway"), false);
+		assertThat(group.listensTo("gateway-1", "gateway")).isTrue();
+		assertThat(group.listensTo("gateway-1", null)).isFalse();
+		assertThat(group.listensTo("other-1", "other")).isFalse();
 	}
 
 	@Test

@@ -143,6 +143,11 @@ public final class TyrusWsTransport implements WsTransport {
 		return clientManager;
 	}
 
+	/** Tyrus's client, once a connect created it. */
+	@Nullable ClientManager currentClientManager() {
+		return this.clientManager;
+	}
+
 	private static ClientManager createClientManager(String containerClassName) {
 		ClientManager clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
 		Map<String, Object> properties = clientManager.getProperties();
@@ -160,6 +165,8 @@ public final class TyrusWsTransport implements WsTransport {
 		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
 		// the starter has its own idle deadline
 		clientManager.setDefaultMaxSessionIdleTimeout(-1);
+		// Tyrus would shut its executors down with every last connection; close() does
+		TyrusInternals.keepExecutors(clientManager);
 		return clientManager;
 	}
 
@@ -189,7 +196,7 @@ public final class TyrusWsTransport implements WsTransport {
 		ClientEndpointConfig config = builder.build();
 		config.getUserProperties().put(ClientContainer.WLS_INCOMING_BUFFER_SIZE, incomingBufferSize(request));
 		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
-				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
+				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint, endpoint.pendingSocket()));
 		this.endpoints.add(endpoint);
 		try {
 			// started off the caller's thread: the first connect loads and sets up Tyrus
@@ -216,17 +223,6 @@ public final class TyrusWsTransport implements WsTransport {
 		Future<Session> session;
 		try {
 			session = asyncConnect(endpoint, config, request);
-		}
-		catch (RejectedExecutionException ex) {
-			// Tyrus shuts its connect executor down when its last connection ends and may hand
-			// a connect started in that instant to the dying executor: the next one is new
-			try {
-				session = asyncConnect(endpoint, config, request);
-			}
-			catch (Exception retryFailure) {
-				endpoint.connectFailed(retryFailure);
-				return false;
-			}
 		}
 		catch (Exception ex) {
 			endpoint.connectFailed(ex);
