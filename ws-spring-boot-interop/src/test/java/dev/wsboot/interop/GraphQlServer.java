@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import graphql.GraphqlErrorBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SubscriptionMapping;
+import org.springframework.graphql.execution.SubscriptionPublisherException;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
@@ -117,6 +119,10 @@ final class GraphQlServer implements AutoCloseable {
 
 		@SubscriptionMapping
 		Flux<Tick> ticks(@Argument int after) {
+			if (after < 0) {
+				return Flux.error(new SubscriptionPublisherException(
+						List.of(GraphqlErrorBuilder.newError().message("after must not be negative").build()), null));
+			}
 			return Flux.interval(Duration.ofMillis(50)).map((i) -> new Tick(after + 1 + i));
 		}
 
