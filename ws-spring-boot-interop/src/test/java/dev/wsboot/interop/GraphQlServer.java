@@ -41,7 +41,7 @@ import dev.wsboot.autoconfigure.WsAutoConfiguration;
 final class GraphQlServer implements AutoCloseable {
 
 	/** How long the server takes to acknowledge a {@code connection_init}. */
-	static final Duration ACK_DELAY = Duration.ofMillis(300);
+	static final Duration ACK_DELAY = Duration.ofMillis(500);
 
 	private final List<String> received = new CopyOnWriteArrayList<>();
 

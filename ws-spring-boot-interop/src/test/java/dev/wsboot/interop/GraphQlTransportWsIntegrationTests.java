@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -54,11 +56,15 @@ class GraphQlTransportWsIntegrationTests {
 	}
 
 	private ApplicationContextRunner client() {
+		return client("tyrus");
+	}
+
+	private ApplicationContextRunner client(String transport) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WsAutoConfiguration.class))
 			.withBean(TicksClient.class)
 			.withBean(RecordingErrorHandler.class)
-			.withPropertyValues("ws.shutdown-timeout=2s",
+			.withPropertyValues("ws.shutdown-timeout=2s", "ws.clients.graphql.transport=" + transport,
 			// the application.yml of docs/protocols.md
 					"ws.clients.graphql.url=" + this.server.url(), "ws.clients.graphql.subprotocols=graphql-transport-ws",
 					"ws.clients.graphql.ready-on=application", "ws.clients.graphql.correlation.request-id=/id",
@@ -68,12 +74,13 @@ class GraphQlTransportWsIntegrationTests {
 					"ws.clients.graphql.reconnect.initial-delay=100ms", "ws.clients.graphql.reconnect.max-delay=500ms");
 	}
 
-	@Test
-	void subscriptionSentBeforeTheAcknowledgementIsHeldUntilItAndReceivesTicksInOrder() {
-		client().run((context) -> {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void subscriptionSentBeforeTheAcknowledgementIsHeldUntilItAndReceivesTicksInOrder(String transport) {
+		client(transport).run((context) -> {
 			WsClient graphql = context.getBean("graphql", WsClient.class);
 			TicksClient ticks = context.getBean(TicksClient.class);
-			await().atMost(TIMEOUT).until(() -> this.server.received().contains("connection_init"));
+			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> this.server.received().contains("connection_init"));
 			boolean readyWhenSubscribing = graphql.isReady();
 			ticks.subscribe(graphql);
 			await().atMost(TIMEOUT).until(() -> ticks.handled.size() >= 10);
@@ -85,9 +92,10 @@ class GraphQlTransportWsIntegrationTests {
 		});
 	}
 
-	@Test
-	void afterAServerRestartTheClientReinitializesAndResubscribesAndHandlesNoTickTwice() {
-		client().run((context) -> {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void afterAServerRestartTheClientReinitializesAndResubscribesAndHandlesNoTickTwice(String transport) {
+		client(transport).run((context) -> {
 			WsClient graphql = context.getBean("graphql", WsClient.class);
 			TicksClient ticks = context.getBean(TicksClient.class);
 			ticks.subscribe(graphql);
@@ -108,9 +116,10 @@ class GraphQlTransportWsIntegrationTests {
 		});
 	}
 
-	@Test
-	void aQueryIsARequestAnsweredByItsNextMessageAndItsCompleteIsHarmless() {
-		client().run((context) -> {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void aQueryIsARequestAnsweredByItsNextMessageAndItsCompleteIsHarmless(String transport) {
+		client(transport).run((context) -> {
 			WsClient graphql = context.getBean("graphql", WsClient.class);
 			TicksClient ticks = context.getBean(TicksClient.class);
 			GraphQlMessage query = GraphQlMessage.subscribe(null, "query($name: String!) { greeting(name: $name) }",
