@@ -59,7 +59,8 @@ final class GraphQlServer implements AutoCloseable {
 			.initializers((context) -> context.getBeanFactory().registerSingleton("recorder", this))
 			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"logging.level.root=warn", "spring.jmx.enabled=false",
-					"spring.graphql.schema.locations=classpath:graphql-ticks/", "spring.graphql.websocket.path=/graphql",
+					"spring.graphql.schema.locations=classpath:graphql-ticks/",
+					"spring.graphql.websocket.path=/graphql",
 					"spring.graphql.websocket.keep-alive=200ms", "server.shutdown=immediate")
 			.run();
 	}

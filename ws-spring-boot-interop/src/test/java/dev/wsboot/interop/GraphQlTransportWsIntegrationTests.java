@@ -64,14 +64,15 @@ class GraphQlTransportWsIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WsAutoConfiguration.class))
 			.withBean(TicksClient.class)
 			.withBean(RecordingErrorHandler.class)
-			.withPropertyValues("ws.shutdown-timeout=2s", "ws.clients.graphql.transport=" + transport,
+			.withPropertyValues("ws.shutdown-timeout=2s", "ws.clients.graphql.transport=" + transport)
 			// the application.yml of docs/protocols.md
-					"ws.clients.graphql.url=" + this.server.url(), "ws.clients.graphql.subprotocols=graphql-transport-ws",
-					"ws.clients.graphql.ready-on=application", "ws.clients.graphql.correlation.request-id=/id",
-					"ws.clients.graphql.correlation.reply-id=/id",
+			.withPropertyValues("ws.clients.graphql.url=" + this.server.url(),
+					"ws.clients.graphql.subprotocols=graphql-transport-ws", "ws.clients.graphql.ready-on=application",
+					"ws.clients.graphql.correlation.request-id=/id", "ws.clients.graphql.correlation.reply-id=/id",
 					"ws.clients.graphql.correlation.reply-payload=/payload/data",
 					"ws.clients.graphql.correlation.error=/payload/errors",
-					"ws.clients.graphql.reconnect.initial-delay=100ms", "ws.clients.graphql.reconnect.max-delay=500ms");
+					"ws.clients.graphql.reconnect.initial-delay=100ms",
+					"ws.clients.graphql.reconnect.max-delay=500ms");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -80,14 +81,17 @@ class GraphQlTransportWsIntegrationTests {
 		client(transport).run((context) -> {
 			WsClient graphql = context.getBean("graphql", WsClient.class);
 			TicksClient ticks = context.getBean(TicksClient.class);
-			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> this.server.received().contains("connection_init"));
+			await().atMost(TIMEOUT)
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> this.server.received().contains("connection_init"));
 			boolean readyWhenSubscribing = graphql.isReady();
 			ticks.subscribe(graphql);
 			await().atMost(TIMEOUT).until(() -> ticks.handled.size() >= 10);
 			assertThat(readyWhenSubscribing).as("the subscribe was sent before connection_ack").isFalse();
 			assertThat(this.server.received()).startsWith("connection_init", "connection_ack", "subscribe:ticks");
 			assertThat(graphql.subprotocol()).contains("graphql-transport-ws");
-			assertThat(List.copyOf(ticks.handled).subList(0, 10)).containsExactly(LongStream.rangeClosed(1, 10).boxed().toArray(Long[]::new));
+			assertThat(List.copyOf(ticks.handled).subList(0, 10))
+				.containsExactly(LongStream.rangeClosed(1, 10).boxed().toArray(Long[]::new));
 			assertThat(context.getBean(RecordingErrorHandler.class).failures).isEmpty();
 		});
 	}
