@@ -114,8 +114,9 @@ final class GraphQlServer implements AutoCloseable {
 	static class TicksController {
 
 		@QueryMapping
-		String greeting(@Argument String name) {
-			return "Hello, " + name + "!";
+		Mono<String> greeting(@Argument String name, @Argument Integer delayMs) {
+			Mono<String> greeting = Mono.just("Hello, " + name + "!");
+			return (delayMs != null) ? greeting.delayElement(Duration.ofMillis(delayMs)) : greeting;
 		}
 
 		@SubscriptionMapping

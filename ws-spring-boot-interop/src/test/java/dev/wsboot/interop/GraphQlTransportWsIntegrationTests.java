@@ -1,8 +1,10 @@
 package dev.wsboot.interop;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +27,7 @@ import dev.wsboot.annotation.WsListener;
 import dev.wsboot.autoconfigure.WsAutoConfiguration;
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsRequestException;
+import dev.wsboot.client.WsSendException;
 import dev.wsboot.client.event.WsClientOpenedEvent;
 import dev.wsboot.listener.WsListenerErrorHandler;
 import dev.wsboot.listener.WsListenerFailure;
@@ -137,6 +140,45 @@ class GraphQlTransportWsIntegrationTests {
 			assertThat(ticks.completed).containsExactly("1", "query-7");
 			assertThat(graphql.isReady()).isTrue();
 			assertThat(context.getBean(RecordingErrorHandler.class).failures).isEmpty();
+		});
+	}
+
+	@Test
+	void fortyConcurrentQueriesAnsweredOutOfOrderEachCompleteWithTheirOwnReply() {
+		client().run((context) -> {
+			WsClient graphql = context.getBean("graphql", WsClient.class);
+			List<Integer> completionOrder = new CopyOnWriteArrayList<>();
+			List<CompletableFuture<Greeting>> replies = new ArrayList<>();
+			for (int i = 0; i < 40; i++) {
+				int n = i;
+				GraphQlMessage query = GraphQlMessage.subscribe(null,
+						"query($name: String!, $delay: Int) { greeting(name: $name, delayMs: $delay) }",
+						Map.of("name", "caller " + n, "delay", (40 - n) * 10));
+				replies.add(graphql.request(query, Greeting.class).whenComplete((reply, ex) -> completionOrder.add(n)));
+			}
+			for (int i = 0; i < 40; i++) {
+				assertThat(replies.get(i).get(20, TimeUnit.SECONDS).greeting()).isEqualTo("Hello, caller " + i + "!");
+			}
+			List<Integer> sentOrder = completionOrder.stream().sorted().toList();
+			assertThat(completionOrder).as("answered out of order").hasSize(40).isNotEqualTo(sentOrder);
+		});
+	}
+
+	@Test
+	void aQueryInFlightWhenTheServerStopsFailsAtOnce() {
+		client().run((context) -> {
+			WsClient graphql = context.getBean("graphql", WsClient.class);
+			await().atMost(TIMEOUT).until(graphql::isReady);
+			GraphQlMessage slow = GraphQlMessage.subscribe(null, "{ greeting(name: \"Ada\", delayMs: 10000) }", null);
+			CompletableFuture<Greeting> reply = graphql.request(slow, Greeting.class);
+			await().atMost(TIMEOUT).until(() -> this.server.received().size() >= 3);
+			long stopping = System.nanoTime();
+			this.server.stop();
+			assertThat(reply).failsWithin(TIMEOUT)
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(WsSendException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(8));
 		});
 	}
 
