@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Use case: a Discord gateway bot. The starter runs the connection; the bot only makes the
- * protocol's decisions: heartbeat on op 10, identify or resume, {@code ready()} on READY or
+ * Use case: a Discord gateway bot. The starter runs the connection and routes each gateway
+ * event by its {@code op} and {@code t} ({@code @WsListener(match, payload)}); the bot only
+ * makes the protocol's decisions: heartbeat on op 10, identify or resume, {@code ready()} on READY or
  * RESUMED, {@code redirect} to {@code resume_gateway_url}, {@code reconnect} on op 7 and op 9,
  * and 4004 (authentication failed) is never retried ({@code stop-on-close-codes}). Until
  * READY, what the application sends waits ({@code ready-on: application}), so presence
@@ -139,14 +141,14 @@ class DiscordGatewayBotTests {
 	}
 
 	/**
-	 * The bot: every decision of the protocol, and nothing about the connection.
+	 * The bot: every decision of the protocol, and nothing about the connection. One listener
+	 * per gateway event, routed by {@code op} and {@code t}, each receiving only its converted
+	 * part of the message.
 	 */
 	@Component
 	static class DiscordBot {
 
 		final List<String> messages = new CopyOnWriteArrayList<>();
-
-		private final JsonMapper json;
 
 		private final String token;
 
@@ -156,33 +158,13 @@ class DiscordGatewayBotTests {
 
 		private volatile String sessionId;
 
-		DiscordBot(JsonMapper json, @Value("${discord.token}") String token) {
-			this.json = json;
+		DiscordBot(@Value("${discord.token}") String token) {
 			this.token = token;
 		}
 
-		@WsListener("discord")
-		void onGatewayEvent(String text, WsClient discord) {
-			JsonNode payload = this.json.readTree(text);
-			if (payload.path("s").isNumber()) {
-				this.sequence = payload.path("s").asInt();
-			}
-			switch (payload.path("op").asInt()) {
-				case 10 -> hello(payload.path("d"), discord);
-				case 11 -> this.heartbeat.acknowledged();
-				case 1 -> discord.sendObject(beat());
-				case 0 -> dispatch(payload.path("t").asString(), payload.path("d"), discord);
-				// a code other than 1000/1001 keeps the session resumable
-				case 7 -> discord.reconnect(4000, "Reconnect requested");
-				case 9 -> invalidSession(payload.path("d").asBoolean(), discord);
-				default -> {
-				}
-			}
-		}
-
-		private void hello(JsonNode hello, WsClient discord) {
-			this.heartbeat = discord.heartbeat(Duration.ofMillis(hello.path("heartbeat_interval").asLong()),
-					this::beat);
+		@WsListener(value = "discord", match = "/op=10", payload = "/d")
+		void hello(Hello hello, WsClient discord) {
+			this.heartbeat = discord.heartbeat(Duration.ofMillis(hello.heartbeatInterval()), this::beat);
 			if (this.sessionId != null) {
 				discord.sendObject(new Resume(6, new ResumeData(this.token, this.sessionId, this.sequence)));
 			}
@@ -192,31 +174,74 @@ class DiscordGatewayBotTests {
 			}
 		}
 
-		private Heartbeat beat() {
-			return new Heartbeat(1, this.sequence);
+		@WsListener(value = "discord", match = "/op=11")
+		void heartbeatAcknowledged() {
+			this.heartbeat.acknowledged();
 		}
 
-		private void dispatch(String type, JsonNode data, WsClient discord) {
-			switch (type) {
-				case "READY" -> {
-					this.sessionId = data.path("session_id").asString();
-					discord.redirect(URI.create(data.path("resume_gateway_url").asString() + "?v=10&encoding=json"));
-					discord.ready();
-				}
-				case "RESUMED" -> discord.ready();
-				case "MESSAGE_CREATE" -> this.messages.add(data.path("content").asString());
-				default -> {
-				}
-			}
+		@WsListener(value = "discord", match = "/op=1")
+		Heartbeat heartbeatRequested() {
+			return beat();
 		}
 
-		private void invalidSession(boolean resumable, WsClient discord) {
+		@WsListener(value = "discord", match = "/op=0", payload = "/s")
+		void dispatched(Integer sequence) {
+			this.sequence = sequence;
+		}
+
+		@WsListener(value = "discord", match = { "/op=0", "/t=READY" })
+		void ready(Dispatch<Ready> ready, WsClient discord) {
+			this.sessionId = ready.d().sessionId();
+			discord.redirect(URI.create(ready.d().resumeGatewayUrl() + "?v=10&encoding=json"));
+			discord.ready();
+		}
+
+		@WsListener(value = "discord", match = { "/op=0", "/t=RESUMED" })
+		void resumed(WsClient discord) {
+			discord.ready();
+		}
+
+		@WsListener(value = "discord", match = { "/op=0", "/t=MESSAGE_CREATE" }, payload = "/d")
+		void messageCreated(MessageCreate message) {
+			this.messages.add(message.content());
+		}
+
+		@WsListener(value = "discord", match = "/op=7")
+		void reconnectRequested(WsClient discord) {
+			// a code other than 1000/1001 keeps the session resumable
+			discord.reconnect(4000, "Reconnect requested");
+		}
+
+		@WsListener(value = "discord", match = "/op=9")
+		void invalidSession(InvalidSession invalid, WsClient discord) {
+			boolean resumable = invalid.resumable();
 			if (!resumable) {
 				this.sessionId = null;
 				this.sequence = null;
 				discord.resetUrl();
 			}
 			discord.reconnect(resumable ? 4000 : 1000, "Invalid session");
+		}
+
+		private Heartbeat beat() {
+			return new Heartbeat(1, this.sequence);
+		}
+
+		record Hello(@JsonProperty("heartbeat_interval") long heartbeatInterval) {
+		}
+
+		record Dispatch<T>(int op, String t, Integer s, T d) {
+		}
+
+		record Ready(@JsonProperty("session_id") String sessionId,
+				@JsonProperty("resume_gateway_url") String resumeGatewayUrl) {
+		}
+
+		record MessageCreate(String content) {
+		}
+
+		// a whole-message envelope: a boolean parameter of a listener is reserved for 'last'
+		record InvalidSession(@JsonProperty("d") boolean resumable) {
 		}
 
 		record Heartbeat(int op, Integer d) {
@@ -231,7 +256,7 @@ class DiscordGatewayBotTests {
 		record Resume(int op, ResumeData d) {
 		}
 
-		record ResumeData(String token, String session_id, Integer seq) {
+		record ResumeData(String token, @JsonProperty("session_id") String sessionId, Integer seq) {
 		}
 
 	}
