@@ -10,7 +10,6 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.SmartMessageConverter;
-import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
 import org.springframework.validation.annotation.ValidationAnnotationUtils;
 
@@ -18,9 +17,10 @@ import org.springframework.validation.annotation.ValidationAnnotationUtils;
  * The starter's own argument resolvers of {@code @WsListener} methods, consulted before
  * spring-messaging's defaults ({@code @Header}, {@code @Headers}, {@code Message<?>} and, for
  * every other parameter, {@code @Payload} with conversion and validation): the
- * {@link WsClient}, the {@code boolean last} flag, and payloads passed as they are
- * ({@code String}, {@code byte[]}, {@code ByteBuffer}, {@code WsMessage}, even when empty).
- * They read a {@link WsInboundMessage}.
+ * {@link WsClient}, the {@code boolean last} flag (of {@code partial} listeners only: for
+ * the others a {@code boolean} is the payload, converted like any other type), and payloads
+ * passed as they are ({@code String}, {@code byte[]}, {@code ByteBuffer}, {@code WsMessage},
+ * even when empty). They read a {@link WsInboundMessage}.
  */
 final class WsListenerArgumentResolvers {
 
@@ -31,9 +31,14 @@ final class WsListenerArgumentResolvers {
 	 * The resolvers, in the order to consult them.
 	 * @param messageConverter the converter for a part selected by
 	 * {@code @WsListener.payload} and given to a {@code String} parameter
+	 * @param partial whether the resolvers are for {@code partial} listeners, whose
+	 * unannotated {@code boolean} parameter is the last flag
 	 * @return the resolvers
 	 */
-	static List<HandlerMethodArgumentResolver> create(MessageConverter messageConverter) {
+	static List<HandlerMethodArgumentResolver> create(MessageConverter messageConverter, boolean partial) {
+		if (!partial) {
+			return List.of(new ClientArgumentResolver(), new PassThroughArgumentResolver(messageConverter));
+		}
 		return List.of(new ClientArgumentResolver(), new LastArgumentResolver(),
 				new PassThroughArgumentResolver(messageConverter));
 	}
@@ -60,14 +65,14 @@ final class WsListenerArgumentResolvers {
 	}
 
 	/**
-	 * Resolves {@code boolean last}: whether a fragment ends its message.
+	 * Resolves {@code boolean last} of a {@code partial} listener: whether a fragment ends its
+	 * message.
 	 */
 	private static final class LastArgumentResolver implements HandlerMethodArgumentResolver {
 
 		@Override
 		public boolean supportsParameter(MethodParameter parameter) {
-			Class<?> type = parameter.getParameterType();
-			return (type == boolean.class || type == Boolean.class) && !parameter.hasParameterAnnotation(Header.class);
+			return WsListenerSignature.isLast(parameter, true);
 		}
 
 		@Override

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.RegisteredBean;
 import org.springframework.core.MethodIntrospector;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
@@ -53,9 +54,12 @@ final class WsListenerBeanRegistrationAotProcessor implements BeanRegistrationAo
 		BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
 		for (Method method : listeners) {
 			hints.reflection().registerMethod(method, ExecutableMode.INVOKE);
+			WsListener annotation = AnnotatedElementUtils.findMergedAnnotation(method, WsListener.class);
+			boolean partial = annotation != null && annotation.partial();
 			for (int i = 0; i < method.getParameterCount(); i++) {
 				Class<?> type = method.getParameterTypes()[i];
-				if (WsListenerSignature.isPayload(type) && !WsListenerSignature.isPassThrough(type)) {
+				if (WsListenerSignature.isPayload(new MethodParameter(method, i), partial)
+						&& !WsListenerSignature.isPassThrough(type)) {
 					bindings.registerReflectionHints(hints.reflection(), method.getGenericParameterTypes()[i]);
 				}
 				else if (Message.class.isAssignableFrom(type)) {

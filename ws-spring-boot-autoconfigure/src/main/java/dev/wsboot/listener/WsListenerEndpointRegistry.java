@@ -39,6 +39,9 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 
 	private final DefaultMessageHandlerMethodFactory handlerMethodFactory;
 
+	/** For partial listeners, whose unannotated boolean parameter is the last flag. */
+	private final DefaultMessageHandlerMethodFactory partialHandlerMethodFactory;
+
 	private final WsListenerCollaborators collaborators;
 
 	private final Supplier<Set<String>> clientNames;
@@ -89,16 +92,23 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		Assert.notNull(observationConvention, "'observationConvention' must not be null");
 		Assert.notNull(clientNames, "'clientNames' must not be null");
-		this.handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
-		this.handlerMethodFactory.setMessageConverter(messageConverter);
-		this.handlerMethodFactory.setCustomArgumentResolvers(WsListenerArgumentResolvers.create(messageConverter));
-		if (validator != null) {
-			this.handlerMethodFactory.setValidator(validator);
-		}
-		this.handlerMethodFactory.afterPropertiesSet();
+		this.handlerMethodFactory = handlerMethodFactory(messageConverter, validator, false);
+		this.partialHandlerMethodFactory = handlerMethodFactory(messageConverter, validator, true);
 		this.collaborators = new WsListenerCollaborators(errorHandler, observationRegistry, observationConvention);
 		this.clientNames = clientNames;
 		this.parser = JACKSON_PRESENT ? JsonTrees.parser(messageConverter) : null;
+	}
+
+	private static DefaultMessageHandlerMethodFactory handlerMethodFactory(MessageConverter messageConverter,
+			@Nullable Validator validator, boolean partial) {
+		DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
+		factory.setMessageConverter(messageConverter);
+		factory.setCustomArgumentResolvers(WsListenerArgumentResolvers.create(messageConverter, partial));
+		if (validator != null) {
+			factory.setValidator(validator);
+		}
+		factory.afterPropertiesSet();
+		return factory;
 	}
 
 	/**
@@ -113,8 +123,9 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		if (this.initialized) {
 			checkClients(endpoint, this.clientNames.get());
 		}
-		InvocableHandlerMethod handlerMethod = this.handlerMethodFactory.createInvocableHandlerMethod(endpoint.bean(),
-				endpoint.method());
+		DefaultMessageHandlerMethodFactory factory = endpoint.partial() ? this.partialHandlerMethodFactory
+				: this.handlerMethodFactory;
+		InvocableHandlerMethod handlerMethod = factory.createInvocableHandlerMethod(endpoint.bean(), endpoint.method());
 		this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators, this.parser));
 	}
 

@@ -35,7 +35,7 @@ final class WsListenerSignature {
 	private static final String SUPPORTED = "Declare at most one payload parameter (String, byte[], ByteBuffer, "
 			+ "WsMessage or a type converted from JSON, optionally with @Payload and @Valid), optionally a WsClient "
 			+ "parameter, @Header/@Headers parameters, a Message<?> parameter and, with partial = true, a boolean "
-			+ "parameter";
+			+ "'last' parameter";
 
 	/**
 	 * How the payload parameter is supplied.
@@ -154,13 +154,30 @@ final class WsListenerSignature {
 	}
 
 	/**
-	 * Whether a parameter type receives the payload, rather than the client, the last flag,
-	 * the headers or the message.
-	 * @param type the parameter type
+	 * Whether a parameter receives the payload, rather than the client, the last flag, the
+	 * headers or the message. A {@code boolean} is the payload unless the listener is
+	 * {@code partial} (then it is the last flag), or when it is annotated with
+	 * {@code @Payload}.
+	 * @param parameter the parameter
+	 * @param partial whether the listener receives fragments
 	 * @return whether it is the payload parameter
 	 */
-	static boolean isPayload(Class<?> type) {
-		return type != WsClient.class && type != boolean.class && type != Boolean.class && !isMessaging(type);
+	static boolean isPayload(MethodParameter parameter, boolean partial) {
+		Class<?> type = parameter.getParameterType();
+		return type != WsClient.class && !isMessaging(type) && !isHeader(parameter) && !isLast(parameter, partial);
+	}
+
+	/**
+	 * Whether a parameter receives the {@code last} flag of a fragment: an unannotated
+	 * {@code boolean} (or {@code Boolean}) of a {@code partial} listener.
+	 * @param parameter the parameter
+	 * @param partial whether the listener receives fragments
+	 * @return whether it is the last flag
+	 */
+	static boolean isLast(MethodParameter parameter, boolean partial) {
+		Class<?> type = parameter.getParameterType();
+		return partial && (type == boolean.class || type == Boolean.class)
+				&& !parameter.hasParameterAnnotation(Payload.class) && !isHeader(parameter);
 	}
 
 	private static boolean isMessaging(Class<?> type) {
@@ -208,10 +225,10 @@ final class WsListenerSignature {
 					.getGeneric(0)
 					.resolve(Object.class);
 			}
-			else if (type == boolean.class || type == Boolean.class) {
+			else if (isLast(parameter, endpoint.partial())) {
 				booleans++;
 			}
-			else if (isPayload(type)) {
+			else if (isPayload(parameter, endpoint.partial())) {
 				if (payloadType != null) {
 					throw invalid(endpoint, "has more than one payload parameter (" + payloadType.getSimpleName()
 							+ " and " + type.getSimpleName() + ")",
@@ -252,6 +269,7 @@ final class WsListenerSignature {
 	private static boolean isHeader(MethodParameter parameter) {
 		return parameter.hasParameterAnnotation(Header.class) || parameter.hasParameterAnnotation(Headers.class);
 	}
+
 	private static void checkPartial(WsListenerEndpoint endpoint, PayloadKind kind, @Nullable Class<?> payloadType,
 			int booleans) {
 		if (booleans > 1) {
@@ -261,11 +279,6 @@ final class WsListenerSignature {
 		if (endpoint.partial() && booleans == 0) {
 			throw invalid(endpoint, "is declared with partial = true but has no boolean parameter to tell whether "
 					+ "a fragment is the last one", "Add a 'boolean last' parameter, or remove partial = true.");
-		}
-		if (!endpoint.partial() && booleans == 1) {
-			throw invalid(endpoint, "has a boolean parameter but is not declared with partial = true",
-					"Set partial = true to receive fragments with a 'boolean last' parameter, or remove the boolean "
-							+ "parameter.");
 		}
 		if (endpoint.partial() && kind == PayloadKind.CONVERTED && payloadType != null) {
 			throw invalid(endpoint, "is declared with partial = true, but a fragment cannot be converted to "

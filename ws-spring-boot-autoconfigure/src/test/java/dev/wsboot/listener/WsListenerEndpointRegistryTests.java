@@ -21,6 +21,7 @@ import dev.wsboot.client.WsMessageListener;
 
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.messaging.handler.annotation.DestinationVariable;
+import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,8 +167,10 @@ class WsListenerEndpointRegistryTests {
 						"Keep a single payload parameter"),
 				Arguments.of(PartialWithoutLastListener.class, "partial = true but has no boolean parameter",
 						"Add a 'boolean last' parameter"),
-				Arguments.of(LastWithoutPartialListener.class, "not declared with partial = true",
-						"Set partial = true"),
+				Arguments.of(LastWithoutPartialListener.class,
+						"has more than one payload parameter (String and boolean)", "Keep a single payload parameter"),
+				Arguments.of(PartialBooleanPayloadListener.class, "a fragment cannot be converted to boolean",
+						"Receive fragments as String, byte[], ByteBuffer or WsMessage"),
 				Arguments.of(PartialJsonListener.class, "a fragment cannot be converted to Trade",
 						"Receive fragments as String, byte[], ByteBuffer or WsMessage"),
 				Arguments.of(TwoBooleansListener.class, "more than one boolean parameter",
@@ -337,6 +340,14 @@ class WsListenerEndpointRegistryTests {
 
 		@WsListener("ticker")
 		void onText(String text, boolean last) {
+		}
+
+	}
+
+	static class PartialBooleanPayloadListener {
+
+		@WsListener(value = "ticker", partial = true)
+		void onPart(@Payload boolean part, boolean last) {
 		}
 
 	}
