@@ -212,9 +212,8 @@ class DiscordGatewayBotTests {
 			discord.reconnect(4000, "Reconnect requested");
 		}
 
-		@WsListener(value = "discord", match = "/op=9")
-		void invalidSession(InvalidSession invalid, WsClient discord) {
-			boolean resumable = invalid.resumable();
+		@WsListener(value = "discord", match = "/op=9", payload = "/d")
+		void invalidSession(boolean resumable, WsClient discord) {
 			if (!resumable) {
 				this.sessionId = null;
 				this.sequence = null;
@@ -238,10 +237,6 @@ class DiscordGatewayBotTests {
 		}
 
 		record MessageCreate(String content) {
-		}
-
-		// a whole-message envelope: a boolean parameter of a listener is reserved for 'last'
-		record InvalidSession(@JsonProperty("d") boolean resumable) {
 		}
 
 		record Heartbeat(int op, Integer d) {
