@@ -51,7 +51,11 @@ import dev.wsboot.transport.tyrus.TyrusWsTransport;
  * later (when given), once idle pool threads (Tyrus's connect executor, Grizzly workers, the
  * listener executor; 60 s keep-alive) may have expired.
  * <p>
- * Usage: {@code IdleFootprint starter|starterTyrusJdk|starterJdkHttp|tyrus|tyrusJdk N resultFile [settleSeconds]}.
+ * {@code fleet N}: N clients created at run time from a template ({@code WsClients.create}),
+ * with meters bound and health queried; heap per client = (heap with N open − heap of the
+ * same context before the first was created) / N; then all removed and what is left counted.
+ * <p>
+ * Usage: {@code IdleFootprint starter|starterTyrusJdk|starterJdkHttp|fleet|tyrus|tyrusJdk N resultFile [settleSeconds]}.
  */
 public final class IdleFootprint {
 
@@ -87,6 +91,7 @@ public final class IdleFootprint {
 				case "starter" -> starter(uri, count, figures, settleSeconds, false);
 				case "starterTyrusJdk" -> starter(uri, count, figures, settleSeconds, true);
 				case "starterJdkHttp" -> starter(uri, count, figures, settleSeconds, false, "jdk");
+				case "fleet" -> fleet(uri, count, figures, settleSeconds);
 				case "tyrus" -> tyrus(uri, count, figures, settleSeconds, TyrusWsTransport.GRIZZLY_CONTAINER);
 				case "tyrusJdk" -> tyrus(uri, count, figures, settleSeconds, TyrusWsTransport.JDK_CONTAINER);
 				default -> throw new IllegalArgumentException(mode);
@@ -147,6 +152,107 @@ public final class IdleFootprint {
 		settle(figures, settleSeconds);
 		long open = clients.stream().filter(WsClient::isOpen).count();
 		figures.put("stillOpen", open);
+		context.close();
+	}
+
+	/**
+	 * {@code fleet N}: one context with a template and no configured client, a
+	 * {@code SimpleMeterRegistry} bound to the starter's meters and the health contributor
+	 * queried; N clients made with {@code WsClients.create}, connected in batches, measured,
+	 * then all removed, and what stays behind counted (threads, meters, health children,
+	 * timer tasks, heap).
+	 */
+	private static void fleet(URI uri, int count, Map<String, Object> figures, int settleSeconds) throws Exception {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("ws.templates.tenant.url", uri.toString());
+		properties.put("ws.templates.tenant.auto-startup", "false");
+		long started = System.nanoTime();
+		ConfigurableApplicationContext context = StarterApp.run(properties);
+		figures.put("contextStartMillis", (System.nanoTime() - started) / 1_000_000);
+		WsClients clients = context.getBean(WsClients.class);
+		io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		context.getBean(dev.wsboot.metrics.WsClientMetrics.class).bindTo(registry);
+		org.springframework.boot.health.contributor.CompositeHealthContributor health = context.getBean(
+				"wsClientsHealthContributor", org.springframework.boot.health.contributor.CompositeHealthContributor.class);
+		java.lang.reflect.Field schedulerField = java.util.Objects
+			.requireNonNull(org.springframework.util.ReflectionUtils.findField(context.getBean("wsClientThreads").getClass(),
+					"scheduler"));
+		org.springframework.util.ReflectionUtils.makeAccessible(schedulerField);
+		java.util.concurrent.ThreadPoolExecutor timer = (java.util.concurrent.ThreadPoolExecutor) org.springframework.util.ReflectionUtils
+			.getField(schedulerField, context.getBean("wsClientThreads"));
+		// one batch created, opened and removed first: classes loaded, pools started, JIT warm
+		List<WsClient> warmUp = new ArrayList<>();
+		for (int i = 0; i < Math.min(count, BATCH); i++) {
+			warmUp.add(clients.create("warm-up-" + i, (spec) -> spec.template("tenant")));
+		}
+		warmUp.forEach(WsClient::connect);
+		for (WsClient client : warmUp) {
+			while (!client.isOpen()) {
+				Thread.sleep(1);
+			}
+		}
+		for (WsClient client : warmUp) {
+			clients.remove(client.name()).get(60, TimeUnit.SECONDS);
+		}
+		warmUp.clear();
+		Thread.sleep(12_000); // listener threads started by the burst of close events end after 10 s
+		int threadsBase = ManagementFactory.getThreadMXBean().getThreadCount();
+		figures.put("threadsBase", threadsBase);
+		figures.put("threadGroupsBase", threadGroups());
+		long base = settledHeap();
+		figures.put("heapBaseBytes", base);
+		histogram("base");
+		started = System.nanoTime();
+		List<WsClient> fleet = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			fleet.add(clients.create("tenant-" + i, (spec) -> spec.template("tenant")));
+		}
+		figures.put("createMillis", (System.nanoTime() - started) / 1_000_000);
+		long created = settledHeap();
+		figures.put("heapCreatedBytes", created);
+		figures.put("heapPerCreatedClientBytes", (created - base) / Math.max(1, count));
+		histogram("created");
+		started = System.nanoTime();
+		for (int from = 0; from < count; from += BATCH) {
+			List<WsClient> batch = fleet.subList(from, Math.min(count, from + BATCH));
+			batch.forEach(WsClient::connect);
+			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+			for (WsClient client : batch) {
+				while (!client.isOpen()) {
+					if (System.nanoTime() > deadline) {
+						throw new IllegalStateException(client + " did not open");
+					}
+					Thread.sleep(1);
+				}
+			}
+		}
+		figures.put("connectMillis", (System.nanoTime() - started) / 1_000_000);
+		measureOpen(figures, created, count);
+		figures.put("heapPerClientBytes", ((long) figures.get("heapOpenBytes") - base) / Math.max(1, count));
+		figures.put("meters", registry.getMeters().size());
+		figures.put("healthChildren", health.stream().count());
+		figures.put("timerTasks", timer.getQueue().size());
+		settle(figures, settleSeconds);
+		figures.put("stillOpen", fleet.stream().filter(WsClient::isOpen).count());
+		started = System.nanoTime();
+		List<java.util.concurrent.CompletableFuture<Void>> removed = new ArrayList<>(count);
+		for (WsClient client : fleet) {
+			removed.add(clients.remove(client.name()));
+		}
+		java.util.concurrent.CompletableFuture.allOf(removed.toArray(java.util.concurrent.CompletableFuture[]::new))
+			.get(120, TimeUnit.SECONDS);
+		figures.put("removeMillis", (System.nanoTime() - started) / 1_000_000);
+		figures.put("closedAfterRemove", fleet.stream().filter((client) -> client.state().name().equals("CLOSED")).count());
+		fleet.clear();
+		removed.clear();
+		Thread.sleep(12_000); // as before the base figures
+		figures.put("metersAfterRemove", registry.getMeters().size());
+		figures.put("healthChildrenAfterRemove", health.stream().count());
+		figures.put("timerTasksAfterRemove", timer.getQueue().size());
+		figures.put("threadsAfterRemove", ManagementFactory.getThreadMXBean().getThreadCount());
+		figures.put("threadGroupsAfterRemove", threadGroups());
+		figures.put("heapAfterRemoveMinusBaseBytes", settledHeap() - base);
+		histogram("removed");
 		context.close();
 	}
 

@@ -68,6 +68,7 @@ public final class Report {
 		outbound();
 		echo();
 		idle();
+		fleet();
 		startup();
 		reconnect();
 		StringBuilder out = new StringBuilder();
@@ -246,6 +247,45 @@ public final class Report {
 				}
 				this.rows.add(row("idle " + mode + " × " + count + ": threads by name", "", figures.get("threadGroups")
 						+ (settled.equals("n/a") ? "" : "; after " + settledAfter + " s: " + figures.get("threadGroupsSettled"))));
+			}
+		}
+	}
+
+	/** {@code IdleFootprint fleet}: created clients, everything included, against raw Tyrus of the same run. */
+	private void fleet() throws Exception {
+		for (String count : List.of("1000", "10000")) {
+			Map<String, String> figures = properties("idle-fleet-" + count + ".txt");
+			if (figures == null) {
+				continue;
+			}
+			long perClient = Long.parseLong(figures.get("heapPerClientBytes"));
+			int threads = Integer.parseInt(figures.get("threads"));
+			String settled = figures.getOrDefault("threadsSettled", "n/a");
+			this.rows.add(row("idle fleet × " + count + ": heap per created client (open, incl. meters) / threads",
+					kib(perClient) + " / " + threads + (settled.equals("n/a") ? "" : " (" + settled + " settled)"),
+					"not connected " + kib(Long.parseLong(figures.get("heapPerCreatedClientBytes"))) + "; create "
+							+ figures.get("createMillis") + " ms, connect " + figures.get("connectMillis") + " ms, remove "
+							+ figures.get("removeMillis") + " ms"));
+			this.rows.add(row("idle fleet × " + count + ": left after removing all",
+					"meters " + figures.get("metersAfterRemove") + ", health " + figures.get("healthChildrenAfterRemove")
+							+ ", timer tasks " + figures.get("timerTasksAfterRemove") + ", threads "
+							+ figures.get("threadsAfterRemove") + " (before " + figures.get("threadsBase") + ")",
+					"heap " + kib(Long.parseLong(figures.get("heapAfterRemoveMinusBaseBytes")) / Integer.parseInt(count))
+							+ " per removed client"));
+			Map<String, String> raw = properties("idle-tyrus-" + count + ".txt");
+			if (raw != null) {
+				long rawPerConnection = Long.parseLong(raw.get("heapPerConnectionBytes"));
+				double ratio = (double) perClient / rawPerConnection;
+				target("fleet heap per client ≤ 1.3× raw Tyrus at " + count,
+						String.format(Locale.ROOT, "%.2f× (%s vs %s)", ratio, kib(perClient), kib(rawPerConnection)),
+						ratio <= 1.3);
+				String rawSettled = raw.get("threadsSettled");
+				if (rawSettled != null && !settled.equals("n/a")) {
+					double threadRatio = Double.parseDouble(settled) / Double.parseDouble(rawSettled);
+					target("fleet threads ≤ 1.3× raw Tyrus at " + count + " (settled)",
+							String.format(Locale.ROOT, "%.2f× (%s vs %s)", threadRatio, settled, rawSettled),
+							threadRatio <= 1.3);
+				}
 			}
 		}
 	}

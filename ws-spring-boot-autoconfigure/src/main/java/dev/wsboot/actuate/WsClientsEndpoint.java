@@ -159,11 +159,11 @@ public class WsClientsEndpoint {
 	}
 
 	private WsClientDescriptor describe(WsClient client) {
-		WsClientSnapshot snapshot = this.clients.snapshot(client.name()).orElse(null);
+		WsClientSnapshot snapshot = client.snapshot().orElse(null);
 		if (snapshot == null) {
 			return new WsClientDescriptor(client.name(), WsSecrets.mask(client.url()), client.state(), null, null, null,
 					client.subprotocol().orElse(null), client.latency().map(WsClientsEndpoint::millis).orElse(null),
-					client.lastMessageReceived().orElse(null), null, null, client.bufferedAmount(), null, null, null);
+					client.lastMessageReceived().orElse(null), null, null, client.bufferedAmount(), null, null, null, null);
 		}
 		return new WsClientDescriptor(snapshot.name(), snapshot.url(), snapshot.state(), snapshot.since(),
 				snapshot.stoppedByApplication(), snapshot.reconnectAttempts(), snapshot.subprotocol(),
@@ -174,7 +174,7 @@ public class WsClientsEndpoint {
 				snapshot.reconnects(),
 				(snapshot.lastCloseCode() != 0) ? new CloseDescriptor(snapshot.lastCloseCode(), snapshot.lastCloseReason())
 						: null,
-				snapshot.lastFailure());
+				snapshot.lastFailure(), snapshot.owner());
 	}
 
 	private static double millis(Duration duration) {
@@ -250,12 +250,13 @@ public class WsClientsEndpoint {
 	 * @param reconnects reconnect attempts started since the application started
 	 * @param lastClose how the last connection ended
 	 * @param lastFailure the last failed connection attempt
+	 * @param owner whether this replica owns the client, {@code null} unless it is a cluster singleton
 	 */
 	public record WsClientDescriptor(String name, String url, WsClientState state, @Nullable Instant since,
 			@Nullable Boolean stoppedByApplication, @Nullable Integer reconnectAttempts, @Nullable String subprotocol,
 			@Nullable Double latencyMs, @Nullable Instant lastMessageReceived, @Nullable MessageCounts messages,
 			@Nullable ByteCounts bytes, long bufferedBytes, @Nullable Long reconnects, @Nullable CloseDescriptor lastClose,
-			@Nullable String lastFailure) implements OperationResponseBody {
+			@Nullable String lastFailure, @Nullable Boolean owner) implements OperationResponseBody {
 
 	}
 

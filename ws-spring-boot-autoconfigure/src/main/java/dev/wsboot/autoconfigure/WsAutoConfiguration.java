@@ -1,5 +1,6 @@
 package dev.wsboot.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.validation.Validator;
 
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientFactory;
@@ -78,15 +80,16 @@ public final class WsAutoConfiguration {
 	WsListenerEndpointRegistry wsListenerEndpointRegistry(Environment environment,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<WsListenerObservationConvention> observationConvention, ObjectProvider<WsClients> clients) {
+			ObjectProvider<WsListenerObservationConvention> observationConvention, ObjectProvider<WsClients> clients,
+			ObjectProvider<Validator> validator) {
 		Supplier<Set<String>> clientNames = () -> {
 			// configured clients, also disabled ones (their listeners are valid, just idle)
 			Set<String> names = new LinkedHashSet<>(WsClientBeanRegistrar.configuredClients(environment));
 			names.addAll(clients.getObject().names());
 			return names;
 		};
-		return new WsListenerEndpointRegistry(messageConverter, errorHandler, observationRegistry, observationConvention,
-				clientNames);
+		return new WsListenerEndpointRegistry(messageConverter, validator.getIfUnique(), errorHandler,
+				observationRegistry, observationConvention, clientNames);
 	}
 
 	@Bean(WsClientBeanRegistrar.FACTORY_BEAN_NAME)
@@ -97,14 +100,15 @@ public final class WsAutoConfiguration {
 			ApplicationEventPublisher publisher,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
-			ObjectProvider<WsReconnectPolicy> reconnectPolicy) {
+			ObjectProvider<WsReconnectPolicy> reconnectPolicy, ObjectProvider<WsClients> clients) {
 		Map<String, WsTransport> transports = new LinkedHashMap<>();
 		tyrus.ifAvailable((transport) -> transports.put("tyrus", transport));
 		transports.put("jdk", jdk);
-		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), sslBundles,
-				transports.keySet());
+		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), transports.keySet(),
+				new SslBundleReloads(sslBundles, (name) -> clients.getObject().find(name)));
 		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
-				threads.listenerExecutor(), publisher, messageConverter, listeners, properties.getShutdownTimeout());
+				threads.listenerExecutor(), publisher, messageConverter, listeners, shutdownTimeout(properties));
+		factory.setSettingsSource(settings);
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
 		reconnectPolicy.ifAvailable(factory::setReconnectPolicy);
 		return factory;
@@ -118,8 +122,9 @@ public final class WsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsClients wsClients(ObjectProvider<WsClient> clients) {
-		return new WsClients(clients.orderedStream().toList());
+	WsClients wsClients(ObjectProvider<WsClient> clients,
+			@Qualifier(WsClientBeanRegistrar.FACTORY_BEAN_NAME) ObjectProvider<WsClientFactory> factory) {
+		return new WsClients(clients.orderedStream().toList(), factory.getIfAvailable());
 	}
 
 	@Bean(MESSAGE_CONVERTER_BEAN_NAME)
@@ -130,6 +135,17 @@ public final class WsAutoConfiguration {
 		converters.add(new StringMessageConverter());
 		converters.add(new ByteArrayMessageConverter());
 		return new CompositeMessageConverter(converters);
+	}
+
+	/** {@code ws.shutdown-timeout}, checked: a negative one fails start-up naming the key. */
+	private static Duration shutdownTimeout(WsProperties properties) {
+		Duration timeout = properties.getShutdownTimeout();
+		if (timeout == null || timeout.isNegative()) {
+			throw new InvalidWsConfigurationException("ws.shutdown-timeout", "is " + timeout + ", a negative duration",
+					"Set ws.shutdown-timeout to how long context close waits for each client's closing handshake,"
+							+ " e.g. 5s (0 drops connections without waiting).");
+		}
+		return timeout;
 	}
 
 	@Configuration(proxyBeanMethods = false)

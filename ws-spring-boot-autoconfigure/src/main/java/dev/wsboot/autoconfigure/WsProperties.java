@@ -31,9 +31,23 @@ public class WsProperties {
 	private final Map<String, Client> clients = new LinkedHashMap<>();
 
 	/**
+	 * Templates for clients created at run time with WsClients.create, by name; the same keys as a client, never connected by themselves.
+	 */
+	private final Map<String, Client> templates = new LinkedHashMap<>();
+
+	/**
 	 * How long each open client waits for the close handshake on shutdown before dropping the socket.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Cluster ownership: each singleton client connected by one replica at a time.
+	 */
+	private final Cluster cluster = new Cluster();
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
 
 	public Client getDefaults() {
 		return this.defaults;
@@ -41,6 +55,10 @@ public class WsProperties {
 
 	public Map<String, Client> getClients() {
 		return this.clients;
+	}
+
+	public Map<String, Client> getTemplates() {
+		return this.templates;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -61,6 +79,19 @@ public class WsProperties {
 
 		/** The JDK's {@code java.net.http.WebSocket}. */
 		JDK
+
+	}
+
+	/**
+	 * When an open connection is ready for the application's messages.
+	 */
+	public enum ReadyOn {
+
+		/** As soon as the WebSocket handshake completed (the default). */
+		OPEN,
+
+		/** When the application calls {@code WsClient.ready()}, after the protocol's own handshake. */
+		APPLICATION
 
 	}
 
@@ -143,9 +174,37 @@ public class WsProperties {
 		private final Ssl ssl = new Ssl();
 
 		/**
+		 * How request() matches replies to requests.
+		 */
+		@NestedConfigurationProperty
+		private final Correlation correlation = new Correlation();
+
+		/**
 		 * Which WebSocket implementation carries the connection.
 		 */
 		private Transport transport = Transport.TYRUS;
+
+		/**
+		 * HTTP proxy settings.
+		 */
+		@NestedConfigurationProperty
+		private final Proxy proxy = new Proxy();
+
+		/**
+		 * Cluster settings of the client.
+		 */
+		private final ClientCluster cluster = new ClientCluster();
+
+		/**
+		 * Number of shards: more than 1 creates that many clients named name-0 to name-(shards-1), with {shard} and {shards} in the URL and header values replaced.
+		 */
+		private int shards = 1;
+
+		/**
+		 * When an open connection is ready for the application's messages: at once (open), or
+		 * when the application calls WsClient.ready() after the protocol's own handshake (application).
+		 */
+		private ReadyOn readyOn = ReadyOn.OPEN;
 
 		public @Nullable URI getUrl() {
 			return this.url;
@@ -251,12 +310,119 @@ public class WsProperties {
 			return this.ssl;
 		}
 
+		public Correlation getCorrelation() {
+			return this.correlation;
+		}
+
 		public Transport getTransport() {
 			return this.transport;
 		}
 
 		public void setTransport(Transport transport) {
 			this.transport = transport;
+		}
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
+		public ClientCluster getCluster() {
+			return this.cluster;
+		}
+
+		public int getShards() {
+			return this.shards;
+		}
+
+		public void setShards(int shards) {
+			this.shards = shards;
+		}
+
+		public ReadyOn getReadyOn() {
+			return this.readyOn;
+		}
+
+		public void setReadyOn(ReadyOn readyOn) {
+			this.readyOn = readyOn;
+		}
+
+	}
+
+	/**
+	 * Cluster ownership of the application's singleton clients ({@code ws.cluster.*}).
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether replicas share singleton clients through a Spring Integration LockRegistry.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Lock time-to-live: an owner that stops renewing loses its clients after this long.
+		 */
+		private Duration lease = Duration.ofSeconds(10);
+
+		/**
+		 * How often a replica renews its locks and tries to take clients it does not own.
+		 */
+		private Duration acquireInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Most singleton clients one replica owns at a time; 0 means no cap.
+		 */
+		private int maxOwned;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getAcquireInterval() {
+			return this.acquireInterval;
+		}
+
+		public void setAcquireInterval(Duration acquireInterval) {
+			this.acquireInterval = acquireInterval;
+		}
+
+		public int getMaxOwned() {
+			return this.maxOwned;
+		}
+
+		public void setMaxOwned(int maxOwned) {
+			this.maxOwned = maxOwned;
+		}
+
+	}
+
+	/**
+	 * Cluster settings of one client.
+	 */
+	public static class ClientCluster {
+
+		/**
+		 * Whether one replica at a time connects this client (needs ws.cluster.enabled); otherwise every replica connects.
+		 */
+		private boolean singleton;
+
+		public boolean isSingleton() {
+			return this.singleton;
+		}
+
+		public void setSingleton(boolean singleton) {
+			this.singleton = singleton;
 		}
 
 	}
@@ -295,6 +461,11 @@ public class WsProperties {
 		 * Reconnect attempts after a failure before giving up (the first connect does not count); 0 means unlimited.
 		 */
 		private int maxAttempts = 0;
+
+		/**
+		 * Close codes and ranges (such as 4004, 4010-4014) after which the client does not reconnect.
+		 */
+		private List<String> stopOnCloseCodes = new ArrayList<>();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -344,6 +515,14 @@ public class WsProperties {
 			this.maxAttempts = maxAttempts;
 		}
 
+		public List<String> getStopOnCloseCodes() {
+			return this.stopOnCloseCodes;
+		}
+
+		public void setStopOnCloseCodes(List<String> stopOnCloseCodes) {
+			this.stopOnCloseCodes = stopOnCloseCodes;
+		}
+
 	}
 
 	/**
@@ -362,6 +541,112 @@ public class WsProperties {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * HTTP proxy settings of one client.
+	 */
+	public static class Proxy {
+
+		/**
+		 * HTTP proxy (http://host:port) to tunnel the connection through with CONNECT; user-info is sent as Basic proxy authentication and masked everywhere.
+		 */
+		private @Nullable URI url;
+
+		/**
+		 * Whether to use the JVM's ProxySelector (https.proxyHost, http.proxyHost, http.nonProxyHosts) when no proxy url is set.
+		 */
+		private boolean useSystem;
+
+		public @Nullable URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable URI url) {
+			this.url = url;
+		}
+
+		public boolean isUseSystem() {
+			return this.useSystem;
+		}
+
+		public void setUseSystem(boolean useSystem) {
+			this.useSystem = useSystem;
+		}
+
+	}
+
+	/**
+	 * Request/response correlation of one client, for WsClient.request(..).
+	 */
+	public static class Correlation {
+
+		/**
+		 * JSON Pointer of the id in an outgoing request; written as an increasing integer
+		 * when the request has none. Without it, request() is disabled.
+		 */
+		private @Nullable String requestId;
+
+		/**
+		 * JSON Pointer of the id in a reply; defaults to request-id.
+		 */
+		private @Nullable String replyId;
+
+		/**
+		 * JSON Pointer of the part of a reply converted to the reply type; defaults to the whole message.
+		 */
+		private @Nullable String replyPayload;
+
+		/**
+		 * JSON Pointer of the error in a reply; a non-null value there fails the request with a WsRequestException.
+		 */
+		private @Nullable String error;
+
+		/**
+		 * How long a request waits for its reply before it fails with a TimeoutException.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public @Nullable String getRequestId() {
+			return this.requestId;
+		}
+
+		public void setRequestId(@Nullable String requestId) {
+			this.requestId = requestId;
+		}
+
+		public @Nullable String getReplyId() {
+			return this.replyId;
+		}
+
+		public void setReplyId(@Nullable String replyId) {
+			this.replyId = replyId;
+		}
+
+		public @Nullable String getReplyPayload() {
+			return this.replyPayload;
+		}
+
+		public void setReplyPayload(@Nullable String replyPayload) {
+			this.replyPayload = replyPayload;
+		}
+
+		public @Nullable String getError() {
+			return this.error;
+		}
+
+		public void setError(@Nullable String error) {
+			this.error = error;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

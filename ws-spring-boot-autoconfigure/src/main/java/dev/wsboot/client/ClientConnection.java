@@ -1,5 +1,6 @@
 package dev.wsboot.client;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -16,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -35,6 +39,16 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private final ManagedWsClient client;
 
+	private final WsClientSettings settings;
+
+	private final List<WsHandshakeCustomizer> handshakeCustomizers;
+
+	private final ClientStatistics statistics;
+
+	private final InboundDispatcher dispatcher;
+
+	private final ScheduledExecutorService scheduler;
+
 	private final AtomicBoolean ended = new AtomicBoolean();
 
 	/** Whether this connection ended; one instance, handed over with every message. */
@@ -47,6 +61,15 @@ final class ClientConnection implements WsConnectionHandler {
 	private volatile boolean abandoned;
 
 	private volatile @Nullable LivenessWatchdog watchdog;
+
+	/** Drops the socket when the close handshake is not answered in time; cancelled when it ends. */
+	private volatile @Nullable ScheduledFuture<?> closeTimeout;
+
+	/** The protocol heartbeat of this connection; guarded by {@code ended}'s monitor. */
+	private @Nullable ProtocolHeartbeat heartbeat;
+
+	/** Set when the application asked to reconnect at once after this connection closes. */
+	private volatile @Nullable CompletableFuture<Void> reconnectRequested;
 
 	private long openedNanos;
 
@@ -63,8 +86,14 @@ final class ClientConnection implements WsConnectionHandler {
 	/** Whether a fragmented message is being received (transport thread only). */
 	private boolean fragmented;
 
-	ClientConnection(ManagedWsClient client) {
+	ClientConnection(ManagedWsClient client, WsClientSettings settings, List<WsHandshakeCustomizer> handshakeCustomizers,
+			ClientStatistics statistics, InboundDispatcher dispatcher, ScheduledExecutorService scheduler) {
 		this.client = client;
+		this.settings = settings;
+		this.handshakeCustomizers = handshakeCustomizers;
+		this.statistics = statistics;
+		this.dispatcher = dispatcher;
+		this.scheduler = scheduler;
 	}
 
 	static @Nullable ClientConnection opening() {
@@ -121,14 +150,15 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private WsConnectRequest request() {
-		WsClientSettings settings = this.client.settings;
+		WsClientSettings settings = this.settings;
 		Map<String, List<String>> headers = new LinkedHashMap<>();
 		settings.headers().forEach((header, value) -> headers.put(header, new ArrayList<>(List.of(value))));
-		for (WsHandshakeCustomizer customizer : this.client.factory.handshakeCustomizers) {
+		for (WsHandshakeCustomizer customizer : this.handshakeCustomizers) {
 			customizer.customize(this.client, headers);
 		}
-		return new WsConnectRequest(settings.url(), settings.subprotocols(), settings.extensions(), headers,
-				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext());
+		URI url = this.client.connectionUrl.inUse();
+		return new WsConnectRequest(url, settings.subprotocols(), settings.extensions(), headers,
+				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(), settings.proxy().select(url));
 	}
 
 	// transport callbacks
@@ -137,7 +167,8 @@ final class ClientConnection implements WsConnectionHandler {
 	public void onOpen(WsConnection connection) {
 		this.connection = connection;
 		this.openedNanos = System.nanoTime();
-		LivenessWatchdog watchdog = new LivenessWatchdog(this.client, this, connection);
+		LivenessWatchdog watchdog = new LivenessWatchdog(this.scheduler, this.settings.pingInterval(),
+				this.settings.idleTimeout(), this.statistics, this.dispatcher, this, connection);
 		this.watchdog = watchdog;
 		watchdog.received();
 		List<WsMessageListener> wholeListeners = new ArrayList<>();
@@ -229,7 +260,7 @@ final class ClientConnection implements WsConnectionHandler {
 			int needed = (int) this.messageBytes;
 			long doubled = 2L * Math.max(needed, (parts != null) ? parts.capacity() : 0);
 			ByteBuffer grown = ByteBuffer
-				.allocate((int) Math.max(needed, Math.min(this.client.settings.maxMessageSize(), doubled)));
+				.allocate((int) Math.max(needed, Math.min(this.settings.maxMessageSize(), doubled)));
 			if (parts != null) {
 				parts.flip();
 				grown.put(parts);
@@ -271,7 +302,7 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private boolean withinLimit(long fragmentBytes) {
 		this.messageBytes += fragmentBytes;
-		long limit = this.client.settings.maxMessageSize();
+		long limit = this.settings.maxMessageSize();
 		if (this.messageBytes <= limit) {
 			return true;
 		}
@@ -283,7 +314,7 @@ final class ClientConnection implements WsConnectionHandler {
 
 	/** A whole message arrived; {@code message} is {@code null} when nobody wanted it assembled. */
 	private void received(@Nullable WsMessage message, long bytes, boolean text) {
-		ClientStatistics statistics = this.client.statistics;
+		ClientStatistics statistics = this.statistics;
 		(text ? statistics.textReceived : statistics.binaryReceived).increment();
 		statistics.bytesReceived.add(bytes);
 		if (message != null) {
@@ -292,13 +323,46 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	private void dispatch(WsMessage message, long bytes, List<WsMessageListener> listeners) {
-		this.client.dispatcher.submitMessage(message, listeners, bytes, this.hasEnded);
+		this.dispatcher.submitMessage(message, listeners, bytes, this.hasEnded);
 	}
 
 	private static ByteBuffer copy(ByteBuffer data) {
 		ByteBuffer copy = ByteBuffer.allocate(data.remaining());
 		copy.put(data);
 		return copy.flip();
+	}
+
+	// protocol
+
+	/**
+	 * Run a heartbeat on this connection, replacing the one it had; it is stopped at once
+	 * when the connection ended already.
+	 * @param heartbeat the heartbeat, not yet started
+	 */
+	void attach(ProtocolHeartbeat heartbeat) {
+		synchronized (this.ended) {
+			if (this.heartbeat != null) {
+				this.heartbeat.stop();
+			}
+			if (this.ended.get()) {
+				heartbeat.stop();
+				return;
+			}
+			this.heartbeat = heartbeat;
+			heartbeat.start();
+		}
+	}
+
+	/**
+	 * Mark this connection to be replaced at once once it closed.
+	 * @param done completed once the connection closed and the next attempt started
+	 */
+	void reconnectAtOnce(CompletableFuture<Void> done) {
+		this.reconnectRequested = done;
+	}
+
+	@Nullable CompletableFuture<Void> reconnectRequested() {
+		return this.reconnectRequested;
 	}
 
 	// ending
@@ -310,8 +374,18 @@ final class ClientConnection implements WsConnectionHandler {
 			return;
 		}
 		connection.sendClose(code, reason);
-		this.client.factory.scheduler.schedule(() -> terminate("close handshake timed out"), timeout.toNanos(),
-				TimeUnit.NANOSECONDS);
+		this.closeTimeout = this.scheduler.schedule(() -> terminate("close handshake timed out"),
+				timeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (this.ended.get()) {
+			cancelCloseTimeout();
+		}
+	}
+
+	private void cancelCloseTimeout() {
+		ScheduledFuture<?> closeTimeout = this.closeTimeout;
+		if (closeTimeout != null) {
+			closeTimeout.cancel(false);
+		}
 	}
 
 	/** Drop the socket without a close frame; the client reconnects as after any failure. */
@@ -346,12 +420,19 @@ final class ClientConnection implements WsConnectionHandler {
 			return false;
 		}
 		// a transport thread waiting for listeners to catch up stops waiting
-		this.client.dispatcher.connectionEnded();
+		this.dispatcher.connectionEnded();
 		boolean wasOpen = this.open;
 		this.open = false;
 		LivenessWatchdog watchdog = this.watchdog;
 		if (watchdog != null) {
 			watchdog.stop();
+		}
+		cancelCloseTimeout();
+		synchronized (this.ended) {
+			if (this.heartbeat != null) {
+				this.heartbeat.stop();
+				this.heartbeat = null;
+			}
 		}
 		if (wasOpen) {
 			this.client.closed(this, code, reason, System.nanoTime() - this.openedNanos);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * updated without locks and read by health, metrics and the endpoint.
  */
 final class ClientStatistics {
+
+	private static final LongConsumer NO_RECORDER = (nanos) -> {
+	};
 
 	final LongAdder reconnects = new LongAdder();
 
@@ -25,6 +29,10 @@ final class ClientStatistics {
 
 	final LongAdder latencyTotalNanos = new LongAdder();
 
+	final LongAdder heartbeats = new LongAdder();
+
+	final LongAdder heartbeatNanos = new LongAdder();
+
 	volatile long lastReceivedMillis;
 
 	volatile long latencyNanos = -1;
@@ -35,6 +43,9 @@ final class ClientStatistics {
 
 	volatile @Nullable String lastFailure;
 
+	/** Told of every ping round trip, in nanoseconds: the {@code ws.client.latency} timers. */
+	private volatile LongConsumer latencyRecorder = NO_RECORDER;
+
 	void received() {
 		this.lastReceivedMillis = System.currentTimeMillis();
 	}
@@ -43,6 +54,16 @@ final class ClientStatistics {
 		this.latencyNanos = latencyNanos;
 		this.pongs.increment();
 		this.latencyTotalNanos.add(latencyNanos);
+		this.latencyRecorder.accept(latencyNanos);
+	}
+
+	void latencyRecorder(@Nullable LongConsumer recorder) {
+		this.latencyRecorder = (recorder != null) ? recorder : NO_RECORDER;
+	}
+
+	void heartbeat(long nanos) {
+		this.heartbeats.increment();
+		this.heartbeatNanos.add(nanos);
 	}
 
 	void closed(int code, String reason) {

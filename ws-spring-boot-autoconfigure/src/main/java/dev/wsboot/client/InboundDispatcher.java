@@ -31,6 +31,9 @@ final class InboundDispatcher {
 
 	private static final int MAX_MESSAGES = 1024;
 
+	/** The dispatcher whose drain runs on the current thread (its client's listener thread). */
+	private static final ThreadLocal<InboundDispatcher> DRAINING = new ThreadLocal<>();
+
 	private static final long MIN_BYTES = 1024 * 1024;
 
 	private static final long MAX_BYTES = 4 * 1024 * 1024;
@@ -60,6 +63,9 @@ final class InboundDispatcher {
 
 	/** The producer waiting for room, if any (one at a time: see {@link #awaitRoom}). */
 	private volatile @Nullable Thread waiter;
+
+	/** The thread running this client's listeners and events right now, if any. */
+	private volatile @Nullable Thread dispatching;
 
 	private final Runnable drain = this::drain;
 
@@ -181,17 +187,51 @@ final class InboundDispatcher {
 	}
 
 	private void drain() {
+		DRAINING.set(this);
+		try {
+			drainNodes();
+		}
+		finally {
+			DRAINING.remove();
+		}
+	}
+
+	private void drainNodes() {
 		int missed = 1;
-		while (true) {
-			Node node;
-			while ((node = poll()) != null) {
-				run(node);
-			}
-			missed = this.pending.addAndGet(-missed);
-			if (missed == 0) {
-				return;
+		this.dispatching = Thread.currentThread();
+		try {
+			while (true) {
+				Node node;
+				while ((node = poll()) != null) {
+					run(node);
+				}
+				missed = this.pending.addAndGet(-missed);
+				if (missed == 0) {
+					return;
+				}
 			}
 		}
+		finally {
+			this.dispatching = null;
+		}
+	}
+
+	/**
+	 * Whether the current thread runs this client's listeners or events (so anything
+	 * submitted now runs only after it returns).
+	 * @return whether the caller is this client's dispatching thread
+	 */
+	boolean isDispatchingThread() {
+		return this.dispatching == Thread.currentThread();
+	}
+
+	/**
+	 * Whether the current thread runs this client's listeners and events right now (so
+	 * what it sends is part of the protocol's handshake).
+	 * @return whether the caller is this dispatcher's listener thread
+	 */
+	boolean isListenerThread() {
+		return DRAINING.get() == this;
 	}
 
 	private @Nullable Node poll() {
@@ -220,6 +260,10 @@ final class InboundDispatcher {
 			}
 			else if (message != null) {
 				for (WsMessageListener listener : node.listeners) {
+					if (message.consumed) {
+						// taken as the reply to a request: listeners do not see it
+						break;
+					}
 					try {
 						listener.onMessage(message, this.client);
 					}

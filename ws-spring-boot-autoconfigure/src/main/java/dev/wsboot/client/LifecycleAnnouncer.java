@@ -1,14 +1,20 @@
 package dev.wsboot.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
 
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.client.event.WsClientFailedEvent;
 import dev.wsboot.client.event.WsClientOpenedEvent;
+import dev.wsboot.client.event.WsClientReadyEvent;
 import dev.wsboot.client.event.WsClientReconnectingEvent;
 
 /**
@@ -22,10 +28,20 @@ final class LifecycleAnnouncer {
 
 	private static final Log logger = LogFactory.getLog(ManagedWsClient.class);
 
-	private final ManagedWsClient client;
+	private final WsClient client;
 
-	LifecycleAnnouncer(ManagedWsClient client) {
+	private final InboundDispatcher dispatcher;
+
+	private final ApplicationEventPublisher publisher;
+
+	private final Supplier<URI> urlInUse;
+
+	LifecycleAnnouncer(WsClient client, InboundDispatcher dispatcher, ApplicationEventPublisher publisher,
+			Supplier<URI> urlInUse) {
 		this.client = client;
+		this.dispatcher = dispatcher;
+		this.publisher = publisher;
+		this.urlInUse = urlInUse;
 	}
 
 	/**
@@ -37,7 +53,7 @@ final class LifecycleAnnouncer {
 		Optional<String> subprotocol = connection.connection().subprotocol();
 		logger.info(describe() + " connected to " + url() + subprotocol.map((p) -> " (subprotocol " + p + ")").orElse(""));
 		WsClientOpenedEvent event = new WsClientOpenedEvent(this.client, subprotocol.orElse(null));
-		this.client.dispatcher.submit(() -> {
+		this.dispatcher.submit(() -> {
 			connection.publishOpened(() -> publish(event));
 			then.run();
 		});
@@ -50,10 +66,30 @@ final class LifecycleAnnouncer {
 	 * @param willReconnect whether a reconnect follows
 	 */
 	void closed(int code, String reason, boolean willReconnect) {
+		closed(code, reason, willReconnect, null);
+	}
+
+	/**
+	 * An open connection ended.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @param willReconnect whether a reconnect follows
+	 * @param then run once the event was published, or {@code null}
+	 */
+	void closed(int code, String reason, boolean willReconnect, @Nullable Runnable then) {
 		logger.info(describe() + " disconnected from " + url() + " with " + code
 				+ (reason.isEmpty() ? "" : " (" + reason + ")") + (willReconnect ? ", reconnecting" : ""));
 		WsClientClosedEvent event = new WsClientClosedEvent(this.client, code, reason, willReconnect);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> {
+			try {
+				publish(event);
+			}
+			finally {
+				if (then != null) {
+					then.run();
+				}
+			}
+		});
 	}
 
 	/**
@@ -63,7 +99,7 @@ final class LifecycleAnnouncer {
 	void failed(Throwable cause) {
 		logger.debug(describe() + ": connection attempt failed: " + cause);
 		WsClientFailedEvent event = new WsClientFailedEvent(this.client, cause, true);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
 	}
 
 	/**
@@ -74,7 +110,7 @@ final class LifecycleAnnouncer {
 	void reconnecting(int attempt, Duration delay) {
 		logger.debug(describe() + ": reconnect attempt " + attempt + " in " + delay.toMillis() + " ms");
 		WsClientReconnectingEvent event = new WsClientReconnectingEvent(this.client, attempt, delay);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
 	}
 
 	/**
@@ -85,11 +121,31 @@ final class LifecycleAnnouncer {
 	void gaveUp(Throwable cause, String why) {
 		logger.warn(describe() + " stopped connecting to " + url() + ": " + why + " (last failure: " + cause + ")");
 		WsClientFailedEvent event = new WsClientFailedEvent(this.client, cause, false);
-		this.client.dispatcher.submit(() -> publish(event));
+		this.dispatcher.submit(() -> publish(event));
+	}
+
+	/**
+	 * The application declared the connection ready.
+	 */
+	void ready() {
+		logger.debug(describe() + " is ready");
+		WsClientReadyEvent event = new WsClientReadyEvent(this.client);
+		this.dispatcher.submit(() -> publish(event));
+	}
+
+	/**
+	 * A connection closed and is not reconnected (a stop code, or the policy).
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @param why why reconnecting stopped
+	 */
+	void stopped(int code, String reason, String why) {
+		logger.warn(describe() + " stopped connecting to " + url() + " after close " + code
+				+ (reason.isEmpty() ? "" : " (" + reason + ")") + ": " + why);
 	}
 
 	private void publish(Object event) {
-		this.client.factory.publisher.publishEvent(event);
+		this.publisher.publishEvent(event);
 	}
 
 	private String describe() {
@@ -97,7 +153,7 @@ final class LifecycleAnnouncer {
 	}
 
 	private String url() {
-		return WsSecrets.mask(this.client.url());
+		return WsSecrets.mask(this.urlInUse.get());
 	}
 
 }

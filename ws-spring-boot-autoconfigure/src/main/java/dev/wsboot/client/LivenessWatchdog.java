@@ -22,7 +22,15 @@ import dev.wsboot.transport.WsConnection;
  */
 final class LivenessWatchdog {
 
-	private final ManagedWsClient client;
+	private final ScheduledExecutorService scheduler;
+
+	private final Duration pingInterval;
+
+	private final Duration idleTimeout;
+
+	private final ClientStatistics statistics;
+
+	private final InboundDispatcher dispatcher;
 
 	private final WsConnection connection;
 
@@ -42,8 +50,13 @@ final class LivenessWatchdog {
 
 	private volatile @Nullable ScheduledFuture<?> idleTask;
 
-	LivenessWatchdog(ManagedWsClient client, ClientConnection owner, WsConnection connection) {
-		this.client = client;
+	LivenessWatchdog(ScheduledExecutorService scheduler, Duration pingInterval, Duration idleTimeout,
+			ClientStatistics statistics, InboundDispatcher dispatcher, ClientConnection owner, WsConnection connection) {
+		this.scheduler = scheduler;
+		this.pingInterval = pingInterval;
+		this.idleTimeout = idleTimeout;
+		this.statistics = statistics;
+		this.dispatcher = dispatcher;
 		this.owner = owner;
 		this.connection = connection;
 	}
@@ -53,13 +66,13 @@ final class LivenessWatchdog {
 		if (this.stopped) {
 			return;
 		}
-		ScheduledExecutorService scheduler = this.client.factory.scheduler;
-		Duration ping = this.client.settings.pingInterval();
+		ScheduledExecutorService scheduler = this.scheduler;
+		Duration ping = this.pingInterval;
 		if (!ping.isZero()) {
 			this.pingTask = scheduler.scheduleAtFixedRate(this::ping, ping.toNanos(), ping.toNanos(),
 					TimeUnit.NANOSECONDS);
 		}
-		Duration idle = this.client.settings.idleTimeout();
+		Duration idle = this.idleTimeout;
 		if (!idle.isZero()) {
 			this.idleTask = scheduler.schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -68,7 +81,7 @@ final class LivenessWatchdog {
 	/** A frame (any frame) arrived. */
 	void received() {
 		this.lastReceivedNanos = System.nanoTime();
-		this.client.statistics.received();
+		this.statistics.received();
 	}
 
 	/** A pong arrived. */
@@ -77,7 +90,7 @@ final class LivenessWatchdog {
 		if (this.pingOutstanding && payload.remaining() == Long.BYTES
 				&& payload.getLong(payload.position()) == this.pingId) {
 			this.pingOutstanding = false;
-			this.client.statistics.pong(System.nanoTime() - this.pingSentNanos);
+			this.statistics.pong(System.nanoTime() - this.pingSentNanos);
 		}
 	}
 
@@ -101,8 +114,8 @@ final class LivenessWatchdog {
 		if (this.stopped) {
 			return;
 		}
-		Duration timeout = this.client.settings.idleTimeout();
-		if (this.client.dispatcher.isReadingPaused()) {
+		Duration timeout = this.idleTimeout;
+		if (this.dispatcher.isReadingPaused()) {
 			received();
 		}
 		long silent = System.nanoTime() - this.lastReceivedNanos;
@@ -110,7 +123,7 @@ final class LivenessWatchdog {
 			this.owner.terminate("No frame received for " + timeout.toMillis() + " ms (idle-timeout)");
 			return;
 		}
-		this.idleTask = this.client.factory.scheduler.schedule(this::checkIdle, timeout.toNanos() - silent,
+		this.idleTask = this.scheduler.schedule(this::checkIdle, timeout.toNanos() - silent,
 				TimeUnit.NANOSECONDS);
 	}
 

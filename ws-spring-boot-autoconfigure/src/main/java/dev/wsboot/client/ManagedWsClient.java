@@ -7,11 +7,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
+import dev.wsboot.client.event.WsClientOwnershipEvent;
 import dev.wsboot.transport.WsTransport;
 
 /**
@@ -39,7 +43,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final InboundDispatcher dispatcher;
 
-	private final LifecycleAnnouncer announcer = new LifecycleAnnouncer(this);
+	private final LifecycleAnnouncer announcer;
 
 	private final ReconnectSchedule reconnects;
 
@@ -55,19 +59,47 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private @Nullable CompletableFuture<Void> closing;
 
+	/** Completes when the connection after a {@link #renew(int, String)} opened or failed. */
+	private @Nullable CompletableFuture<Void> renewal;
+
+	/** Whether {@link #closing} completes before the closed event (closed from a listener). */
+	private boolean closingFromListener;
+
 	private volatile int failedAttempts;
+
+	/** Cluster ownership: {@code null} unless the client is a cluster singleton. */
+	private volatile @Nullable Boolean owner;
 
 	private @Nullable List<WsMessageListener> listeners;
 
 	final ClientStatistics statistics = new ClientStatistics();
 
+	/** Requests waiting for replies; {@code null} without {@code correlation.request-id}. */
+	final @Nullable PendingRequests requests;
+
+	private final @Nullable WsShard shard;
+
+	final ConnectionUrl connectionUrl;
+
+	final ReadyGate readyGate;
+
 	ManagedWsClient(WsClientFactory factory, String name) {
+		this(factory, factory.settings.apply(name), null);
+	}
+
+	ManagedWsClient(WsClientFactory factory, WsClientSettings settings, @Nullable WsShard shard) {
 		this.factory = factory;
-		this.settings = factory.settings.apply(name);
+		this.settings = settings;
+		this.shard = shard;
+		String name = settings.name();
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
 		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
+		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
+		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);
+		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher, this.connectionUrl::inUse);
+		this.requests = PendingRequests.of(this, this.settings.correlation());
 	}
 
 	@Override
@@ -107,12 +139,45 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return send(json);
 	}
 
+	@Override
+	public <T> CompletableFuture<T> request(Object message, Class<T> replyType) {
+		return pendingRequests().request(message, replyType, null);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object message, Class<T> replyType, Duration timeout) {
+		return pendingRequests().request(message, replyType, timeout);
+	}
+
+	private PendingRequests pendingRequests() {
+		PendingRequests requests = this.requests;
+		if (requests == null) {
+			throw new IllegalStateException("Client '" + name() + "' cannot send requests: ws.clients." + name()
+					+ ".correlation.request-id is not set; set it to the JSON Pointer of the id in a request "
+					+ "(for example /id)");
+		}
+		return requests;
+	}
+
 	private CompletableFuture<Void> send(Object payload) {
 		ClientConnection opening = ClientConnection.opening();
 		if (opening != null && opening.client() == this) {
 			return this.sendQueue.writeFirst(opening.connection(), payload);
 		}
+		if (this.readyGate.isHeld() && this.dispatcher.isListenerThread()) {
+			// the protocol's handshake: listeners and replies pass the ready gate
+			// (not for a connection whose opened event is still to come: its identify goes first)
+			ClientConnection connection = this.current;
+			if (connection != null && connection.isOpen() && this.sendQueue.isOpenFor(connection.connection())) {
+				return this.sendQueue.sendNow(connection.connection(), payload);
+			}
+		}
 		WsClientState state = this.state;
+		if (state == WsClientState.STANDBY) {
+			return CompletableFuture.failedFuture(new WsSendException(name(), "Client '" + name()
+					+ "' is in STANDBY: another replica owns it (ws.clients." + name()
+					+ ".cluster.singleton=true); send on the owning replica, see WsClientOwnershipEvent"));
+		}
 		if (state == WsClientState.CLOSED || state == WsClientState.CLOSING) {
 			return CompletableFuture.failedFuture(new WsSendException.ClientClosed(name(), "Client '" + name()
 					+ "' is " + state + ((this.closedByApplication) ? " (closed by the application)"
@@ -130,6 +195,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return;
 			}
 			this.closedByApplication = false;
+			if (inStandby()) {
+				transition(WsClientState.STANDBY);
+				return;
+			}
 			this.reconnects.reset();
 			this.failedAttempts = 0;
 			transition(WsClientState.CONNECTING);
@@ -140,8 +209,13 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public CompletableFuture<Void> close(int code, String reason) {
+		return close(code, reason, this.factory.shutdownTimeout);
+	}
+
+	private CompletableFuture<Void> close(int code, String reason, Duration timeout) {
 		ClientConnection connection;
 		CompletableFuture<Void> closed;
+		completeRenewal();
 		synchronized (this.lock) {
 			this.closedByApplication = true;
 			this.reconnects.cancel();
@@ -154,18 +228,19 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 					connection.abandon();
 					this.current = null;
 				}
-				if (this.state != WsClientState.NEW) {
-					transition(WsClientState.CLOSED);
-				}
+				// also a client that was never started: later sends fail at once
+				transition(WsClientState.CLOSED);
 				failQueuedSends("closed by the application");
 				return CompletableFuture.completedFuture(null);
 			}
 			transition(WsClientState.CLOSING);
 			closed = new CompletableFuture<>();
 			this.closing = closed;
+			// a listener awaiting it would otherwise wait for an event queued behind itself
+			this.closingFromListener = this.dispatcher.isDispatchingThread();
 		}
 		failQueuedSends("closed by the application");
-		connection.close(code, reason, this.factory.shutdownTimeout);
+		connection.close(code, reason, timeout);
 		return closed;
 	}
 
@@ -207,6 +282,99 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return (connection != null && connection.isOpen()) ? connection.connection().extensions() : List.of();
 	}
 
+	// protocols
+
+	@Override
+	public WsHeartbeat heartbeat(Duration interval, Supplier<?> beat) {
+		Assert.isTrue(interval != null && !interval.isNegative() && !interval.isZero(),
+				() -> "Client '" + name() + "': the heartbeat interval must be positive, not " + interval);
+		Assert.notNull(beat, "'beat' must not be null");
+		ClientConnection connection = this.current;
+		if (connection == null || !connection.isOpen()) {
+			// the connection ended before the protocol's hello was handled: the next one says hello again
+			return new ProtocolHeartbeat(this, null, interval, beat);
+		}
+		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this, connection, interval, beat);
+		connection.attach(heartbeat);
+		return heartbeat;
+	}
+
+	@Override
+	public void redirect(URI url) {
+		this.connectionUrl.redirect(url);
+	}
+
+	@Override
+	public void resetUrl() {
+		this.connectionUrl.reset();
+	}
+
+	@Override
+	public CompletableFuture<Void> reconnect(int code, String reason) {
+		Assert.isTrue(isSendableCloseCode(code), () -> "Client '" + name() + "': close code " + code
+				+ " cannot be sent; use 1000, 1001-1003, 1007-1014 or 3000-4999");
+		Assert.notNull(reason, "'reason' must not be null");
+		ClientConnection connection;
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		synchronized (this.lock) {
+			if (this.closing != null) {
+				return this.closing;
+			}
+			connection = this.current;
+			if (connection != null && connection.isOpen()) {
+				connection.reconnectAtOnce(done);
+				transition(WsClientState.RECONNECTING);
+			}
+			else if (this.state == WsClientState.RECONNECTING && connection == null) {
+				// waiting for a back-off delay: try now instead
+				this.reconnects.cancel();
+				this.factory.scheduler.execute(this::reconnect);
+				return CompletableFuture.completedFuture(null);
+			}
+			else if (this.state == WsClientState.CONNECTING || this.state == WsClientState.RECONNECTING) {
+				// an attempt is under way
+				return CompletableFuture.completedFuture(null);
+			}
+			else {
+				connection = null;
+			}
+		}
+		if (connection == null) {
+			connect();
+			return CompletableFuture.completedFuture(null);
+		}
+		// new sends wait for the next connection
+		this.sendQueue.close(connection.connection());
+		connection.close(code, reason, this.factory.shutdownTimeout);
+		return done;
+	}
+
+	private static boolean isSendableCloseCode(int code) {
+		return code == 1000 || (code >= 1001 && code <= 1003) || (code >= 1007 && code <= 1014)
+				|| (code >= 3000 && code <= 4999);
+	}
+
+	@Override
+	public void ready() {
+		ClientConnection connection = this.current;
+		if (connection == null || !connection.isOpen()) {
+			return;
+		}
+		this.readyGate.release();
+		this.announcer.ready();
+	}
+
+	@Override
+	public void notReady(String reason) {
+		Assert.hasText(reason, "'reason' must not be empty");
+		this.readyGate.hold(reason);
+	}
+
+	@Override
+	public boolean isReady() {
+		return this.state == WsClientState.OPEN && !this.readyGate.isHeld();
+	}
+
 	// SmartLifecycle
 
 	@Override
@@ -245,7 +413,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	List<WsMessageListener> listeners() {
 		List<WsMessageListener> listeners = this.listeners;
 		if (listeners == null) {
-			listeners = List.copyOf(this.factory.listenersFor(name()));
+			List<WsMessageListener> configured = this.factory.listenersFor(name(), this.shard);
+			if (this.requests != null) {
+				// replies first: a matched reply is consumed before any listener sees it
+				List<WsMessageListener> withReplies = new java.util.ArrayList<>(configured.size() + 1);
+				withReplies.add(this.requests);
+				withReplies.addAll(configured);
+				configured = withReplies;
+			}
+			listeners = List.copyOf(configured);
 			this.listeners = listeners;
 		}
 		return listeners;
@@ -258,17 +434,35 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return false;
 			}
 			this.failedAttempts = 0;
+			this.readyGate.opened();
 			transition(WsClientState.OPEN);
 		}
-		this.announcer.opened(connection, () -> this.sendQueue.open(connection.connection(), connection::isOpen));
+		this.announcer.opened(connection, () -> {
+			this.sendQueue.open(connection.connection(), connection::isOpen);
+			// a renewal is done once the application heard of the new connection
+			completeRenewal();
+		});
 		return true;
 	}
 
 	/** An open connection ended (exactly once per connection). */
 	void closed(ClientConnection connection, int code, String reason, long openNanos) {
 		this.sendQueue.close(connection.connection());
+		if (this.requests != null) {
+			this.requests.connectionLost(code, reason);
+		}
+		CompletableFuture<Void> reconnectRequested = connection.reconnectRequested();
+		boolean askPolicy;
+		synchronized (this.lock) {
+			askPolicy = connection == this.current && !this.closedByApplication && reconnectRequested == null
+					&& this.settings.reconnect().enabled();
+		}
+		// decided before anything is scheduled, outside the lock (the policy is application code)
+		String stop = askPolicy ? stopReason(code, reason) : null;
 		boolean reconnect;
+		boolean renewing;
 		CompletableFuture<Void> closing;
+		boolean fromListener;
 		synchronized (this.lock) {
 			if (connection != this.current) {
 				return;
@@ -277,22 +471,73 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.statistics.closed(code, reason);
 			closing = this.closing;
 			this.closing = null;
-			reconnect = !this.closedByApplication && this.settings.reconnect().enabled();
-			if (openNanos >= STABLE.toNanos()) {
+			fromListener = this.closingFromListener;
+			renewing = this.renewal != null && !this.closedByApplication;
+			reconnect = !this.closedByApplication && (reconnectRequested != null || renewing
+					|| (this.settings.reconnect().enabled() && stop == null));
+			if (openNanos >= STABLE.toNanos() || renewing) {
 				this.reconnects.reset();
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
 		}
-		this.announcer.closed(code, reason, reconnect);
-		if (closing != null) {
+		// close() completes once its closed event was published: awaiting it shows a consistent view
+		if (closing != null && fromListener) {
 			closing.complete(null);
 		}
-		if (reconnect) {
+		this.announcer.closed(code, reason, reconnect,
+				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
+		if (renewing) {
+			// from the scheduler, like every attempt: not on the transport thread reporting the close
+			this.factory.scheduler.execute(this::reconnectNow);
+		}
+		else if (reconnect && reconnectRequested != null) {
+			reconnectAtOnce();
+		}
+		else if (reconnect) {
 			scheduleReconnect(null);
+		}
+		else if (stop != null) {
+			this.announcer.stopped(code, reason, stop);
+			failQueuedSends("reconnecting stopped: " + stop);
 		}
 		else if (!this.closedByApplication) {
 			failQueuedSends("the connection closed with " + code + " and reconnect is disabled");
 		}
+		if (reconnectRequested != null) {
+			reconnectRequested.complete(null);
+		}
+	}
+
+	/** Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the policy), or {@code null}. */
+	private @Nullable String stopReason(int code, String reason) {
+		if (this.settings.reconnect().stopOnCloseCodes().contains(code)) {
+			return "close code " + code + " is listed in ws.clients." + name() + ".reconnect.stop-on-close-codes "
+					+ this.settings.reconnect().stopOnCloseCodes();
+		}
+		try {
+			if (!this.factory.reconnectPolicy.shouldReconnect(this, code, reason)) {
+				return "the WsReconnectPolicy declined to reconnect after close code " + code;
+			}
+		}
+		catch (RuntimeException ex) {
+			// the connection must still end properly: reconnect, as without a policy
+			LogFactory.getLog(WsReconnectPolicy.class)
+				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code, ex);
+		}
+		return null;
+	}
+
+	/** The application asked to reconnect: connect again now, without a back-off delay. */
+	private void reconnectAtOnce() {
+		synchronized (this.lock) {
+			if (this.closedByApplication) {
+				return;
+			}
+			transition(WsClientState.RECONNECTING);
+			this.announcer.reconnecting(1, Duration.ZERO);
+		}
+		// not on the transport thread that reported the close
+		this.factory.scheduler.execute(this::reconnect);
 	}
 
 	/** A connection attempt failed before the handshake completed. */
@@ -308,6 +553,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.failedAttempts++;
 			this.statistics.failed(cause);
 		}
+		completeRenewal();
 		if (!this.settings.reconnect().enabled()) {
 			giveUp(cause, "reconnect is disabled");
 			return;
@@ -357,6 +603,56 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		connection.start(this.transport);
 	}
 
+	/**
+	 * Replace the open connection because what it was opened with changed (a reloaded SSL
+	 * bundle): close it with {@code code}, then connect again at once. Queued and new sends
+	 * wait for the next connection.
+	 * @param code the close code
+	 * @param reason the close reason
+	 * @return completes when the next connection opened or its attempt failed; at once when
+	 * no connection is open
+	 */
+	CompletableFuture<Void> renew(int code, String reason) {
+		ClientConnection connection;
+		CompletableFuture<Void> renewal;
+		synchronized (this.lock) {
+			connection = this.current;
+			if (this.renewal != null) {
+				return this.renewal;
+			}
+			if (this.closedByApplication || this.closing != null || connection == null || !connection.isOpen()) {
+				return CompletableFuture.completedFuture(null);
+			}
+			renewal = new CompletableFuture<>();
+			this.renewal = renewal;
+		}
+		this.sendQueue.close(connection.connection());
+		connection.close(code, reason, this.factory.shutdownTimeout);
+		return renewal;
+	}
+
+	/** Connect again at once after a renewal closed the connection; events as for any reconnect. */
+	private void reconnectNow() {
+		synchronized (this.lock) {
+			if (this.closedByApplication || this.state != WsClientState.RECONNECTING) {
+				return;
+			}
+			this.announcer.reconnecting(1, Duration.ZERO);
+		}
+		reconnect();
+	}
+
+	private void completeRenewal() {
+		CompletableFuture<Void> renewal;
+		synchronized (this.lock) {
+			renewal = this.renewal;
+			this.renewal = null;
+		}
+		if (renewal != null) {
+			renewal.complete(null);
+		}
+	}
+
 	private void giveUp(Throwable cause, String why) {
 		synchronized (this.lock) {
 			transition(WsClientState.CLOSED);
@@ -367,7 +663,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** A new attempt, made current; started by the caller after it released the lock. */
 	private ClientConnection newAttempt() {
-		ClientConnection connection = new ClientConnection(this);
+		ClientConnection connection = new ClientConnection(this, this.settings, this.factory.handshakeCustomizers,
+				this.statistics, this.dispatcher, this.factory.scheduler);
 		this.current = connection;
 		return connection;
 	}
@@ -384,8 +681,76 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 	}
 
-	WsClientSnapshot snapshot() {
-		return new WsClientSnapshot(name(), WsSecrets.mask(url()), this.state, this.since, this.closedByApplication,
+	// cluster ownership, driven through WsClientOwnership
+
+	/** Whether this is a cluster singleton that this replica does not own (called under the lock). */
+	private boolean inStandby() {
+		WsClientOwnership ownership = this.factory.ownership;
+		if (this.owner == null && ownership != null && ownership.isSingleton(this)) {
+			this.owner = Boolean.FALSE;
+		}
+		return Boolean.FALSE.equals(this.owner);
+	}
+
+	/** This replica owns the client now: a client waiting in STANDBY connects. */
+	void grantOwnership() {
+		boolean connect;
+		synchronized (this.lock) {
+			if (Boolean.TRUE.equals(this.owner)) {
+				return;
+			}
+			this.owner = Boolean.TRUE;
+			connect = this.state == WsClientState.STANDBY;
+		}
+		this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, true)));
+		if (connect) {
+			connect();
+		}
+	}
+
+	/**
+	 * Another replica may own the client now: close with 1001 (dropping the socket when
+	 * the server does not answer within {@code timeout}), then wait in STANDBY.
+	 */
+	CompletableFuture<Void> revokeOwnership(Duration timeout) {
+		boolean owned;
+		boolean active;
+		synchronized (this.lock) {
+			owned = Boolean.TRUE.equals(this.owner);
+			this.owner = Boolean.FALSE;
+			active = this.state != WsClientState.NEW && this.state != WsClientState.CLOSED
+					&& this.state != WsClientState.STANDBY;
+		}
+		if (owned) {
+			this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, false)));
+		}
+		if (!active) {
+			return CompletableFuture.completedFuture(null);
+		}
+		failQueuedSends("another replica took the client over");
+		return close(1001, "Another replica owns this client", timeout).whenComplete((result, failure) -> {
+			synchronized (this.lock) {
+				if (Boolean.FALSE.equals(this.owner) && this.state == WsClientState.CLOSED) {
+					this.closedByApplication = false;
+					transition(WsClientState.STANDBY);
+				}
+			}
+		});
+	}
+
+	/** {@code null} unless a cluster singleton; else whether this replica owns it. */
+	@Nullable Boolean owner() {
+		return this.owner;
+	}
+
+	@Override
+	public Optional<WsShard> shard() {
+		return Optional.ofNullable(this.shard);
+	}
+
+	@Override
+	public Optional<WsClientSnapshot> snapshot() {
+		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(this.connectionUrl.inUse()), this.state, this.since, this.closedByApplication,
 				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
 				this.statistics.lastFailure,
 				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
@@ -393,7 +758,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null));
+				subprotocol().orElse(null), this.owner,
+				new WsClientSnapshot.Protocol(isReady(), (this.state == WsClientState.OPEN) ? this.readyGate.notReadyReason()
+						: null, this.statistics.heartbeats.sum(), Duration.ofNanos(this.statistics.heartbeatNanos.sum()))));
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnection;
 
 /**
@@ -29,6 +30,12 @@ final class SendQueue {
 	private final int maxFragmentSize;
 
 	private final ConcurrentLinkedQueue<Outbound> queue = new ConcurrentLinkedQueue<>();
+
+	/** Messages for a given connection that go out at once, ahead of the queue and past the ready gate. */
+	private final ConcurrentLinkedQueue<Outbound> urgent = new ConcurrentLinkedQueue<>();
+
+	/** Whether the ready gate holds the queue (the connection is open but not ready). */
+	private volatile boolean held;
 
 	private final AtomicLong buffered = new AtomicLong();
 
@@ -72,11 +79,46 @@ final class SendQueue {
 	 * @return completes when written
 	 */
 	CompletableFuture<Void> writeFirst(WsConnection connection, Object payload) {
-		Outbound message = new Outbound(payload);
-		if (reserve(message)) {
-			write(connection, message);
+		return sendNow(connection, payload);
+	}
+
+	/**
+	 * Write a message at once to the given connection, ahead of queued messages and past
+	 * the ready gate: the protocol's handshake and heartbeats. It fails when that connection
+	 * has ended.
+	 * @param connection the connection it belongs to
+	 * @param payload a {@link CharSequence} or a {@link ByteBuffer}
+	 * @return completes when written
+	 */
+	CompletableFuture<Void> sendNow(WsConnection connection, Object payload) {
+		Outbound message = new Outbound(payload, connection);
+		if (!reserve(message)) {
+			return message.future;
 		}
+		this.urgent.offer(message);
+		drain();
 		return message.future;
+	}
+
+	/**
+	 * Hold queued messages (the ready gate is closed) or write them again.
+	 * @param held whether to hold them
+	 */
+	void hold(boolean held) {
+		boolean wasHeld = this.held;
+		this.held = held;
+		if (wasHeld && !held) {
+			drain();
+		}
+	}
+
+	/**
+	 * Whether queued messages go to the given connection (its opened event was handled).
+	 * @param connection the connection
+	 * @return whether the queue writes to it
+	 */
+	boolean isOpenFor(WsConnection connection) {
+		return this.connection.get() == connection;
 	}
 
 	private boolean reserve(Outbound message) {
@@ -140,7 +182,15 @@ final class SendQueue {
 		int missed = 1;
 		do {
 			WsConnection target = this.connection.get();
-			while (target != null && target == this.connection.get()) {
+			while (true) {
+				Outbound urgent = this.urgent.poll();
+				if (urgent != null) {
+					write(urgent.target, urgent);
+					continue;
+				}
+				if (target == null || target != this.connection.get() || this.held) {
+					break;
+				}
 				Outbound message = this.queue.poll();
 				if (message == null) {
 					break;
@@ -155,8 +205,14 @@ final class SendQueue {
 	private void write(WsConnection target, Outbound message) {
 		CompletableFuture<Void> written;
 		try {
-			written = (message.payload instanceof ByteBuffer data) ? writeBinary(target, data.duplicate())
-					: writeText(target, (CharSequence) message.payload, message.size);
+			Object payload = message.payload;
+			if (payload instanceof PendingRequests.RequestText request) {
+				// from here on the request is on this connection: its end fails the request at once
+				request.writing();
+				payload = request.text();
+			}
+			written = (payload instanceof ByteBuffer data) ? writeBinary(target, data.duplicate())
+					: writeText(target, (CharSequence) payload, message.size);
 		}
 		catch (RuntimeException ex) {
 			written = CompletableFuture.failedFuture(ex);
@@ -222,8 +278,16 @@ final class SendQueue {
 
 		final CompletableFuture<Void> future = new CompletableFuture<>();
 
+		/** The connection of an urgent message, {@code null} for queued ones. */
+		final @Nullable WsConnection target;
+
 		Outbound(Object payload) {
+			this(payload, null);
+		}
+
+		Outbound(Object payload, @Nullable WsConnection target) {
 			this.payload = payload;
+			this.target = target;
 			this.size = (payload instanceof ByteBuffer data) ? data.remaining() : Utf8.length((CharSequence) payload);
 		}
 

@@ -7,6 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConverter;
@@ -40,6 +42,10 @@ public final class WsClientFactory {
 	List<WsHandshakeCustomizer> handshakeCustomizers = List.of();
 
 	WsReconnectPolicy reconnectPolicy = (client, failure, attempts) -> true;
+
+	volatile @Nullable WsClientOwnership ownership;
+
+	private @Nullable WsClientSettingsSource settingsSource;
 
 	/**
 	 * Create a factory.
@@ -92,6 +98,24 @@ public final class WsClientFactory {
 	}
 
 	/**
+	 * Set the cluster ownership gate: singletons this replica does not own stay in STANDBY.
+	 * @param ownership the gate
+	 */
+	public void setOwnership(WsClientOwnership ownership) {
+		Assert.notNull(ownership, "'ownership' must not be null");
+		this.ownership = ownership;
+	}
+
+	/**
+	 * Set where created clients and shards get their settings from.
+	 * @param settingsSource resolves templates and shards
+	 */
+	public void setSettingsSource(WsClientSettingsSource settingsSource) {
+		Assert.notNull(settingsSource, "'settingsSource' must not be null");
+		this.settingsSource = settingsSource;
+	}
+
+	/**
 	 * Create the managed client of the given name (the auto-configuration registers one bean
 	 * per client through this method).
 	 * @param name the client's name
@@ -99,6 +123,34 @@ public final class WsClientFactory {
 	 */
 	public WsClient createClient(String name) {
 		return new ManagedWsClient(this, name);
+	}
+
+	/**
+	 * Create one shard of a sharded client (the auto-configuration registers one bean per
+	 * shard through this method).
+	 * @param group the sharded client's name ({@code ws.clients.<group>})
+	 * @param index the shard's index
+	 * @param count the number of shards
+	 * @return a new client named {@code <group>-<index>}, not yet started
+	 */
+	public WsClient createShard(String group, int index, int count) {
+		WsShard shard = new WsShard(group, index, count);
+		return new ManagedWsClient(this, settingsSource().shard(shard), shard);
+	}
+
+	/** A client created at run time ({@link WsClients#create}). */
+	ManagedWsClient createClient(String name, WsClientSpec spec) {
+		WsClientSettings settings = settingsSource().created(name, spec);
+		Assert.state(settings.name().equals(name), "Settings of another client");
+		return new ManagedWsClient(this, settings, null);
+	}
+
+	private WsClientSettingsSource settingsSource() {
+		WsClientSettingsSource source = this.settingsSource;
+		if (source == null) {
+			throw new IllegalStateException("No WsClientSettingsSource: templates and shards are not available");
+		}
+		return source;
 	}
 
 	/**
@@ -123,8 +175,8 @@ public final class WsClientFactory {
 		}
 	}
 
-	List<WsMessageListener> listenersFor(String name) {
-		return this.listeners.forClient(name);
+	List<WsMessageListener> listenersFor(String name, @Nullable WsShard shard) {
+		return this.listeners.forClient(name, (shard != null) ? shard.group() : null);
 	}
 
 }

@@ -13,6 +13,8 @@ import org.springframework.util.Assert;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import dev.wsboot.transport.WsProxySettings;
+
 /**
  * The validated, effective settings of one client ({@code ws.defaults} merged under
  * {@code ws.clients.<name>}).
@@ -33,11 +35,15 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * @param reconnect how to reconnect
  * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
  * @param transport the name of the transport to use
+ * @param proxy how each connection attempt picks its HTTP proxy
+ * @param correlation how requests are matched to replies
+ * @param readyOn when an open connection is ready for the application's messages
  */
 public record WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
 		List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
 		Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
-		@Nullable SSLContext sslContext, String transport) {
+		@Nullable SSLContext sslContext, String transport, WsProxySettings proxy, WsCorrelationSettings correlation,
+		ReadyOn readyOn) {
 
 	public WsClientSettings {
 		Assert.hasText(name, "'name' must not be empty");
@@ -50,15 +56,63 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 		Assert.isTrue(sendBufferLimit > 0, "'sendBufferLimit' must be positive");
 		Assert.notNull(reconnect, "'reconnect' must not be null");
 		Assert.hasText(transport, "'transport' must not be empty");
+		Assert.notNull(proxy, "'proxy' must not be null");
+		Assert.notNull(correlation, "'correlation' must not be null");
+		Assert.notNull(readyOn, "'readyOn' must not be null");
 		subprotocols = List.copyOf(subprotocols);
 		extensions = List.copyOf(extensions);
 		headers = Map.copyOf(headers);
 	}
 
+	/**
+	 * Settings of a client that connects without a proxy and has no request/response correlation, ready as soon as
+	 * they open.
+	 * @param name the client's name
+	 * @param url the endpoint
+	 * @param autoStartup whether to connect when the context starts
+	 * @param subprotocols subprotocols to offer
+	 * @param extensions extensions to offer
+	 * @param headers extra handshake headers
+	 * @param connectTimeout limit for TCP, TLS and handshake
+	 * @param pingInterval how often to ping, zero for never
+	 * @param idleTimeout how long without any received frame before the connection is
+	 * dead, zero for never
+	 * @param maxFragmentSize largest outbound frame payload in bytes
+	 * @param maxMessageSize largest inbound message in bytes
+	 * @param sendBufferLimit most bytes waiting to be sent
+	 * @param reconnect how to reconnect
+	 * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
+	 * @param transport the name of the transport to use
+	 */
+	public WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
+			List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
+			Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
+			@Nullable SSLContext sslContext, String transport) {
+		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
+				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport, WsProxySettings.NONE,
+				WsCorrelationSettings.NONE, ReadyOn.OPEN);
+	}
+
+	/**
+	 * When an open connection is ready for the application's messages ({@code ready-on}).
+	 */
+	public enum ReadyOn {
+
+		/** As soon as the WebSocket handshake completed. */
+		OPEN,
+
+		/**
+		 * When the application calls {@link WsClient#ready()}, after the protocol's own
+		 * handshake.
+		 */
+		APPLICATION
+
+	}
+
 	@Override
 	public String toString() {
 		return "WsClientSettings[name=" + this.name + ", url=" + WsSecrets.mask(this.url) + ", headers="
-				+ WsSecrets.mask(this.headers) + ", transport=" + this.transport + "]";
+				+ WsSecrets.mask(this.headers) + ", transport=" + this.transport + ", proxy=" + this.proxy + "]";
 	}
 
 	/**
@@ -70,13 +124,23 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	 * @param multiplier growth per failed attempt
 	 * @param jitter fraction by which each delay is randomised
 	 * @param maxAttempts attempts before giving up, 0 for unlimited
+	 * @param stopOnCloseCodes close codes after which the client does not reconnect
 	 */
 	public record Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier,
-			double jitter, int maxAttempts) {
+			double jitter, int maxAttempts, CloseCodeSet stopOnCloseCodes) {
 
 		public Reconnect {
 			Assert.notNull(initialDelay, "'initialDelay' must not be null");
 			Assert.notNull(maxDelay, "'maxDelay' must not be null");
+			Assert.notNull(stopOnCloseCodes, "'stopOnCloseCodes' must not be null");
+		}
+
+		/**
+		 * Reconnect settings that retry every close code.
+		 */
+		public Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
+				int maxAttempts) {
+			this(enabled, initialDelay, maxDelay, multiplier, jitter, maxAttempts, CloseCodeSet.none());
 		}
 
 		/**

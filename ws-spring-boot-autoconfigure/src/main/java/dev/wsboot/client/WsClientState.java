@@ -21,6 +21,13 @@ public enum WsClientState {
 	CLOSED,
 
 	/** The connection was lost or an attempt failed; the next attempt is scheduled or running. */
-	RECONNECTING
+	RECONNECTING,
+
+	/**
+	 * A cluster singleton ({@code ws.clients.<name>.cluster.singleton=true}) that another
+	 * replica owns: not connected here; sends fail at once. Connects when this replica
+	 * takes the client over.
+	 */
+	STANDBY
 
 }

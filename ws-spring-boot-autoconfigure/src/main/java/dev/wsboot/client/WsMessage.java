@@ -2,6 +2,7 @@ package dev.wsboot.client;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,12 @@ public final class WsMessage {
 	private final @Nullable ByteBuffer binary;
 
 	private final boolean last;
+
+	/** The parsed text (or what parsing threw), shared by every reader of this message. */
+	private @Nullable Object parsed;
+
+	/** Whether a pending request took this message as its reply: no listener sees it. */
+	boolean consumed;
 
 	private WsMessage(@Nullable String text, @Nullable ByteBuffer binary, boolean last) {
 		this.text = text;
@@ -98,10 +105,50 @@ public final class WsMessage {
 		return bytes;
 	}
 
+	/**
+	 * The text of this message as parsed by {@code parser}: parsed at the first call, and the
+	 * same result (or the same exception) from then on. The starter's JSON routing and its
+	 * request/response matching share one parse per message this way, however many listeners
+	 * read it; infrastructure, applications rarely need it.
+	 * @param parser parses the text (every caller of one message must use the same kind of
+	 * parser)
+	 * @return the parsed text
+	 * @throws IllegalStateException for a binary message
+	 * @throws RuntimeException what the parser threw
+	 */
+	public Object parsed(Function<String, ?> parser) {
+		Object parsed = this.parsed;
+		if (parsed == null) {
+			try {
+				parsed = parser.apply(text());
+			}
+			catch (RuntimeException ex) {
+				parsed = new ParseFailure(ex);
+			}
+			this.parsed = parsed;
+		}
+		if (parsed instanceof ParseFailure failure) {
+			throw failure.cause;
+		}
+		return parsed;
+	}
+
+	/**
+	 * Whether {@link #parsed(Function)} has already parsed this message.
+	 * @return whether a parse result is cached
+	 */
+	public boolean isParsed() {
+		return this.parsed != null;
+	}
+
 	@Override
 	public String toString() {
 		return isText() ? "WsMessage[text, " + this.text.length() + " chars]"
 				: "WsMessage[binary, " + this.binary.remaining() + " bytes]";
+	}
+
+	/** A parse that failed, kept so that the text is not parsed again. */
+	private record ParseFailure(RuntimeException cause) {
 	}
 
 }

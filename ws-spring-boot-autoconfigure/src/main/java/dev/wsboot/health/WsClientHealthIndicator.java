@@ -13,14 +13,17 @@ import dev.wsboot.client.WsClients;
 import dev.wsboot.client.WsSecrets;
 
 /**
- * Health of one managed client: {@code UP} when open, {@code OUT_OF_SERVICE} when never
+ * Health of one managed client: {@code UP} when open and ready (or in {@code STANDBY}: a
+ * cluster singleton another replica owns), {@code OUT_OF_SERVICE} when never
  * started or stopped by the application, {@code DOWN} otherwise (connecting, reconnecting,
  * or reconnecting gave up).
  * <p>
  * Details: {@code url} (user-info and query string masked), {@code state}, {@code since},
  * {@code reconnectAttempts} (consecutive failed attempts since the last open connection),
+ * {@code ready} (and {@code notReadyReason} while an open connection is not ready),
  * and when known {@code latencyMs}, {@code lastMessageReceived}, {@code subprotocol},
- * {@code lastCloseCode}, {@code lastCloseReason} and {@code lastFailure}. Header values
+ * {@code lastCloseCode}, {@code lastCloseReason}, {@code lastFailure} and, for cluster
+ * singletons, {@code owner} (whether this replica owns the client). Header values
  * are never shown.
  */
 public final class WsClientHealthIndicator extends AbstractHealthIndicator {
@@ -42,7 +45,7 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		WsClientSnapshot snapshot = this.clients.snapshot(this.client.name()).orElse(null);
+		WsClientSnapshot snapshot = this.client.snapshot().orElse(null);
 		if (snapshot != null) {
 			describe(builder, snapshot);
 		}
@@ -59,7 +62,8 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 	 */
 	static Status status(WsClientState state, boolean stoppedByApplication) {
 		return switch (state) {
-			case OPEN -> Status.UP;
+			// a cluster singleton another replica owns: healthy, nothing to do here
+			case OPEN, STANDBY -> Status.UP;
 			// CLOSING is only entered when the application asked to close
 			case NEW, CLOSING -> Status.OUT_OF_SERVICE;
 			case CLOSED -> stoppedByApplication ? Status.OUT_OF_SERVICE : Status.DOWN;
@@ -68,11 +72,17 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private static void describe(Health.Builder builder, WsClientSnapshot snapshot) {
-		builder.status(status(snapshot.state(), snapshot.stoppedByApplication()))
+		Status status = status(snapshot.state(), snapshot.stoppedByApplication());
+		// open but not ready (ready-on: application, or notReady): the protocol's handshake is not done
+		builder.status((status == Status.UP && !snapshot.protocol().ready()) ? Status.DOWN : status)
 			.withDetail("url", snapshot.url())
 			.withDetail("state", snapshot.state().name())
 			.withDetail("since", snapshot.since().toString())
-			.withDetail("reconnectAttempts", snapshot.reconnectAttempts());
+			.withDetail("reconnectAttempts", snapshot.reconnectAttempts())
+			.withDetail("ready", snapshot.protocol().ready());
+		if (snapshot.protocol().notReadyReason() != null) {
+			builder.withDetail("notReadyReason", snapshot.protocol().notReadyReason());
+		}
 		if (snapshot.latency() != null) {
 			builder.withDetail("latencyMs", millis(snapshot.latency()));
 		}
@@ -88,6 +98,9 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (snapshot.lastFailure() != null) {
 			builder.withDetail("lastFailure", snapshot.lastFailure());
+		}
+		if (snapshot.owner() != null) {
+			builder.withDetail("owner", snapshot.owner());
 		}
 	}
 

@@ -1,6 +1,9 @@
 package dev.wsboot.listener;
 
+import java.util.HashMap;
 import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsMessage;
@@ -10,13 +13,12 @@ import org.springframework.messaging.MessageHeaders;
 
 /**
  * The spring-messaging view of a received message, handed to the argument resolvers. The
- * client and the {@code last} flag travel as fields rather than headers, and the headers are
- * one shared empty instance without id or timestamp: nothing per message beyond this object.
- * {@link #toString()} never shows the payload, since conversion exceptions print it.
+ * client and the {@code last} flag travel as fields; the headers (see
+ * {@link WsMessageHeaders}) carry no id or timestamp, and are shared per client unless the
+ * listener reads its matched values. {@link #toString()} never shows the payload, since
+ * conversion exceptions print it.
  */
 final class WsInboundMessage implements Message<Object> {
-
-	private static final MessageHeaders NO_HEADERS = new NoIdHeaders();
 
 	private final Object payload;
 
@@ -24,10 +26,13 @@ final class WsInboundMessage implements Message<Object> {
 
 	private final WsClient client;
 
-	WsInboundMessage(Object payload, WsMessage source, WsClient client) {
+	private final MessageHeaders headers;
+
+	WsInboundMessage(Object payload, WsMessage source, WsClient client, MessageHeaders headers) {
 		this.payload = payload;
 		this.source = source;
 		this.client = client;
+		this.headers = headers;
 	}
 
 	@Override
@@ -37,7 +42,7 @@ final class WsInboundMessage implements Message<Object> {
 
 	@Override
 	public MessageHeaders getHeaders() {
-		return NO_HEADERS;
+		return this.headers;
 	}
 
 	WsMessage source() {
@@ -58,15 +63,30 @@ final class WsInboundMessage implements Message<Object> {
 	}
 
 	/**
-	 * Empty headers: {@code MessageHeaders} would otherwise generate a random id and read the
-	 * clock.
+	 * The headers of a client's messages.
+	 * @param clientName the client's name
+	 * @param matched the values of the listener's matched pointers, by pointer, if any
+	 * @return the headers
+	 */
+	static MessageHeaders headers(String clientName, @Nullable Map<String, Object> matched) {
+		Map<String, Object> headers = new HashMap<>();
+		headers.put(WsMessageHeaders.CLIENT, clientName);
+		if (matched != null) {
+			matched.forEach((pointer, value) -> headers.put(WsMessageHeaders.MATCH_PREFIX + pointer, value));
+		}
+		return new NoIdHeaders(headers);
+	}
+
+	/**
+	 * Headers without id and timestamp: {@code MessageHeaders} would otherwise generate a
+	 * random id and read the clock.
 	 */
 	private static final class NoIdHeaders extends MessageHeaders {
 
 		private static final long serialVersionUID = 1L;
 
-		NoIdHeaders() {
-			super(Map.of(), ID_VALUE_NONE, -1L);
+		NoIdHeaders(Map<String, Object> headers) {
+			super(headers, ID_VALUE_NONE, -1L);
 		}
 
 	}

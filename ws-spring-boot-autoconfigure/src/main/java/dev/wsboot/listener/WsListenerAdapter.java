@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -17,13 +18,15 @@ import dev.wsboot.client.WsMessageListener;
 
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.util.ClassUtils;
 
 /**
  * Adapts one {@code @WsListener} method to {@link WsMessageListener}: skips messages whose
- * frame type the payload parameter does not fit, invokes the method through spring-messaging,
+ * frame type the payload parameter does not fit or that do not meet its {@code match}
+ * (reading the message's one shared parse), invokes the method through spring-messaging,
  * sends a non-null return value back on the client, and turns every failure into one log line,
  * an observation error and a call to the {@link WsListenerErrorHandler}. Never throws.
  */
@@ -45,13 +48,40 @@ final class WsListenerAdapter implements WsMessageListener {
 
 	private final WsListenerCollaborators collaborators;
 
+	private final @Nullable WsListenerRoute route;
+
+	/** Parses a message's text into the tree shared by its listeners; {@code null} without Jackson. */
+	private final @Nullable Function<String, ?> parser;
+
+	/** The headers of the client this listener saw last (most listen to one client). */
+	private volatile @Nullable ClientHeaders clientHeaders;
+
 	WsListenerAdapter(WsListenerEndpoint endpoint, WsListenerSignature signature, InvocableHandlerMethod handlerMethod,
-			WsListenerCollaborators collaborators) {
+			WsListenerCollaborators collaborators, @Nullable Function<String, ?> parser) {
 		this.endpoint = endpoint;
 		this.name = nameOf(endpoint);
 		this.signature = signature;
 		this.handlerMethod = handlerMethod;
 		this.collaborators = collaborators;
+		this.route = signature.route();
+		this.parser = parser;
+	}
+
+	/**
+	 * Whether this listener converts JSON, and so would parse a text message of its own.
+	 * @return whether it reads JSON
+	 */
+	boolean readsJson() {
+		return this.signature.readsJson() && this.parser != null;
+	}
+
+	/**
+	 * This listener for a client whose text messages several listeners read as JSON: it
+	 * converts from the message's shared parse instead of parsing the text itself.
+	 * @return a view of this listener reading the shared parse
+	 */
+	WsMessageListener sharingParse() {
+		return new SharingParse(this);
 	}
 
 	WsListenerEndpoint endpoint() {
@@ -73,13 +103,42 @@ final class WsListenerAdapter implements WsMessageListener {
 
 	@Override
 	public void onMessage(WsMessage message, WsClient client) {
+		onMessage(message, client, false);
+	}
+
+	private void onMessage(WsMessage message, WsClient client, boolean shareParse) {
 		if (!this.signature.accepts(message)) {
 			return;
+		}
+		Object tree = null;
+		if (this.route != null) {
+			if (!message.isText()) {
+				return;
+			}
+			try {
+				tree = message.parsed(this.parser);
+			}
+			catch (RuntimeException ex) {
+				// not JSON: no condition can hold
+				return;
+			}
+			if (!this.route.matches(tree)) {
+				return;
+			}
+		}
+		else if (this.parser != null && message.isText() && this.signature.readsJson()
+				&& (shareParse || message.isParsed())) {
+			try {
+				tree = message.parsed(this.parser);
+			}
+			catch (RuntimeException ex) {
+				// not JSON: the converter reads the text and reports why
+			}
 		}
 		WsListenerCollaborators.Resolved collaborators = this.collaborators.get();
 		ObservationRegistry registry = collaborators.observationRegistry();
 		if (registry.isNoop()) {
-			invoke(message, client, collaborators.errorHandler());
+			invoke(message, tree, client, collaborators.errorHandler());
 			return;
 		}
 		WsListenerObservationContext context = new WsListenerObservationContext(client, this.name, message);
@@ -87,7 +146,7 @@ final class WsListenerAdapter implements WsMessageListener {
 			.createNotStarted(collaborators.observationConvention(), DEFAULT_CONVENTION, () -> context, registry)
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
-			Throwable failure = invoke(message, client, collaborators.errorHandler());
+			Throwable failure = invoke(message, tree, client, collaborators.errorHandler());
 			if (failure != null) {
 				observation.error(failure);
 			}
@@ -97,11 +156,12 @@ final class WsListenerAdapter implements WsMessageListener {
 		}
 	}
 
-	private @Nullable Throwable invoke(WsMessage message, WsClient client,
+	private @Nullable Throwable invoke(WsMessage message, @Nullable Object tree, WsClient client,
 			@Nullable WsListenerErrorHandler errorHandler) {
 		Object result;
 		try {
-			WsInboundMessage inbound = new WsInboundMessage(this.signature.payload(message), message, client);
+			WsInboundMessage inbound = new WsInboundMessage(this.signature.payload(message, tree), message, client,
+					headers(client, tree));
 			result = this.handlerMethod.invoke(inbound, NO_PROVIDED_ARGUMENTS);
 		}
 		catch (Throwable ex) {
@@ -112,6 +172,18 @@ final class WsListenerAdapter implements WsMessageListener {
 			reply(result, message, client);
 		}
 		return null;
+	}
+
+	private MessageHeaders headers(WsClient client, @Nullable Object tree) {
+		if (tree != null && this.route != null && this.signature.readsHeaders()) {
+			return WsInboundMessage.headers(client.name(), this.route.matchedValues(tree));
+		}
+		ClientHeaders headers = this.clientHeaders;
+		if (headers == null || !headers.clientName().equals(client.name())) {
+			headers = new ClientHeaders(client.name(), WsInboundMessage.headers(client.name(), null));
+			this.clientHeaders = headers;
+		}
+		return headers.headers();
 	}
 
 	private void reply(Object result, WsMessage message, WsClient client) {
@@ -204,6 +276,30 @@ final class WsListenerAdapter implements WsMessageListener {
 	@Override
 	public String toString() {
 		return "@WsListener " + this.name;
+	}
+
+	/** The headers of one client's messages. */
+	private record ClientHeaders(String clientName, MessageHeaders headers) {
+	}
+
+	/** A listener converting from the message's shared parse. */
+	private record SharingParse(WsListenerAdapter adapter) implements WsMessageListener {
+
+		@Override
+		public void onMessage(WsMessage message, WsClient client) {
+			this.adapter.onMessage(message, client, true);
+		}
+
+		@Override
+		public boolean isPartial() {
+			return this.adapter.isPartial();
+		}
+
+		@Override
+		public String toString() {
+			return this.adapter.toString();
+		}
+
 	}
 
 }

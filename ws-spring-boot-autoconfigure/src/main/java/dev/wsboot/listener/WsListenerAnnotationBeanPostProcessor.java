@@ -99,7 +99,22 @@ public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProc
 					"Make the method public and declare it on an interface the proxy implements, or proxy the "
 							+ "target class.");
 		}
-		return new WsListenerEndpoint(beanName, bean, invocableMethod, clientNames(annotation), annotation.partial());
+		return new WsListenerEndpoint(beanName, bean, invocableMethod, clientNames(annotation), annotation.partial(),
+				resolved(annotation.match()), resolved(annotation.payload()));
+	}
+
+	private List<String> resolved(String[] values) {
+		List<String> resolved = new ArrayList<>(values.length);
+		for (String value : values) {
+			resolved.add(resolved(value));
+		}
+		return resolved;
+	}
+
+	private String resolved(String value) {
+		String resolved = (this.beanFactory != null && !value.isEmpty()) ? this.beanFactory.resolveEmbeddedValue(value)
+				: value;
+		return (resolved != null) ? resolved : value;
 	}
 
 	private List<String> clientNames(WsListener annotation) {

@@ -1,27 +1,26 @@
 package dev.wsboot.listener;
 
+import java.lang.annotation.Annotation;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-
-import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.client.WsClient;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.SmartMessageConverter;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
-import org.springframework.util.ClassUtils;
+import org.springframework.validation.annotation.ValidationAnnotationUtils;
 
 /**
- * The argument resolvers of {@code @WsListener} methods: the {@link WsClient}, the
- * {@code boolean last} flag, and the payload. They read a {@link WsInboundMessage}; the
- * {@link WsListenerSignature} has already checked that every parameter is one of these.
+ * The starter's own argument resolvers of {@code @WsListener} methods, consulted before
+ * spring-messaging's defaults ({@code @Header}, {@code @Headers}, {@code Message<?>} and, for
+ * every other parameter, {@code @Payload} with conversion and validation): the
+ * {@link WsClient}, the {@code boolean last} flag, and payloads passed as they are
+ * ({@code String}, {@code byte[]}, {@code ByteBuffer}, {@code WsMessage}, even when empty).
+ * They read a {@link WsInboundMessage}.
  */
 final class WsListenerArgumentResolvers {
 
@@ -30,13 +29,13 @@ final class WsListenerArgumentResolvers {
 
 	/**
 	 * The resolvers, in the order to consult them.
-	 * @param messageConverter the converter for payload types other than the pass-through
-	 * ones
+	 * @param messageConverter the converter for a part selected by
+	 * {@code @WsListener.payload} and given to a {@code String} parameter
 	 * @return the resolvers
 	 */
 	static List<HandlerMethodArgumentResolver> create(MessageConverter messageConverter) {
 		return List.of(new ClientArgumentResolver(), new LastArgumentResolver(),
-				new PayloadArgumentResolver(messageConverter));
+				new PassThroughArgumentResolver(messageConverter));
 	}
 
 	private static WsInboundMessage inbound(Message<?> message) {
@@ -68,7 +67,7 @@ final class WsListenerArgumentResolvers {
 		@Override
 		public boolean supportsParameter(MethodParameter parameter) {
 			Class<?> type = parameter.getParameterType();
-			return type == boolean.class || type == Boolean.class;
+			return (type == boolean.class || type == Boolean.class) && !parameter.hasParameterAnnotation(Header.class);
 		}
 
 		@Override
@@ -79,71 +78,47 @@ final class WsListenerArgumentResolvers {
 	}
 
 	/**
-	 * Resolves the payload: {@code String}, {@code byte[]}, {@code ByteBuffer} and
-	 * {@code WsMessage} as they are, anything else with the message converter (generic types
-	 * through the parameter as conversion hint).
+	 * Resolves {@code String}, {@code byte[]}, {@code ByteBuffer} and {@code WsMessage}
+	 * payloads that are not validated: the payload as it is (spring-messaging's resolver
+	 * would reject an empty one), or, for a part selected by {@code @WsListener.payload},
+	 * converted.
 	 */
-	private static final class PayloadArgumentResolver implements HandlerMethodArgumentResolver {
-
-		private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
-				WsListenerArgumentResolvers.class.getClassLoader());
+	private static final class PassThroughArgumentResolver implements HandlerMethodArgumentResolver {
 
 		private final MessageConverter converter;
 
-		/** The starter's JSON converter when it is the one in use (first in a composite). */
-		private final @Nullable Object starterJson;
-
-		private final Map<MethodParameter, WsJsonMessageConverter.PayloadReader> readers = new ConcurrentHashMap<>();
-
-		PayloadArgumentResolver(MessageConverter converter) {
+		PassThroughArgumentResolver(MessageConverter converter) {
 			this.converter = converter;
-			this.starterJson = JACKSON_PRESENT ? StarterJson.find(converter) : null;
 		}
 
 		@Override
 		public boolean supportsParameter(MethodParameter parameter) {
-			return WsListenerSignature.isPayload(parameter.getParameterType());
+			return WsListenerSignature.isPassThrough(parameter.getParameterType()) && !isValidated(parameter);
+		}
+
+		private static boolean isValidated(MethodParameter parameter) {
+			for (Annotation annotation : parameter.getParameterAnnotations()) {
+				if (ValidationAnnotationUtils.determineValidationHints(annotation) != null) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		@Override
 		public Object resolveArgument(MethodParameter parameter, Message<?> message) {
 			Class<?> type = parameter.getParameterType();
-			if (WsListenerSignature.isPassThrough(type)) {
-				return message.getPayload();
+			Object payload = message.getPayload();
+			if (type.isInstance(payload)) {
+				return payload;
 			}
-			Object converted = convert(message, type, parameter);
+			Object converted = (this.converter instanceof SmartMessageConverter smart)
+					? smart.fromMessage(message, type, parameter) : this.converter.fromMessage(message, type);
 			if (converted == null) {
 				throw new MessageConversionException(message,
 						"No converter could read " + inbound(message).source() + " as " + type.getName());
 			}
 			return converted;
-		}
-
-		private @Nullable Object convert(Message<?> message, Class<?> type, MethodParameter parameter) {
-			if (this.starterJson != null) {
-				WsJsonMessageConverter.PayloadReader reader = this.readers.get(parameter);
-				if (reader == null) {
-					reader = this.readers.computeIfAbsent(parameter, StarterJson.readers(this.starterJson));
-				}
-				return reader.read(message);
-			}
-			return (this.converter instanceof SmartMessageConverter smart) ? smart.fromMessage(message, type, parameter)
-					: this.converter.fromMessage(message, type);
-		}
-
-	}
-
-	/** Touches Jackson types only when Jackson is on the class path. */
-	private static final class StarterJson {
-
-		static @Nullable Object find(MessageConverter converter) {
-			MessageConverter first = (converter instanceof CompositeMessageConverter composite
-					&& !composite.getConverters().isEmpty()) ? composite.getConverters().get(0) : converter;
-			return (first instanceof WsJsonMessageConverter json) ? json : null;
-		}
-
-		static Function<MethodParameter, WsJsonMessageConverter.PayloadReader> readers(Object converter) {
-			return ((WsJsonMessageConverter) converter)::readerFor;
 		}
 
 	}

@@ -19,6 +19,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.messaging.Message;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -56,6 +57,9 @@ final class WsListenerBeanRegistrationAotProcessor implements BeanRegistrationAo
 				Class<?> type = method.getParameterTypes()[i];
 				if (WsListenerSignature.isPayload(type) && !WsListenerSignature.isPassThrough(type)) {
 					bindings.registerReflectionHints(hints.reflection(), method.getGenericParameterTypes()[i]);
+				}
+				else if (Message.class.isAssignableFrom(type)) {
+					registerBinding(bindings, hints, ResolvableType.forMethodParameter(method, i).as(Message.class));
 				}
 			}
 			ResolvableType reply = ResolvableType.forMethodReturnType(method);

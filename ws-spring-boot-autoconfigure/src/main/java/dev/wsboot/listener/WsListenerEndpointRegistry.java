@@ -2,14 +2,14 @@ package dev.wsboot.listener;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.client.WsMessageListener;
 import dev.wsboot.client.WsMessageListeners;
@@ -20,6 +20,8 @@ import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+import org.springframework.validation.Validator;
 
 /**
  * The {@link WsListenerEndpoint}s of the application, each adapted to a
@@ -32,6 +34,9 @@ import org.springframework.util.Assert;
  */
 public final class WsListenerEndpointRegistry implements WsMessageListeners, SmartInitializingSingleton {
 
+	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+			WsListenerEndpointRegistry.class.getClassLoader());
+
 	private final DefaultMessageHandlerMethodFactory handlerMethodFactory;
 
 	private final WsListenerCollaborators collaborators;
@@ -40,7 +45,7 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 
 	private final List<WsListenerAdapter> adapters = new CopyOnWriteArrayList<>();
 
-	private final Map<String, List<WsMessageListener>> listenersByClient = new ConcurrentHashMap<>();
+	private final @Nullable Function<String, ?> parser;
 
 	private volatile boolean initialized;
 
@@ -59,6 +64,26 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	public WsListenerEndpointRegistry(MessageConverter messageConverter,
 			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<WsListenerObservationConvention> observationConvention, Supplier<Set<String>> clientNames) {
+		this(messageConverter, null, errorHandler, observationRegistry, observationConvention, clientNames);
+	}
+
+	/**
+	 * Create a new registry that validates {@code @Valid} payloads.
+	 * @param messageConverter converts payloads to parameter types other than
+	 * {@code String}, {@code byte[]}, {@code ByteBuffer} and {@code WsMessage}; a
+	 * {@link org.springframework.messaging.converter.SmartMessageConverter} gets the method
+	 * parameter as conversion hint (for generic types)
+	 * @param validator validates payload parameters annotated with {@code @Valid} or
+	 * {@code @Validated}, if any
+	 * @param errorHandler the error handler, if any
+	 * @param observationRegistry the observation registry, if any
+	 * @param observationConvention a convention replacing
+	 * {@link DefaultWsListenerObservationConvention}, if any
+	 * @param clientNames the names of the configured clients, to check the listeners against
+	 */
+	public WsListenerEndpointRegistry(MessageConverter messageConverter, @Nullable Validator validator,
+			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WsListenerObservationConvention> observationConvention, Supplier<Set<String>> clientNames) {
 		Assert.notNull(messageConverter, "'messageConverter' must not be null");
 		Assert.notNull(errorHandler, "'errorHandler' must not be null");
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
@@ -66,10 +91,14 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		Assert.notNull(clientNames, "'clientNames' must not be null");
 		this.handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
 		this.handlerMethodFactory.setMessageConverter(messageConverter);
-		this.handlerMethodFactory.setArgumentResolvers(WsListenerArgumentResolvers.create(messageConverter));
+		this.handlerMethodFactory.setCustomArgumentResolvers(WsListenerArgumentResolvers.create(messageConverter));
+		if (validator != null) {
+			this.handlerMethodFactory.setValidator(validator);
+		}
 		this.handlerMethodFactory.afterPropertiesSet();
 		this.collaborators = new WsListenerCollaborators(errorHandler, observationRegistry, observationConvention);
 		this.clientNames = clientNames;
+		this.parser = JACKSON_PRESENT ? JsonTrees.parser(messageConverter) : null;
 	}
 
 	/**
@@ -86,10 +115,7 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 		}
 		InvocableHandlerMethod handlerMethod = this.handlerMethodFactory.createInvocableHandlerMethod(endpoint.bean(),
 				endpoint.method());
-		synchronized (this.listenersByClient) {
-			this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators));
-			this.listenersByClient.clear();
-		}
+		this.adapters.add(new WsListenerAdapter(endpoint, signature, handlerMethod, this.collaborators, this.parser));
 	}
 
 	/**
@@ -105,30 +131,43 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	}
 
 	/**
-	 * The listeners of a client, in registration order: those naming the client and those
-	 * naming no client. The list is cached until another endpoint is registered.
+	 * The listeners of a client, in registration order: those naming the client, those whose
+	 * name pattern ({@code tenant-*}) matches it, and those naming no client. Not cached here
+	 * (each client keeps its own list), so clients created and removed at run time leave
+	 * nothing behind.
 	 * @param clientName the client's name
 	 * @return the listeners, possibly empty
 	 */
 	@Override
 	public List<WsMessageListener> forClient(String clientName) {
-		List<WsMessageListener> listeners = this.listenersByClient.get(clientName);
-		if (listeners != null) {
-			return listeners;
-		}
-		synchronized (this.listenersByClient) {
-			return this.listenersByClient.computeIfAbsent(clientName, this::collect);
-		}
+		return forClient(clientName, null);
 	}
 
-	private List<WsMessageListener> collect(String clientName) {
-		List<WsMessageListener> listeners = new ArrayList<>();
+	/**
+	 * The listeners of a client that may be a shard; when more than one of them reads JSON,
+	 * those converting a whole message read the message's shared parse, so that a text
+	 * message is parsed once.
+	 */
+	@Override
+	public List<WsMessageListener> forClient(String clientName, @Nullable String group) {
+		List<WsListenerAdapter> adapters = new ArrayList<>();
+		int jsonReaders = 0;
 		for (WsListenerAdapter adapter : this.adapters) {
-			if (adapter.endpoint().listensTo(clientName)) {
-				listeners.add(adapter);
+			if (adapter.endpoint().listensTo(clientName, group)) {
+				adapters.add(adapter);
+				jsonReaders += adapter.readsJson() ? 1 : 0;
 			}
 		}
+		List<WsMessageListener> listeners = new ArrayList<>(adapters.size());
+		for (WsListenerAdapter adapter : adapters) {
+			listeners.add((jsonReaders > 1 && adapter.readsJson()) ? adapter.sharingParse() : adapter);
+		}
 		return List.copyOf(listeners);
+	}
+
+	@Override
+	public @Nullable Function<String, ?> jsonParser() {
+		return this.parser;
 	}
 
 	/**
@@ -148,7 +187,8 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 
 	private static void checkClients(WsListenerEndpoint endpoint, Set<String> known) {
 		for (String clientName : endpoint.clientNames()) {
-			if (!known.contains(clientName)) {
+			// a pattern (tenant-*) may match clients created later: nothing to check
+			if (!WsListenerEndpoint.isPattern(clientName) && !known.contains(clientName)) {
 				throw new WsListenerConfigurationException(endpoint.beanName(), endpoint.method(),
 						"names client '" + clientName + "', which is not configured (configured clients: "
 								+ new TreeSet<>(known) + ")",

@@ -12,20 +12,30 @@ import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsMessage;
 
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.Headers;
+import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.util.ClassUtils;
 
 /**
  * What a listener method's parameters need, worked out once when it is registered: the kind
- * of payload, and so which frame types it accepts. Rejects signatures that cannot work with a
- * {@link WsListenerConfigurationException}.
+ * of payload, and so which frame types it accepts, its JSON route ({@code match} and
+ * {@code payload}), and whether it reads message headers. Rejects signatures that cannot work
+ * with a {@link WsListenerConfigurationException}.
  */
 final class WsListenerSignature {
 
+	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+			WsListenerSignature.class.getClassLoader());
+
 	private static final String SUPPORTED = "Declare at most one payload parameter (String, byte[], ByteBuffer, "
-			+ "WsMessage or a type converted from JSON), optionally a WsClient parameter and, with partial = true, "
-			+ "a boolean parameter";
+			+ "WsMessage or a type converted from JSON, optionally with @Payload and @Valid), optionally a WsClient "
+			+ "parameter, @Header/@Headers parameters, a Message<?> parameter and, with partial = true, a boolean "
+			+ "parameter";
 
 	/**
 	 * How the payload parameter is supplied.
@@ -65,9 +75,16 @@ final class WsListenerSignature {
 
 	private final @Nullable Class<?> payloadType;
 
-	private WsListenerSignature(PayloadKind payloadKind, @Nullable Class<?> payloadType) {
+	private final @Nullable WsListenerRoute route;
+
+	private final boolean readsHeaders;
+
+	private WsListenerSignature(PayloadKind payloadKind, @Nullable Class<?> payloadType,
+			@Nullable WsListenerRoute route, boolean readsHeaders) {
 		this.payloadKind = payloadKind;
 		this.payloadType = payloadType;
+		this.route = route;
+		this.readsHeaders = readsHeaders;
 	}
 
 	PayloadKind payloadKind() {
@@ -83,6 +100,31 @@ final class WsListenerSignature {
 	}
 
 	/**
+	 * The listener's JSON route.
+	 * @return the route, {@code null} without {@code match} and {@code payload}
+	 */
+	@Nullable WsListenerRoute route() {
+		return this.route;
+	}
+
+	/**
+	 * Whether a parameter reads the message's headers ({@code @Header}, {@code @Headers},
+	 * {@code MessageHeaders}, {@code Message<?>}).
+	 * @return whether headers beyond the client's name may be read
+	 */
+	boolean readsHeaders() {
+		return this.readsHeaders;
+	}
+
+	/**
+	 * Whether the payload is converted from JSON (and so can be read from a parsed tree).
+	 * @return whether the payload kind is {@link PayloadKind#CONVERTED}
+	 */
+	boolean readsJson() {
+		return this.payloadKind == PayloadKind.CONVERTED || this.route != null;
+	}
+
+	/**
 	 * Whether the listener takes messages of this frame type.
 	 * @param message the message
 	 * @return whether the payload parameter fits
@@ -93,28 +135,37 @@ final class WsListenerSignature {
 
 	/**
 	 * The payload to put into the spring-messaging message: what the payload parameter takes,
-	 * or for conversion what the converters read (text as {@code String}, binary as
-	 * {@code byte[]}).
+	 * or for conversion what the converters read: the selected part of the parsed tree when
+	 * there is one, else the text as {@code String} or binary as {@code byte[]}.
 	 * @param message the message, accepted by {@link #accepts(WsMessage)}
+	 * @param tree the message's parsed JSON, {@code null} when it was not parsed
 	 * @return the payload
 	 */
-	Object payload(WsMessage message) {
+	Object payload(WsMessage message, @Nullable Object tree) {
 		return switch (this.payloadKind) {
-			case TEXT -> message.text();
+			case TEXT -> (tree != null && this.route != null && this.route.selectsPart()) ? this.route.payload(tree)
+					: message.text();
 			case BYTES -> message.toBytes();
 			case BYTE_BUFFER -> message.binary();
 			case MESSAGE, NONE -> message;
-			case CONVERTED -> message.isText() ? message.text() : message.toBytes();
+			case CONVERTED -> (tree != null) ? ((this.route != null) ? this.route.payload(tree) : tree)
+					: (message.isText() ? message.text() : message.toBytes());
 		};
 	}
 
 	/**
-	 * Whether a parameter receives the payload, rather than the client or the last flag.
+	 * Whether a parameter type receives the payload, rather than the client, the last flag,
+	 * the headers or the message.
 	 * @param type the parameter type
 	 * @return whether it is the payload parameter
 	 */
 	static boolean isPayload(Class<?> type) {
-		return type != WsClient.class && type != boolean.class && type != Boolean.class;
+		return type != WsClient.class && type != boolean.class && type != Boolean.class && !isMessaging(type);
+	}
+
+	private static boolean isMessaging(Class<?> type) {
+		return Message.class.isAssignableFrom(type) || MessageHeaders.class.isAssignableFrom(type)
+				|| MessageHeaderAccessor.class.isAssignableFrom(type);
 	}
 
 	/**
@@ -135,6 +186,8 @@ final class WsListenerSignature {
 	static WsListenerSignature of(WsListenerEndpoint endpoint) {
 		Method method = endpoint.method();
 		Class<?> payloadType = null;
+		Class<?> messagePayloadType = null;
+		boolean readsHeaders = false;
 		int booleans = 0;
 		for (int i = 0; i < method.getParameterCount(); i++) {
 			MethodParameter parameter = new MethodParameter(method, i);
@@ -144,7 +197,18 @@ final class WsListenerSignature {
 				throw invalid(endpoint, "has parameter " + i + " of type " + type.getSimpleName() + ", which "
 						+ unsupported, SUPPORTED + ".");
 			}
-			if (type == boolean.class || type == Boolean.class) {
+			if (isHeader(parameter) || MessageHeaders.class.isAssignableFrom(type)
+					|| MessageHeaderAccessor.class.isAssignableFrom(type)) {
+				readsHeaders = true;
+			}
+			else if (Message.class.isAssignableFrom(type)) {
+				readsHeaders = true;
+				messagePayloadType = ResolvableType.forMethodParameter(parameter)
+					.as(Message.class)
+					.getGeneric(0)
+					.resolve(Object.class);
+			}
+			else if (type == boolean.class || type == Boolean.class) {
 				booleans++;
 			}
 			else if (isPayload(type)) {
@@ -156,11 +220,38 @@ final class WsListenerSignature {
 				payloadType = type;
 			}
 		}
-		PayloadKind kind = kindOf(payloadType);
-		checkPartial(endpoint, kind, payloadType, booleans);
-		return new WsListenerSignature(kind, payloadType);
+		PayloadKind kind = (payloadType != null) ? kindOf(payloadType)
+				: (messagePayloadType != null && messagePayloadType != Object.class) ? kindOf(messagePayloadType)
+						: (messagePayloadType != null) ? PayloadKind.MESSAGE : PayloadKind.NONE;
+		checkPartial(endpoint, kind, (payloadType != null) ? payloadType : messagePayloadType, booleans);
+		WsListenerRoute route = route(endpoint, kind);
+		return new WsListenerSignature(kind, (payloadType != null) ? payloadType : messagePayloadType, route,
+				readsHeaders);
 	}
 
+	private static @Nullable WsListenerRoute route(WsListenerEndpoint endpoint, PayloadKind kind) {
+		if (!endpoint.isRouted()) {
+			return null;
+		}
+		if (!JACKSON_PRESENT) {
+			throw invalid(endpoint, "uses match or payload, which read JSON, but Jackson is not on the class path",
+					"Add tools.jackson.core:jackson-databind (spring-boot-starter-jackson), or remove match and "
+							+ "payload.");
+		}
+		if (endpoint.partial()) {
+			throw invalid(endpoint, "is declared with partial = true, but match and payload need the whole message",
+					"Remove partial = true, or remove match and payload.");
+		}
+		if (kind == PayloadKind.BYTES || kind == PayloadKind.BYTE_BUFFER) {
+			throw invalid(endpoint, "uses match or payload, which route JSON text messages, but takes binary "
+					+ "messages", "Declare the payload as String, WsMessage or a type converted from JSON.");
+		}
+		return WsListenerRoute.of(endpoint);
+	}
+
+	private static boolean isHeader(MethodParameter parameter) {
+		return parameter.hasParameterAnnotation(Header.class) || parameter.hasParameterAnnotation(Headers.class);
+	}
 	private static void checkPartial(WsListenerEndpoint endpoint, PayloadKind kind, @Nullable Class<?> payloadType,
 			int booleans) {
 		if (booleans > 1) {
@@ -201,16 +292,18 @@ final class WsListenerSignature {
 
 	private static @Nullable String unsupportedReason(MethodParameter parameter) {
 		for (Annotation annotation : parameter.getParameterAnnotations()) {
-			if (annotation.annotationType().getPackageName().startsWith("org.springframework.messaging")) {
-				return "is annotated with @" + annotation.annotationType().getSimpleName()
-						+ " (not supported on @WsListener)";
+			Class<? extends Annotation> annotationType = annotation.annotationType();
+			if (annotationType.getPackageName().startsWith("org.springframework.messaging")
+					&& annotationType != Payload.class && annotationType != Header.class
+					&& annotationType != Headers.class) {
+				return "is annotated with @" + annotationType.getSimpleName() + " (not supported on @WsListener)";
 			}
 		}
-		Class<?> type = parameter.getParameterType();
-		if (Message.class.isAssignableFrom(type) || MessageHeaders.class.isAssignableFrom(type)
-				|| MessageHeaderAccessor.class.isAssignableFrom(type)) {
-			return "is a spring-messaging type; use WsMessage for the whole message";
+		Payload payload = parameter.getParameterAnnotation(Payload.class);
+		if (payload != null && !payload.expression().isEmpty()) {
+			return "has @Payload with an expression (not supported on @WsListener; use @WsListener.payload)";
 		}
+		Class<?> type = parameter.getParameterType();
 		if (type != WsClient.class && WsClient.class.isAssignableFrom(type)) {
 			return "cannot be supplied; declare it as WsClient";
 		}

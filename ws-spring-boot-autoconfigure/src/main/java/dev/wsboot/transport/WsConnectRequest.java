@@ -22,10 +22,11 @@ import org.springframework.util.Assert;
  * @param maxMessageSize largest inbound message in bytes, after decompression; larger
  * ones fail the connection with 1009
  * @param sslContext TLS material for {@code wss://}, or {@code null} for the JVM default
+ * @param proxy the HTTP proxy to tunnel through, or {@code null} to connect directly
  */
 public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> extensions,
 		Map<String, List<String>> headers, Duration connectTimeout, long maxMessageSize,
-		@Nullable SSLContext sslContext) {
+		@Nullable SSLContext sslContext, @Nullable WsProxy proxy) {
 
 	public WsConnectRequest {
 		Assert.notNull(uri, "'uri' must not be null");
@@ -39,10 +40,26 @@ public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> 
 		headers = Map.copyOf(headers);
 	}
 
+	/**
+	 * A request for a direct connection (no proxy).
+	 * @param uri the {@code ws://} or {@code wss://} endpoint
+	 * @param subprotocols subprotocols to offer, in order of preference
+	 * @param extensions extensions to offer, by name
+	 * @param headers extra handshake headers (values are secrets)
+	 * @param connectTimeout limit for TCP connect, TLS and the handshake together
+	 * @param maxMessageSize largest inbound message in bytes, after decompression
+	 * @param sslContext TLS material for {@code wss://}, or {@code null} for the JVM default
+	 */
+	public WsConnectRequest(URI uri, List<String> subprotocols, List<String> extensions,
+			Map<String, List<String>> headers, Duration connectTimeout, long maxMessageSize,
+			@Nullable SSLContext sslContext) {
+		this(uri, subprotocols, extensions, headers, connectTimeout, maxMessageSize, sslContext, null);
+	}
+
 	@Override
 	public String toString() {
 		return "WsConnectRequest[uri=" + TransportFailures.describe(this.uri) + ", subprotocols=" + subprotocols + ", extensions=" + extensions
-				+ ", headers=" + headers.keySet() + "]";
+				+ ", headers=" + headers.keySet() + ((proxy != null) ? ", proxy=" + proxy.description() : "") + "]";
 	}
 
 }

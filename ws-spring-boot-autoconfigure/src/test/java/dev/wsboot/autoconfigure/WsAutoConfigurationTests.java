@@ -133,6 +133,18 @@ class WsAutoConfigurationTests {
 	}
 
 	@Test
+	void failsStartUpForANegativeShutdownTimeoutNamingTheKey() {
+		this.contextRunner.withPropertyValues("ws.shutdown-timeout=-1s", "ws.clients.ticker.url=ws://localhost:1/feed")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new WsConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("'ws.shutdown-timeout'").contains("negative");
+				assertThat(analysis.getAction()).contains("ws.shutdown-timeout");
+			});
+	}
+
+	@Test
 	void failsStartUpForAListenerOfAnUnknownClient() {
 		this.contextRunner.withUserConfiguration(UnknownClientListener.class)
 			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")

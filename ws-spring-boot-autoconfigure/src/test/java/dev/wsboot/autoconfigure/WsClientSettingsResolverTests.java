@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.ssl.SslBundles;
 
 import dev.wsboot.client.WsClientSettings;
+import dev.wsboot.client.WsCorrelationSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -99,6 +100,26 @@ class WsClientSettingsResolverTests {
 	}
 
 	@Test
+	void bindsCorrelationWithTheReplyIdDefaultingToTheRequestId() {
+		WsClientSettings settings = resolve(Map.of("ws.clients.rpc.url", "ws://localhost/", "ws.defaults.correlation.timeout",
+				"5s", "ws.clients.rpc.correlation.request-id", "/id", "ws.clients.rpc.correlation.error", "/error"),
+				"rpc");
+		assertThat(settings.correlation()).isEqualTo(new WsCorrelationSettings("/id", "/id", null, "/error",
+				Duration.ofSeconds(5)));
+		assertThat(resolve(Map.of("ws.clients.ticker.url", "ws://localhost/")).correlation().enabled()).isFalse();
+	}
+
+	@Test
+	void rejectsACorrelationPointerThatIsNotAJsonPointer() {
+		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.request-id",
+				"id"), "ws.clients.ticker.correlation.request-id", "'id', which is not a JSON Pointer");
+		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id",
+				"/a~2"), "ws.clients.ticker.correlation.reply-id", "not a JSON Pointer");
+		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.timeout",
+				"0s"), "ws.clients.ticker.correlation.timeout", "must be positive");
+	}
+
+	@Test
 	void rejectsAnUnknownExtension() {
 		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.extensions", "x-gzip"),
 				"ws.clients.ticker.extensions", "unknown extension 'x-gzip'");
@@ -144,10 +165,14 @@ class WsClientSettingsResolverTests {
 	}
 
 	private static WsClientSettings resolve(Map<String, String> properties) {
+		return resolve(properties, "ticker");
+	}
+
+	private static WsClientSettings resolve(Map<String, String> properties, String name) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
 		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class), Set.of("tyrus", "jdk"))
-			.resolve("ticker");
+			.resolve(name);
 	}
 
 }

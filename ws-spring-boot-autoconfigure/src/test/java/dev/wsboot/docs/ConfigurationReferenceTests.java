@@ -48,7 +48,8 @@ class ConfigurationReferenceTests {
 				"ws.defaults.max-fragment-size", "ws.defaults.max-message-size", "ws.defaults.send-buffer-limit",
 				"ws.defaults.reconnect.enabled", "ws.defaults.reconnect.initial-delay", "ws.defaults.reconnect.max-delay",
 				"ws.defaults.reconnect.multiplier", "ws.defaults.reconnect.jitter", "ws.defaults.reconnect.max-attempts",
-				"ws.defaults.ssl.bundle", "ws.defaults.transport");
+				"ws.defaults.ssl.bundle", "ws.defaults.transport", "ws.defaults.proxy.url",
+				"ws.defaults.proxy.use-system", "management.health.ws-clients.enabled");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.wsboot.listener;
 
+import java.lang.reflect.Method;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -19,8 +20,7 @@ import dev.wsboot.client.WsMessage;
 import dev.wsboot.client.WsMessageListener;
 
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.messaging.Message;
-import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,10 +46,26 @@ class WsListenerEndpointRegistryTests {
 	}
 
 	@Test
-	void listenersOfAClientAreLookedUpOnce() {
+	void listenersOfAClientAreLookedUpAgainNotKeptPerClientName() {
+		// each client keeps its own list; the registry keeps nothing per name, so a fleet of
+		// created and removed clients leaves no entry behind
 		try (ListenerTestContext context = ListenerTestContext.of(TickerListener.class)) {
-			assertThat(context.listeners("ticker")).isSameAs(context.listeners("ticker"));
+			assertThat(context.listeners("ticker")).isEqualTo(context.listeners("ticker")).hasSize(1);
 		}
+	}
+
+	@Test
+	void namePatternsMatchByPrefixAndGroupNamesMatchTheirShards() {
+		Method method = ReflectionUtils.findMethod(NoListener.class, "handle", String.class);
+		WsListenerEndpoint pattern = new WsListenerEndpoint("b", new NoListener(), method, List.of("tenant-*"), false);
+		assertThat(pattern.listensTo("tenant-1")).isTrue();
+		assertThat(pattern.listensTo("tenant-")).isTrue();
+		assertThat(pattern.listensTo("tenant")).isFalse();
+		assertThat(pattern.listensTo("other-1")).isFalse();
+		WsListenerEndpoint group = new WsListenerEndpoint("b", new NoListener(), method, List.of("gateway"), false);
+		assertThat(group.listensTo("gateway-1", "gateway")).isTrue();
+		assertThat(group.listensTo("gateway-1", null)).isFalse();
+		assertThat(group.listensTo("other-1", "other")).isFalse();
 	}
 
 	@Test
@@ -134,10 +150,17 @@ class WsListenerEndpointRegistryTests {
 
 	static Stream<Arguments> invalidListeners() {
 		return Stream.of(
-				Arguments.of(MessageParameterListener.class, "parameter 0 of type Message",
+				Arguments.of(DestinationVariableListener.class, "is annotated with @DestinationVariable",
 						"Declare at most one payload parameter"),
-				Arguments.of(HeaderParameterListener.class, "is annotated with @Header",
-						"Declare at most one payload parameter"),
+				Arguments.of(MatchWithoutValueListener.class,
+						"has match entry '/op', which is not <JSON Pointer>=<value>", "match = {\"/op=0\""),
+				Arguments.of(MatchPointerListener.class, "has match pointer 'op', which is not a JSON Pointer",
+						"JSON Pointer (RFC 6901)"),
+				Arguments.of(PayloadPointerListener.class, "has payload pointer 'd', which is not a JSON Pointer",
+						"JSON Pointer (RFC 6901)"),
+				Arguments.of(PartialMatchListener.class, "match and payload need the whole message",
+						"Remove partial = true"),
+				Arguments.of(BinaryMatchListener.class, "but takes binary messages", "Declare the payload as String"),
 				Arguments.of(CharSequenceParameterListener.class, "use String for text messages", "WsClient"),
 				Arguments.of(TwoPayloadsListener.class, "more than one payload parameter (String and Trade)",
 						"Keep a single payload parameter"),
@@ -238,18 +261,50 @@ class WsListenerEndpointRegistryTests {
 
 	}
 
-	static class MessageParameterListener {
+	static class DestinationVariableListener {
 
 		@WsListener("ticker")
-		void onMessage(Message<String> message) {
+		void onText(String text, @DestinationVariable("id") String id) {
 		}
 
 	}
 
-	static class HeaderParameterListener {
+	static class MatchWithoutValueListener {
 
-		@WsListener("ticker")
-		void onText(String text, @Header("id") String id) {
+		@WsListener(value = "ticker", match = "/op")
+		void onText(String text) {
+		}
+
+	}
+
+	static class MatchPointerListener {
+
+		@WsListener(value = "ticker", match = "op=0")
+		void onText(String text) {
+		}
+
+	}
+
+	static class PayloadPointerListener {
+
+		@WsListener(value = "ticker", payload = "d")
+		void onTrade(Trade trade) {
+		}
+
+	}
+
+	static class PartialMatchListener {
+
+		@WsListener(value = "ticker", match = "/op=0", partial = true)
+		void onText(String text, boolean last) {
+		}
+
+	}
+
+	static class BinaryMatchListener {
+
+		@WsListener(value = "ticker", match = "/op=0")
+		void onBinary(byte[] data) {
 		}
 
 	}

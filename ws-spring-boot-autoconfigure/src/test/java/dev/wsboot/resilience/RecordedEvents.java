@@ -63,6 +63,14 @@ final class RecordedEvents {
 			.nanos();
 	}
 
+	/** When each event of the type that matches was published, in order. */
+	<T extends WsClientEvent> List<Long> allNanosOf(Class<T> type, Predicate<T> predicate) {
+		return this.events.stream()
+			.filter((recorded) -> type.isInstance(recorded.event()) && predicate.test(type.cast(recorded.event())))
+			.map(Recorded::nanos)
+			.toList();
+	}
+
 	WsClientClosedEvent awaitClosed() {
 		await().atMost(TIMEOUT).until(() -> !closed().isEmpty());
 		return closed().get(0);

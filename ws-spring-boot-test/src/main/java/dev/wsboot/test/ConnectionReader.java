@@ -62,6 +62,9 @@ final class ConnectionReader implements Runnable {
 			}
 			FrameCodec.Header header = FrameCodec.readHeader(this.in);
 			if (header == null) {
+				if (this.connection.ignoresClose()) {
+					this.connection.awaitClientGone();
+				}
 				return;
 			}
 			if (!handle(header)) {
@@ -110,6 +113,9 @@ final class ConnectionReader implements Runnable {
 			this.connection.sendPong(payload);
 		}
 		if (opcode == WsTestFrame.CLOSE) {
+			if (this.connection.ignoresClose()) {
+				return true;
+			}
 			this.connection.onCloseReceived(payload);
 			return false;
 		}

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -47,6 +48,8 @@ public final class WsTestConnection {
 	private volatile boolean answerPings = true;
 
 	private volatile boolean readingStopped;
+
+	private volatile boolean ignoreClose;
 
 	private volatile boolean recordPayloads;
 
@@ -242,6 +245,18 @@ public final class WsTestConnection {
 	}
 
 	/**
+	 * Simulate a peer that never answers the closing handshake: the client's close frame is
+	 * recorded but not answered, and the TCP connection stays open until the client drops
+	 * it. A client that only shuts its output down after its close frame (as
+	 * {@code java.net.http} does) is still connected: the server then probes the connection
+	 * with an empty unsolicited pong every 20 ms until a write fails, so
+	 * {@link #awaitDisconnected()} and {@link #isOpen()} tell when the client really let go.
+	 */
+	public void ignoreClose() {
+		this.ignoreClose = true;
+	}
+
+	/**
 	 * Whether to keep data frames and the payloads of data messages (the default comes from
 	 * {@link WsTestServer#recordPayloads(boolean)}). When off, data frames are not recorded at
 	 * all and messages are only counted ({@link #receivedMessages()},
@@ -278,6 +293,36 @@ public final class WsTestConnection {
 			catch (UncheckedIOException ex) {
 				// the connection broke while echoing: nothing left to echo
 			}
+		}
+	}
+
+	/**
+	 * Hand every text message to {@code handler}, in order, until the connection ends,
+	 * starting with the first text message received; blocks the calling thread. The handler
+	 * answers as the protocol under test would (e.g. acknowledge a heartbeat, reply to an
+	 * identify) through this connection's {@code send...} and {@code close} methods.
+	 * Messages that were not recorded (see {@link #recordPayloads(boolean)}) are not handed
+	 * over; binary messages are skipped.
+	 * @param handler called with each text message on the calling thread
+	 */
+	public void handleTexts(Consumer<String> handler) {
+		int index = 0;
+		try {
+			while (true) {
+				Recording.Message message = this.recording.nextMessage(index++);
+				if (message == null) {
+					return;
+				}
+				if (message.text()) {
+					handler.accept(message.asText());
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (UncheckedIOException ex) {
+			// the connection broke while answering: nothing left to answer
 		}
 	}
 
@@ -420,6 +465,27 @@ public final class WsTestConnection {
 
 	boolean isReadingStopped() {
 		return this.readingStopped;
+	}
+
+	boolean ignoresClose() {
+		return this.ignoreClose;
+	}
+
+	/** Probe a connection whose client shut its output down until the client drops it. */
+	void awaitClientGone() {
+		while (!this.socket.isClosed()) {
+			try {
+				this.sender.raw(FrameCodec.encode(WsTestFrame.PONG, true, 0, false, new byte[0], 0, 0));
+				Thread.sleep(20);
+			}
+			catch (UncheckedIOException ex) {
+				return;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	boolean recordsPayloads() {

@@ -5,21 +5,14 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.wsboot.transport.SerializedConnectionHandler;
-import dev.wsboot.transport.TransportFailures;
+import dev.wsboot.transport.ConnectAttempt;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -43,73 +36,28 @@ final class JdkEndpoint implements WebSocket.Listener {
 
 	private static final Log logger = LogFactory.getLog(JdkEndpoint.class);
 
-	private static final int CONNECTING = 0;
-
-	private static final int OPENED = 1;
-
-	private static final int FAILED = 2;
-
 	private final WsConnectRequest request;
 
-	private final SerializedConnectionHandler handler;
-
-	private final ScheduledExecutorService scheduler;
-
-	private final Executor executor;
-
-	private final Consumer<JdkEndpoint> onEnd;
-
-	private final String description;
-
-	private final CompletableFuture<WsConnection> future = new CompletableFuture<>();
-
-	private final AtomicInteger state = new AtomicInteger(CONNECTING);
-
-	/** Set once the handler may no longer hear from this connection. */
-	private final AtomicBoolean ended = new AtomicBoolean();
-
-	private volatile boolean shutdown;
+	/** The connect's state machine, shared with the Tyrus transport. */
+	private final ConnectAttempt attempt;
 
 	private volatile @Nullable JdkWsConnection connection;
-
-	private volatile @Nullable ScheduledFuture<?> timeout;
 
 	JdkEndpoint(WsConnectRequest request, WsConnectionHandler handler, ScheduledExecutorService scheduler,
 			Executor executor, Consumer<JdkEndpoint> onEnd) {
 		this.request = request;
-		this.handler = new SerializedConnectionHandler(handler);
-		this.scheduler = scheduler;
-		this.executor = executor;
-		this.onEnd = onEnd;
-		this.description = TransportFailures.describe(request.uri());
-		this.future.whenComplete((connection, failure) -> {
-			// failed, timed out, cancelled by the caller or the transport closed
-			if (failure != null && this.state.compareAndSet(CONNECTING, FAILED)) {
-				cancelTimeout();
-				this.ended.set(true);
-				this.onEnd.accept(this);
-				logger.debug("Connecting to " + this.description + " failed: " + failure);
-			}
-		});
+		this.attempt = new ConnectAttempt(request, handler, scheduler, executor, "jdk", () -> onEnd.accept(this),
+				() -> {
+				});
 	}
 
 	CompletableFuture<WsConnection> future() {
-		return this.future;
+		return this.attempt.future();
 	}
 
 	/** Fail the connect when it is not done after the request's connect timeout. */
 	void startTimeout() {
-		long millis = this.request.connectTimeout().toMillis();
-		if (millis > 0) {
-			try {
-				this.timeout = this.scheduler.schedule(() -> fail(new TimeoutException("Connecting to "
-						+ this.description + " timed out after " + this.request.connectTimeout())), millis,
-						TimeUnit.MILLISECONDS);
-			}
-			catch (RejectedExecutionException ex) {
-				fail(new IllegalStateException("The jdk transport was closed"));
-			}
-		}
+		this.attempt.startTimeout();
 	}
 
 	/**
@@ -119,32 +67,18 @@ final class JdkEndpoint implements WebSocket.Listener {
 	void opening(CompletableFuture<WebSocket> opening) {
 		opening.whenComplete((webSocket, failure) -> {
 			if (failure != null) {
-				fail(JdkFailures.map(failure, this.request));
+				this.attempt.fail(JdkFailures.map(failure, this.request));
 			}
-			else if (this.state.get() == FAILED) {
+			else if (!this.attempt.isConnecting() && this.connection == null) {
+				// failed before the JDK finished opening: never handed out
 				webSocket.abort();
 			}
 		});
 	}
 
-	/**
-	 * Fail the connect if it is still pending.
-	 * @param failure the reason
-	 */
-	void fail(Throwable failure) {
-		if (this.state.get() == CONNECTING) {
-			this.future.completeExceptionally(failure);
-		}
-	}
-
 	/** The transport closes: fail the connect or drop the connection. */
 	void shutdown() {
-		this.shutdown = true;
-		fail(new IllegalStateException("The jdk transport was closed"));
-		JdkWsConnection connection = this.connection;
-		if (connection != null) {
-			connection.abort();
-		}
+		this.attempt.shutdown(this.connection);
 	}
 
 	@Override
@@ -152,26 +86,15 @@ final class JdkEndpoint implements WebSocket.Listener {
 		String subprotocol = webSocket.getSubprotocol();
 		if (subprotocol != null && !subprotocol.isEmpty() && !this.request.subprotocols().contains(subprotocol)) {
 			// the JDK checks this too; never hand such a connection out
-			fail(JdkFailures.unofferedSubprotocol(this.request, subprotocol));
+			this.attempt.fail(JdkFailures.unofferedSubprotocol(this.request, subprotocol));
 		}
-		if (!this.state.compareAndSet(CONNECTING, OPENED)) {
+		if (!this.attempt.opening()) {
 			webSocket.abort();
 			return;
 		}
-		cancelTimeout();
-		JdkWsConnection connection = new JdkWsConnection(webSocket, this.description, this::aborted);
-		try {
-			this.handler.onOpen(connection);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("WebSocket connection handler failed in onOpen for " + this.description, ex);
-			this.future.completeExceptionally(ex);
-		}
+		JdkWsConnection connection = new JdkWsConnection(webSocket, this.attempt.description(), this::aborted);
 		this.connection = connection;
-		if (!this.future.complete(connection) || this.shutdown) {
-			// the handler failed, the caller cancelled or the transport closed meanwhile
-			connection.abort();
-		}
+		this.attempt.opened(connection);
 		webSocket.request(1);
 	}
 
@@ -179,8 +102,8 @@ final class JdkEndpoint implements WebSocket.Listener {
 	public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 		try {
 			// the JDK decodes each part completely: a part never ends inside a UTF-8 sequence
-			if (!this.ended.get()) {
-				this.handler.onText(data.toString(), last);
+			if (!this.attempt.hasEnded()) {
+				this.attempt.handler().onText(data.toString(), last);
 			}
 		}
 		finally {
@@ -192,8 +115,8 @@ final class JdkEndpoint implements WebSocket.Listener {
 	@Override
 	public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
 		try {
-			if (!this.ended.get()) {
-				this.handler.onBinary(data, last);
+			if (!this.attempt.hasEnded()) {
+				this.attempt.handler().onBinary(data, last);
 			}
 		}
 		finally {
@@ -212,8 +135,8 @@ final class JdkEndpoint implements WebSocket.Listener {
 	@Override
 	public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
 		try {
-			if (!this.ended.get()) {
-				this.handler.onPong(message);
+			if (!this.attempt.hasEnded()) {
+				this.attempt.handler().onPong(message);
 			}
 		}
 		finally {
@@ -248,7 +171,7 @@ final class JdkEndpoint implements WebSocket.Listener {
 		int code = JdkFailures.closeCode(error);
 		String message = JdkFailures.safeMessage(error, this.request.uri());
 		if (logger.isDebugEnabled()) {
-			logger.debug("The connection to " + this.description + " failed with " + code + ": "
+			logger.debug("The connection to " + this.attempt.description() + " failed with " + code + ": "
 					+ error.getClass().getName() + ": " + message);
 		}
 		end(code, ((code == 1006) ? "Connection failed: " : "Protocol error: ") + message, false);
@@ -264,35 +187,12 @@ final class JdkEndpoint implements WebSocket.Listener {
 	 * calling thread (which is the caller of {@code abort()})
 	 */
 	private void end(int code, String reason, boolean async) {
-		if (!this.ended.compareAndSet(false, true)) {
-			return;
-		}
-		this.onEnd.accept(this);
-		if (this.state.get() != OPENED) {
-			return;
-		}
-		if (async) {
-			try {
-				this.executor.execute(() -> this.handler.onClose(code, reason));
-				return;
-			}
-			catch (RejectedExecutionException ex) {
-				// transport closed: report it here
-			}
-		}
-		this.handler.onClose(code, reason);
-	}
-
-	private void cancelTimeout() {
-		ScheduledFuture<?> timeout = this.timeout;
-		if (timeout != null) {
-			timeout.cancel(false);
-		}
+		this.attempt.end(code, reason, async);
 	}
 
 	@Override
 	public String toString() {
-		return "JdkEndpoint[" + this.description + "]";
+		return "JdkEndpoint[" + this.attempt.description() + "]";
 	}
 
 }

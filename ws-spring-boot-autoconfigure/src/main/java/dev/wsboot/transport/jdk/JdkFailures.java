@@ -12,11 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsHandshakeException;
+import dev.wsboot.transport.WsProxy;
+import dev.wsboot.transport.WsProxyException;
 
 import static dev.wsboot.transport.TransportFailures.describe;
 import static dev.wsboot.transport.TransportFailures.find;
@@ -35,6 +39,9 @@ final class JdkFailures {
 
 	static final String EXTENSIONS_HEADER = "Sec-WebSocket-Extensions";
 
+	/** How the JDK fails a tunnel the proxy refused with a status other than 407. */
+	private static final Pattern TUNNEL_FAILED = Pattern.compile("Tunnel failed, got: (\\d{3})");
+
 	private JdkFailures() {
 	}
 
@@ -51,10 +58,21 @@ final class JdkFailures {
 			return unwrapped;
 		}
 		WebSocketHandshakeException handshake = find(unwrapped, WebSocketHandshakeException.class);
+		if (handshake != null && request.proxy() != null && handshake.getResponse().statusCode() == 407) {
+			// the JDK hands the CONNECT's 407 over as the response when it did not authenticate
+			return WsProxyException.refused(request.proxy(), request.uri(), 407, authenticationHint(request.proxy()));
+		}
 		if (handshake != null) {
 			return handshakeFailed(handshake, request);
 		}
 		URI uri = request.uri();
+		WsProxy proxy = request.proxy();
+		if (proxy != null) {
+			Throwable refused = proxyFailed(unwrapped, proxy, request);
+			if (refused != null) {
+				return refused;
+			}
+		}
 		if (unwrapped instanceof IOException io) {
 			if (io.getMessage() != null && !io.getMessage().isBlank() && isSafe(io, uri)) {
 				return io;
@@ -70,6 +88,38 @@ final class JdkFailures {
 		}
 		return isSafe(unwrapped, uri) ? unwrapped
 				: new IOException("Connecting to " + describe(uri) + " failed: " + safeMessage(unwrapped, uri));
+	}
+
+	/**
+	 * A failure of the tunnel through the proxy: the proxy refused {@code CONNECT}, refused
+	 * the credentials, or could not be reached.
+	 * @return the exception to report, or {@code null} when the failure is not the proxy's
+	 */
+	private static @Nullable Throwable proxyFailed(Throwable failure, WsProxy proxy, WsConnectRequest request) {
+		String message = (failure.getMessage() != null) ? failure.getMessage() : "";
+		Matcher tunnel = TUNNEL_FAILED.matcher(message);
+		if (failure instanceof IOException && tunnel.lookingAt()) {
+			return WsProxyException.refused(proxy, request.uri(), Integer.parseInt(tunnel.group(1)), "");
+		}
+		if (failure instanceof IOException && message.startsWith("too many authentication attempts")) {
+			return WsProxyException.refused(proxy, request.uri(), 407, "the proxy refused the credentials");
+		}
+		if (failure instanceof ConnectException) {
+			return withCause(new ConnectException("Connecting to proxy " + proxy.description() + " failed: "
+					+ safeMessage(failure, request.uri())), failure, request.uri());
+		}
+		return null;
+	}
+
+	private static String authenticationHint(WsProxy proxy) {
+		if (!proxy.hasCredentials()) {
+			return "put the credentials in the proxy URL's user-info (http://user:password@host:port)";
+		}
+		if (!ProxyAuthentication.basicThroughTunnels()) {
+			return "the JDK does not send Basic credentials through tunnels unless the JVM runs with -D"
+					+ ProxyAuthentication.TUNNELING_DISABLED_SCHEMES + "= (or use the tyrus transport)";
+		}
+		return "the proxy refused the credentials";
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnection;
 
 /**
@@ -110,7 +111,7 @@ final class JdkWsConnection implements WsConnection {
 						+ ", which the JDK's WebSocket client does not send");
 			}
 		}
-		return this.data.add(SendQueue.Send.close(sent, truncate(reason)));
+		return this.data.add(SendQueue.Send.close(sent, Utf8.truncate(reason, MAX_REASON_BYTES)));
 	}
 
 	/**
@@ -173,40 +174,6 @@ final class JdkWsConnection implements WsConnection {
 			case 1012, 1013, 1014 -> 1011;
 			default -> (code >= 3000 && code <= 4999) ? code : -1;
 		};
-	}
-
-	/**
-	 * Cut a close reason to at most 123 UTF-8 bytes, at a character boundary.
-	 * @param reason the reason
-	 * @return the reason, cut if needed
-	 */
-	static String truncate(String reason) {
-		int bytes = 0;
-		for (int i = 0; i < reason.length(); i++) {
-			char c = reason.charAt(i);
-			int size;
-			int chars = 1;
-			if (c < 0x80) {
-				size = 1;
-			}
-			else if (c < 0x800) {
-				size = 2;
-			}
-			else if (Character.isHighSurrogate(c) && i + 1 < reason.length()
-					&& Character.isLowSurrogate(reason.charAt(i + 1))) {
-				size = 4;
-				chars = 2;
-			}
-			else {
-				size = 3;
-			}
-			if (bytes + size > MAX_REASON_BYTES) {
-				return reason.substring(0, i);
-			}
-			bytes += size;
-			i += chars - 1;
-		}
-		return reason;
 	}
 
 }

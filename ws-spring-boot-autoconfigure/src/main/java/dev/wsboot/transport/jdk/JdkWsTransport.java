@@ -1,6 +1,7 @@
 package dev.wsboot.transport.jdk;
 
 import java.lang.reflect.Method;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.springframework.util.Assert;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsTransport;
 
 /**
@@ -155,6 +157,18 @@ public final class JdkWsTransport implements WsTransport {
 		this.executor.shutdown();
 	}
 
+	/**
+	 * Whether this JVM lets the JDK's client answer a proxy's 407 to {@code CONNECT} with
+	 * Basic credentials. The JDK disables it unless the JVM runs with
+	 * {@code -Djdk.http.auth.tunneling.disabledSchemes=} (an empty list), read once when
+	 * its HTTP client is first used.
+	 * @return whether Basic proxy authentication works for {@code ws://} and {@code wss://}
+	 * through a proxy
+	 */
+	public static boolean basicProxyAuthenticationThroughTunnels() {
+		return ProxyAuthentication.basicThroughTunnels();
+	}
+
 	@Override
 	public String toString() {
 		return "JdkWsTransport[" + this.endpoints.size() + " connections]";
@@ -162,7 +176,8 @@ public final class JdkWsTransport implements WsTransport {
 
 	private HttpClient client(WsConnectRequest request) {
 		Duration connectTimeout = isPositive(request.connectTimeout()) ? request.connectTimeout() : null;
-		return this.clients.computeIfAbsent(new ClientKey(request.sslContext(), connectTimeout), this::createClient);
+		return this.clients.computeIfAbsent(new ClientKey(request.sslContext(), connectTimeout, request.proxy()),
+				this::createClient);
 	}
 
 	private HttpClient createClient(ClientKey key) {
@@ -175,6 +190,11 @@ public final class JdkWsTransport implements WsTransport {
 		}
 		if (key.sslContext() != null) {
 			builder.sslContext(key.sslContext());
+		}
+		// without a selector of its own the client would follow the JVM's proxy settings
+		builder.proxy((key.proxy() != null) ? ProxySelector.of(key.proxy().address()) : HttpClient.Builder.NO_PROXY);
+		if (key.proxy() != null && key.proxy().hasCredentials()) {
+			builder.authenticator(new ProxyAuthentication(key.proxy()));
 		}
 		return builder.build();
 	}
@@ -210,7 +230,8 @@ public final class JdkWsTransport implements WsTransport {
 	 * What tells the transport's clients apart. {@link SSLContext} does not override
 	 * {@code equals}: contexts compare by identity.
 	 */
-	private record ClientKey(@Nullable SSLContext sslContext, @Nullable Duration connectTimeout) {
+	private record ClientKey(@Nullable SSLContext sslContext, @Nullable Duration connectTimeout,
+			@Nullable WsProxy proxy) {
 	}
 
 }

@@ -1,13 +1,19 @@
 package dev.wsboot.transport.tyrus;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.glassfish.tyrus.client.RedirectException;
 import org.glassfish.tyrus.core.HandshakeException;
 
+import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsHandshakeException;
+import dev.wsboot.transport.WsProxy;
+import dev.wsboot.transport.WsProxyException;
 
 import static dev.wsboot.transport.TransportFailures.describe;
 import static dev.wsboot.transport.TransportFailures.find;
@@ -20,6 +26,8 @@ import static dev.wsboot.transport.TransportFailures.unwrap;
  * error. Messages never contain the URL's user-info or query string, nor header values.
  */
 final class ConnectFailures {
+
+	private static final Pattern PROXY_ERROR = Pattern.compile("Proxy error\\. (\\d{3})");
 
 	private ConnectFailures() {
 	}
@@ -34,6 +42,44 @@ final class ConnectFailures {
 	static WsHandshakeException refused(URI uri, int status, Map<String, java.util.List<String>> headers) {
 		return new WsHandshakeException("Server at " + describe(uri) + " refused the WebSocket handshake with HTTP "
 				+ status, status, headers);
+	}
+
+	/**
+	 * The Tyrus failure of a connect attempt, as the SPI reports it, with a proxy's refusal
+	 * to open the tunnel as a {@link WsProxyException}.
+	 * @param failure what Tyrus failed with
+	 * @param request the request
+	 * @return a {@link WsProxyException}, a {@link WsHandshakeException}, an
+	 * {@link IOException} or the failure itself
+	 */
+	static Throwable map(Throwable failure, WsConnectRequest request) {
+		WsProxy proxy = request.proxy();
+		if (proxy == null) {
+			return map(failure, request.uri());
+		}
+		// Tyrus's Grizzly container fails with "Proxy error. <status>: <reason>"
+		IOException io = find(unwrap(failure), IOException.class);
+		Matcher refused = PROXY_ERROR.matcher((io != null && io.getMessage() != null) ? io.getMessage() : "");
+		if (refused.lookingAt()) {
+			return WsProxyException.refused(proxy, request.uri(), Integer.parseInt(refused.group(1)), "");
+		}
+		Throwable mapped = map(failure, request.uri());
+		if (mapped instanceof ConnectException) {
+			return new ConnectException(
+					"Connecting to proxy " + proxy.description() + " failed: " + safeMessage(mapped, request.uri()));
+		}
+		return mapped;
+	}
+
+	/**
+	 * Whether Tyrus's Grizzly container failed a connect because the proxy refused the
+	 * tunnel.
+	 * @param failure what the container reported
+	 * @return whether it is the proxy's refusal
+	 */
+	static boolean isProxyRefusal(Throwable failure) {
+		return failure instanceof IOException && failure.getMessage() != null
+				&& PROXY_ERROR.matcher(failure.getMessage()).lookingAt();
 	}
 
 	/**

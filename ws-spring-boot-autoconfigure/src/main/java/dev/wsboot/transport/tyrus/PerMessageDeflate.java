@@ -6,6 +6,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
+import org.glassfish.tyrus.core.TyrusExtension;
 import org.glassfish.tyrus.core.extension.ExtendedExtension;
 import org.glassfish.tyrus.core.frame.Frame;
 
@@ -19,20 +20,32 @@ import org.glassfish.tyrus.core.frame.Frame;
  * frames, strips the deflate tail from every fragment, inflates continuation frames of
  * uncompressed messages, passes corrupt data on silently, and inflates without a bound.
  * <p>
- * This one offers {@code permessage-deflate} without parameters, honours both
+ * This one offers {@code permessage-deflate; client_max_window_bits} (as browsers do, so
+ * that a server insisting on the parameter still negotiates), honours both
  * {@code *_no_context_takeover} answers, compresses each outbound data frame with a sync
  * flush (RSV1 on the first frame of a message only, the {@code 00 00 ff ff} tail stripped
- * from the last frame only), and inflates each inbound frame into at most
+ * from the last frame only; a last frame the deflater has nothing left for, such as an
+ * empty message after an earlier one, carries an empty stored block, the single byte
+ * {@code 00}, RFC 7692 §7.2.3.6), and inflates each inbound frame into at most
  * {@code maxFrameSize + 1} bytes: a frame that inflates beyond that, or does not inflate,
  * is reported to the {@link Listener} (which fails the connection) and replaced by an
- * empty frame. One instance serves one connection; Tyrus calls it from the reading thread
- * (inbound) and under its send lock (outbound).
+ * empty frame. A compressed inbound message with no payload at all is an empty message.
+ * When the server limits the client's window below 15 bits, which
+ * {@link java.util.zip.Deflater} cannot produce, messages go out uncompressed (RSV1 clear)
+ * while inbound ones are still inflated. One instance serves one connection; Tyrus calls
+ * it from the reading thread (inbound) and under its send lock (outbound).
  */
 final class PerMessageDeflate implements ExtendedExtension {
 
 	static final String NAME = "permessage-deflate";
 
 	private static final byte[] TAIL = { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF };
+
+	/** An empty stored block once the tail is removed (RFC 7692 §7.2.3.6). */
+	private static final byte[] EMPTY_BLOCK = { 0x00 };
+
+	private static final List<Parameter> OFFER = List
+		.of(new TyrusExtension.TyrusParameter(PerMessageDeflateResponse.CLIENT_MAX_WINDOW_BITS, null));
 
 	private final long maxFrameSize;
 
@@ -55,8 +68,13 @@ final class PerMessageDeflate implements ExtendedExtension {
 
 	private volatile boolean resetInflater;
 
+	private volatile boolean compressOutbound = true;
+
 	/** Whether the inbound message being received is compressed (reading thread only). */
 	private boolean inboundCompressed;
+
+	/** Compressed bytes of the inbound message so far (reading thread only). */
+	private long inboundLength;
 
 	/**
 	 * Create the extension for one connection.
@@ -75,19 +93,26 @@ final class PerMessageDeflate implements ExtendedExtension {
 
 	@Override
 	public List<Parameter> getParameters() {
-		return List.of();
+		return OFFER;
 	}
 
+	/**
+	 * Take the server's answer; {@link TyrusHandshake} has already failed the handshake
+	 * when its parameters are invalid.
+	 */
 	@Override
 	public void onHandshakeResponse(ExtensionContext context, List<Parameter> responseParameters) {
-		for (Parameter parameter : responseParameters) {
-			if ("client_no_context_takeover".equals(parameter.getName())) {
-				this.resetDeflater = true;
-			}
-			else if ("server_no_context_takeover".equals(parameter.getName())) {
-				this.resetInflater = true;
-			}
+		PerMessageDeflateResponse response;
+		try {
+			response = PerMessageDeflateResponse.parse(responseParameters);
 		}
+		catch (IllegalArgumentException ex) {
+			response = PerMessageDeflateResponse.DEFAULT;
+			this.compressOutbound = false;
+		}
+		this.resetDeflater = response.clientNoContextTakeover();
+		this.resetInflater = response.serverNoContextTakeover();
+		this.compressOutbound = this.compressOutbound && response.compressesOutbound();
 	}
 
 	@Override
@@ -97,7 +122,7 @@ final class PerMessageDeflate implements ExtendedExtension {
 
 	@Override
 	public Frame processOutgoing(ExtensionContext context, Frame frame) {
-		if (frame.isControlFrame()) {
+		if (frame.isControlFrame() || !this.compressOutbound) {
 			return frame;
 		}
 		this.deflater.setInput(frame.getPayloadData());
@@ -114,6 +139,12 @@ final class PerMessageDeflate implements ExtendedExtension {
 			if (endsWithTail(payload)) {
 				length -= TAIL.length;
 			}
+			else if (length == 0) {
+				// flushed before (an empty message, or a last fragment with nothing left): the
+				// message must still end at a sync point the receiver completes with the tail
+				payload = EMPTY_BLOCK;
+				length = EMPTY_BLOCK.length;
+			}
 			if (this.resetDeflater) {
 				this.deflater.reset();
 			}
@@ -129,14 +160,19 @@ final class PerMessageDeflate implements ExtendedExtension {
 		}
 		if (frame.getOpcode() != 0) {
 			this.inboundCompressed = frame.isRsv1();
+			this.inboundLength = 0;
 		}
 		if (!this.inboundCompressed) {
 			return frame;
 		}
 		try {
 			ByteArrayOutputStream inflated = new ByteArrayOutputStream();
-			inflate(frame.getPayloadData(), inflated);
-			if (frame.isFin()) {
+			byte[] payload = frame.getPayloadData();
+			this.inboundLength += payload.length;
+			inflate(payload, inflated);
+			// no payload at all: an empty message (some peers send it so); the tail alone
+			// would start a block the next message cannot continue
+			if (frame.isFin() && this.inboundLength > 0) {
 				inflate(TAIL, inflated);
 				if (this.resetInflater || this.inflater.finished()) {
 					this.inflater.reset();

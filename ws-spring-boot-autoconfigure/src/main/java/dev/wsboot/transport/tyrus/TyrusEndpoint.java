@@ -4,11 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.zip.DataFormatException;
 
@@ -25,8 +21,8 @@ import org.glassfish.tyrus.core.CloseReasons;
 import org.glassfish.tyrus.core.l10n.LocalizationMessages;
 import org.jspecify.annotations.Nullable;
 
-import dev.wsboot.transport.SerializedConnectionHandler;
-import dev.wsboot.transport.TransportFailures;
+import dev.wsboot.transport.ConnectAttempt;
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -49,36 +45,17 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	/** How long a failure Tyrus reports for an HTTP response waits for that response. */
 	private static final long RESPONSE_GRACE_MILLIS = 500;
 
-	private static final int CONNECTING = 0;
-
-	private static final int OPENED = 1;
-
-	private static final int FAILED = 2;
-
 	private final WsConnectRequest request;
-
-	private final SerializedConnectionHandler handler;
 
 	private final ScheduledExecutorService scheduler;
 
-	private final Consumer<TyrusEndpoint> onEnd;
+	/** The connect's state machine, shared with the jdk transport. */
+	private final ConnectAttempt attempt;
 
-	private final String description;
-
-	private final CompletableFuture<WsConnection> future = new CompletableFuture<>();
-
-	private final AtomicInteger state = new AtomicInteger(CONNECTING);
-
-	/** Set once the handler may no longer hear from this connection. */
-	private final AtomicBoolean ended = new AtomicBoolean();
-
-	private volatile boolean opened;
-
-	private volatile boolean shutdown;
+	/** The TCP connection until the server answered: closed when the connect fails first. */
+	private final PendingSocket pendingSocket = new PendingSocket();
 
 	private volatile @Nullable TyrusWsConnection connection;
-
-	private volatile @Nullable ScheduledFuture<?> timeout;
 
 	/** Tyrus's own reconnect: never (our client owns reconnecting); reports failures. */
 	final ClientManager.ReconnectHandler reconnectHandler = new ClientManager.ReconnectHandler() {
@@ -99,33 +76,28 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	TyrusEndpoint(WsConnectRequest request, WsConnectionHandler handler, ScheduledExecutorService scheduler,
 			Consumer<TyrusEndpoint> onEnd) {
 		this.request = request;
-		this.handler = new SerializedConnectionHandler(handler);
 		this.scheduler = scheduler;
-		this.onEnd = onEnd;
-		this.description = TransportFailures.describe(request.uri());
-		this.future.whenComplete((connection, failure) -> {
-			if (failure != null) {
-				this.state.compareAndSet(CONNECTING, FAILED);
-			}
-		});
+		// also cancelled by the caller: let go of the socket
+		this.attempt = new ConnectAttempt(request, handler, scheduler, scheduler, "Tyrus", () -> onEnd.accept(this),
+				this.pendingSocket::abandon);
 	}
 
 	CompletableFuture<WsConnection> future() {
-		return this.future;
+		return this.attempt.future();
+	}
+
+	PendingSocket pendingSocket() {
+		return this.pendingSocket;
 	}
 
 	/** Whether the connect is neither open nor failed yet. */
 	boolean isConnecting() {
-		return this.state.get() == CONNECTING;
+		return this.attempt.isConnecting();
 	}
 
 	/** Fail the connect when it is not done after the request's connect timeout. */
 	void startTimeout() {
-		long millis = this.request.connectTimeout().toMillis();
-		if (millis > 0) {
-			this.timeout = this.scheduler.schedule(() -> fail(new TimeoutException("Connecting to " + this.description
-					+ " timed out after " + this.request.connectTimeout())), millis, TimeUnit.MILLISECONDS);
-		}
+		this.attempt.startTimeout();
 	}
 
 	/**
@@ -133,23 +105,23 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	 * @param failure what it failed with
 	 */
 	void connectFailed(Throwable failure) {
-		if (this.state.get() != CONNECTING) {
+		if (!this.attempt.isConnecting()) {
 			return;
 		}
-		Throwable mapped = ConnectFailures.map(failure, this.request.uri());
-		logger.debug("Connecting to " + this.description + " failed: " + mapped);
+		Throwable mapped = ConnectFailures.map(failure, this.request);
+		logger.debug("Connecting to " + this.attempt.description() + " failed: " + mapped);
 		if (ConnectFailures.isResponseFailure(failure)) {
 			// Tyrus fails the connect before it shows status and headers to TyrusHandshake:
 			// give the richer report a moment to arrive
 			try {
-				this.scheduler.schedule(() -> fail(mapped), RESPONSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+				this.scheduler.schedule(() -> this.attempt.fail(mapped), RESPONSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
 				return;
 			}
 			catch (RejectedExecutionException ex) {
 				// transport closed
 			}
 		}
-		fail(mapped);
+		this.attempt.fail(mapped);
 	}
 
 	/**
@@ -157,58 +129,29 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	 * @param failure the reason
 	 */
 	void handshakeFailed(WsHandshakeException failure) {
-		fail(failure);
-	}
-
-	/**
-	 * Fail the connect if it is still pending.
-	 * @param failure the reason
-	 */
-	void fail(Throwable failure) {
-		if (this.state.compareAndSet(CONNECTING, FAILED)) {
-			cancelTimeout();
-			this.onEnd.accept(this);
-			this.future.completeExceptionally(failure);
-		}
+		this.attempt.fail(failure);
 	}
 
 	/** The transport closes: fail the connect or drop the connection. */
 	void shutdown() {
-		this.shutdown = true;
-		fail(new IllegalStateException("The Tyrus transport was closed"));
-		TyrusWsConnection connection = this.connection;
-		if (connection != null) {
-			connection.abort();
-		}
+		this.attempt.shutdown(this.connection);
 	}
 
 	@Override
 	public void onOpen(Session session, EndpointConfig config) {
-		if (!this.state.compareAndSet(CONNECTING, OPENED)) {
+		if (!this.attempt.opening()) {
 			// failed (timed out, cancelled, transport closed) before the server answered
-			this.ended.set(true);
-			new TyrusWsConnection(session, this.description, () -> {
+			new TyrusWsConnection(session, this.attempt.description(), () -> {
 			}).abort();
 			return;
 		}
-		cancelTimeout();
-		TyrusWsConnection connection = new TyrusWsConnection(session, this.description,
+		TyrusWsConnection connection = new TyrusWsConnection(session, this.attempt.description(),
 				() -> end(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode(), "Connection aborted"));
 		this.connection = connection;
 		session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);
 		session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
 		session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this::onPong);
-		this.opened = true;
-		try {
-			this.handler.onOpen(connection);
-		}
-		catch (RuntimeException ex) {
-			this.future.completeExceptionally(ex);
-		}
-		if (!this.future.complete(connection) || this.shutdown) {
-			// the handler failed, the caller cancelled or the transport closed meanwhile
-			connection.abort();
-		}
+		this.attempt.opened(connection);
 	}
 
 	@Override
@@ -233,7 +176,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 			code = CloseReason.CloseCodes.TOO_BIG.getCode();
 			reason = "Frame exceeds max-message-size (" + this.request.maxMessageSize() + " bytes)";
 			TyrusWsConnection connection = this.connection;
-			if (connection != null && !this.ended.get()) {
+			if (connection != null && !this.attempt.hasEnded()) {
 				connection.sendCloseFrameFirst(code, "Message too big");
 			}
 		}
@@ -243,7 +186,7 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	@Override
 	public void onError(Session session, Throwable failure) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Tyrus reported an error on the connection to " + this.description + ": "
+			logger.debug("Tyrus reported an error on the connection to " + this.attempt.description() + ": "
 					+ failure.getClass().getName() + ": " + ConnectFailures.safeMessage(failure, this.request.uri()));
 		}
 		if (!session.isOpen()) {
@@ -252,31 +195,31 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	}
 
 	private void onText(String text, boolean last) {
-		if (this.ended.get()) {
+		if (this.attempt.hasEnded()) {
 			return;
 		}
 		long max = this.request.maxMessageSize();
-		if (text.length() > max || (3L * text.length() > max && Utf8Length.of(text) > max)) {
+		if (text.length() > max || (3L * text.length() > max && Utf8.length(text) > max)) {
 			tooBig();
 			return;
 		}
-		this.handler.onText(text, last);
+		this.attempt.handler().onText(text, last);
 	}
 
 	private void onBinary(ByteBuffer data, boolean last) {
-		if (this.ended.get()) {
+		if (this.attempt.hasEnded()) {
 			return;
 		}
 		if (data.remaining() > this.request.maxMessageSize()) {
 			tooBig();
 			return;
 		}
-		this.handler.onBinary(data, last);
+		this.attempt.handler().onBinary(data, last);
 	}
 
 	private void onPong(PongMessage pong) {
-		if (!this.ended.get()) {
-			this.handler.onPong(pong.getApplicationData());
+		if (!this.attempt.hasEnded()) {
+			this.attempt.handler().onPong(pong.getApplicationData());
 		}
 	}
 
@@ -287,20 +230,20 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 
 	@Override
 	public void inflationFailed(DataFormatException failure) {
-		logger.debug("Inflating a frame from " + this.description + " failed", failure);
+		logger.debug("Inflating a frame from " + this.attempt.description() + " failed", failure);
 		TyrusWsConnection connection = this.connection;
 		if (connection != null) {
-			connection.sendClose(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
+			connection.closeNow(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
 		}
 		end(CloseReason.CloseCodes.NOT_CONSISTENT.getCode(), "Invalid compressed data");
 	}
 
 	@Override
 	public void protocolViolation(int code, String reason) {
-		logger.debug("The server at " + this.description + " broke the protocol: " + reason);
+		logger.debug("The server at " + this.attempt.description() + " broke the protocol: " + reason);
 		TyrusWsConnection connection = this.connection;
 		if (connection != null) {
-			connection.sendClose(code, reason);
+			connection.closeNow(code, reason);
 		}
 		end(code, reason);
 	}
@@ -309,72 +252,20 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	private void tooBig() {
 		TyrusWsConnection connection = this.connection;
 		if (connection != null) {
-			connection.sendClose(CloseReason.CloseCodes.TOO_BIG.getCode(), "Message too big");
+			connection.closeNow(CloseReason.CloseCodes.TOO_BIG.getCode(), "Message too big");
 		}
 		end(CloseReason.CloseCodes.TOO_BIG.getCode(),
 				"Frame exceeds max-message-size (" + this.request.maxMessageSize() + " bytes)");
 	}
 
 	private void end(int code, String reason) {
-		if (!this.ended.compareAndSet(false, true)) {
-			return;
-		}
-		this.onEnd.accept(this);
-		if (!this.opened) {
-			return;
-		}
 		TyrusWsConnection connection = this.connection;
-		if (connection != null && connection.isClosingOnCurrentThread()) {
-			// sendClose or abort: report the end after the call, not from within it
-			try {
-				this.scheduler.execute(() -> this.handler.onClose(code, reason));
-				return;
-			}
-			catch (RejectedExecutionException ex) {
-				// transport closed: report it here
-			}
-		}
-		this.handler.onClose(code, reason);
-	}
-
-	private void cancelTimeout() {
-		ScheduledFuture<?> timeout = this.timeout;
-		if (timeout != null) {
-			timeout.cancel(false);
-			// not kept for the life of the connection
-			this.timeout = null;
-		}
+		// within closeNow or abort: report the end after the call, not from within it
+		this.attempt.end(code, reason, connection != null && connection.isClosingOnCurrentThread());
 	}
 
 	private static boolean isBufferOverflow(String reason) {
 		return reason.equals(LocalizationMessages.BUFFER_OVERFLOW()) || reason.equals("Buffer overflow.");
-	}
-
-	/** UTF-8 length of text, without encoding it. */
-	private static final class Utf8Length {
-
-		static long of(String text) {
-			long bytes = 0;
-			int length = text.length();
-			for (int i = 0; i < length; i++) {
-				char c = text.charAt(i);
-				if (c < 0x80) {
-					bytes += 1;
-				}
-				else if (c < 0x800) {
-					bytes += 2;
-				}
-				else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-					bytes += 4;
-					i++;
-				}
-				else {
-					bytes += 3;
-				}
-			}
-			return bytes;
-		}
-
 	}
 
 }

@@ -36,10 +36,6 @@ final class TyrusHandshake extends ClientEndpointConfig.Configurator {
 
 	private static final String SEC_WEBSOCKET_EXTENSIONS = "Sec-WebSocket-Extensions";
 
-	/** What a server may answer to an offer of permessage-deflate without parameters. */
-	private static final List<String> DEFLATE_PARAMETERS = List.of("server_no_context_takeover",
-			"client_no_context_takeover", "server_max_window_bits");
-
 	private final WsConnectRequest request;
 
 	private final Consumer<WsHandshakeException> onFailure;
@@ -92,16 +88,19 @@ final class TyrusHandshake extends ClientEndpointConfig.Configurator {
 			return "sent a malformed " + SEC_WEBSOCKET_EXTENSIONS + " header";
 		}
 		List<String> names = selected.stream().map(Extension::getName).toList();
+		if (names.stream().distinct().count() < names.size()) {
+			return "selected the same extension more than once: " + names;
+		}
 		for (Extension extension : selected) {
 			if (!this.request.extensions().contains(extension.getName())) {
 				return "selected extensions " + names + " but only " + this.request.extensions() + " were offered";
 			}
 			if (PerMessageDeflate.NAME.equals(extension.getName())) {
-				for (Extension.Parameter parameter : extension.getParameters()) {
-					if (!DEFLATE_PARAMETERS.contains(parameter.getName())) {
-						return "selected " + PerMessageDeflate.NAME + " with parameter '" + parameter.getName()
-								+ "', which was not offered";
-					}
+				try {
+					PerMessageDeflateResponse.parse(extension.getParameters());
+				}
+				catch (IllegalArgumentException ex) {
+					return "selected " + PerMessageDeflate.NAME + " with " + ex.getMessage();
 				}
 			}
 		}

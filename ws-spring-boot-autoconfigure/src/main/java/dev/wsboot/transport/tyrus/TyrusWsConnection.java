@@ -24,6 +24,7 @@ import org.glassfish.tyrus.spi.WriterInfo.MessageType;
 import org.glassfish.tyrus.spi.WriterInfo.RemoteEndpointType;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnection;
 
 /**
@@ -41,6 +42,9 @@ final class TyrusWsConnection implements WsConnection {
 	private static final Log logger = LogFactory.getLog(TyrusWsConnection.class);
 
 	private static final SecureRandom MASKS = new SecureRandom();
+
+	/** The longest close reason, in UTF-8 bytes. */
+	private static final int MAX_REASON_BYTES = 123;
 
 	private static final WriterInfo TEXT_LAST = new WriterInfo(MessageType.TEXT, RemoteEndpointType.ASYNC);
 
@@ -63,10 +67,10 @@ final class TyrusWsConnection implements WsConnection {
 
 	private final AtomicBoolean aborted = new AtomicBoolean();
 
-	/** The thread inside {@link #sendClose} or {@link #abort()}, if any. */
+	/** The thread inside {@link #closeNow} or {@link #abort()}, if any. */
 	private volatile @Nullable Thread closing;
 
-	/** The close this side started with {@link #sendClose}, if any. */
+	/** The close this side started with {@link #sendClose} or {@link #closeNow}, if any. */
 	private volatile @Nullable CloseReason localClose;
 
 	/** Whether a fragmented message is being sent: written by the (one) sending thread. */
@@ -147,13 +151,43 @@ final class TyrusWsConnection implements WsConnection {
 	}
 
 	/**
-	 * Tyrus writes the close frame, reports the close to the endpoint at once (with this
-	 * code) and closes the connection after the frame, without waiting for the peer's
-	 * answer; the frame is in the connection's writer when this returns. The handler hears
-	 * of the close afterwards, from another thread.
+	 * Starts the closing handshake: the close frame is written and the connection stays open
+	 * for the server's close frame, which ends it (Tyrus then closes the TCP connection and
+	 * the handler hears of the close); {@link #abort()} drops it when the server does not
+	 * answer in time. While a fragmented message is being sent (a raw write would wait for
+	 * its end) or once the connection is closing, this falls back to {@link #closeNow}.
 	 */
 	@Override
 	public CompletableFuture<Void> sendClose(int code, String reason) {
+		try {
+			if (!isSendable(code)) {
+				throw new IllegalArgumentException("Close code " + code + " cannot be sent");
+			}
+			CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code),
+					Utf8.truncate(reason, MAX_REASON_BYTES));
+			if (this.fragmenting || !TyrusInternals.startClosing(this.webSocket)) {
+				return closeNow(code, close.getReasonPhrase());
+			}
+			if (this.localClose == null) {
+				this.localClose = close;
+			}
+			return completion(this.webSocket.sendRawFrame(maskedCloseFrame(code, close.getReasonPhrase())));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Close without waiting for the server: Tyrus writes the close frame, reports the close
+	 * to the endpoint at once (with this code) and closes the connection after the frame;
+	 * the frame is in the connection's writer when this returns. The handler hears of the
+	 * close afterwards, from another thread. For failing the connection.
+	 * @param code the close code
+	 * @param reason the close reason (at most 123 UTF-8 bytes)
+	 * @return completes when the close frame was handed to the connection
+	 */
+	CompletableFuture<Void> closeNow(int code, String reason) {
 		try {
 			if (!isSendable(code)) {
 				throw new IllegalArgumentException("Close code " + code + " cannot be sent");
@@ -199,14 +233,15 @@ final class TyrusWsConnection implements WsConnection {
 
 	/**
 	 * The close this side started, which the handler hears of whatever Tyrus reports.
-	 * @return the first close sent through {@link #sendClose}, or {@code null}
+	 * @return the first close sent through {@link #sendClose} or {@link #closeNow}, or
+	 * {@code null}
 	 */
 	@Nullable CloseReason localClose() {
 		return this.localClose;
 	}
 
 	/**
-	 * Whether the current thread is closing this connection through {@link #sendClose} or
+	 * Whether the current thread is closing this connection through {@link #closeNow} or
 	 * {@link #abort()}: Tyrus would report the end on it, before the call returns.
 	 * @return whether the current thread is closing the connection
 	 */

@@ -1,6 +1,7 @@
 package dev.wsboot.transport.tyrus;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import org.springframework.util.Assert;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
+import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsTransport;
 
 /**
@@ -141,6 +143,11 @@ public final class TyrusWsTransport implements WsTransport {
 		return clientManager;
 	}
 
+	/** Tyrus's client, once a connect created it. */
+	@Nullable ClientManager currentClientManager() {
+		return this.clientManager;
+	}
+
 	private static ClientManager createClientManager(String containerClassName) {
 		ClientManager clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
 		Map<String, Object> properties = clientManager.getProperties();
@@ -158,6 +165,8 @@ public final class TyrusWsTransport implements WsTransport {
 		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
 		// the starter has its own idle deadline
 		clientManager.setDefaultMaxSessionIdleTimeout(-1);
+		// Tyrus would shut its executors down with every last connection; close() does
+		TyrusInternals.keepExecutors(clientManager);
 		return clientManager;
 	}
 
@@ -187,7 +196,7 @@ public final class TyrusWsTransport implements WsTransport {
 		ClientEndpointConfig config = builder.build();
 		config.getUserProperties().put(ClientContainer.WLS_INCOMING_BUFFER_SIZE, incomingBufferSize(request));
 		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
-				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint));
+				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint, endpoint.pendingSocket()));
 		this.endpoints.add(endpoint);
 		try {
 			// started off the caller's thread: the first connect loads and sets up Tyrus
@@ -214,17 +223,6 @@ public final class TyrusWsTransport implements WsTransport {
 		Future<Session> session;
 		try {
 			session = asyncConnect(endpoint, config, request);
-		}
-		catch (RejectedExecutionException ex) {
-			// Tyrus shuts its connect executor down when its last connection ends and may hand
-			// a connect started in that instant to the dying executor: the next one is new
-			try {
-				session = asyncConnect(endpoint, config, request);
-			}
-			catch (Exception retryFailure) {
-				endpoint.connectFailed(retryFailure);
-				return false;
-			}
 		}
 		catch (Exception ex) {
 			endpoint.connectFailed(ex);
@@ -279,11 +277,19 @@ public final class TyrusWsTransport implements WsTransport {
 			Map<String, Object> properties = clientManager.getProperties();
 			properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
 			properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
+			WsProxy proxy = request.proxy();
+			if (proxy != null) {
+				// CONNECT with the credentials sent up front (Tyrus does not answer a 407)
+				properties.put(ClientProperties.PROXY_URI, proxy.uri().toString());
+				properties.put(ClientProperties.PROXY_HEADERS, proxyHeaders(proxy));
+			}
 			try {
 				return clientManager.asyncConnectToServer(endpoint, config, request.uri());
 			}
 			finally {
 				properties.remove(ClientProperties.RECONNECT_HANDLER);
+				properties.remove(ClientProperties.PROXY_URI);
+				properties.remove(ClientProperties.PROXY_HEADERS);
 			}
 		}
 	}
@@ -331,6 +337,15 @@ public final class TyrusWsTransport implements WsTransport {
 						+ "'; supported: [" + PerMessageDeflate.NAME + "]");
 			}
 		}
+	}
+
+	private static Map<String, String> proxyHeaders(WsProxy proxy) {
+		Map<String, String> headers = new HashMap<>();
+		String authorization = proxy.basicAuthorization();
+		if (authorization != null) {
+			headers.put("Proxy-Authorization", authorization);
+		}
+		return headers;
 	}
 
 	private static int incomingBufferSize(WsConnectRequest request) {

@@ -49,8 +49,9 @@ public final class ValidatingClientContainer implements ClientContainer {
 	public void openClientSocket(ClientEndpointConfig config, Map<String, Object> properties, ClientEngine engine)
 			throws DeploymentException, IOException {
 		Object validation = config.getUserProperties().get(VALIDATION);
-		delegate(properties).openClientSocket(config, properties,
-				(validation instanceof Validation valid) ? new ValidatingEngine(engine, valid) : engine);
+		ClientContainer delegate = delegate(properties);
+		delegate.openClientSocket(config, properties, (validation instanceof Validation valid)
+				? new ValidatingEngine(engine, valid, isGrizzly(delegate)) : engine);
 	}
 
 	private synchronized ClientContainer delegate(Map<String, Object> properties) {
@@ -59,6 +60,10 @@ public final class ValidatingClientContainer implements ClientContainer {
 			this.delegate = create((name != null) ? name.toString() : TyrusWsTransport.GRIZZLY_CONTAINER);
 		}
 		return this.delegate;
+	}
+
+	private static boolean isGrizzly(ClientContainer container) {
+		return container.getClass().getName().equals(TyrusWsTransport.GRIZZLY_CONTAINER);
 	}
 
 	/**
@@ -103,30 +108,46 @@ public final class ValidatingClientContainer implements ClientContainer {
 	 * What to validate on one connection.
 	 * @param maxMessageSize the request's max-message-size
 	 * @param listener told about a violation
+	 * @param socket the connect's TCP connection until the server answered
 	 */
-	record Validation(long maxMessageSize, FrameValidator.Listener listener) {
+	record Validation(long maxMessageSize, FrameValidator.Listener listener, PendingSocket socket) {
 	}
 
-	/** Wraps the read handler of the connection a successful upgrade creates. */
-	private static final class ValidatingEngine implements ClientEngine {
+	/**
+	 * Wraps the read handler of the connection a successful upgrade creates, and tracks the
+	 * connection until the server answered.
+	 */
+	static final class ValidatingEngine implements ClientEngine {
 
 		private final ClientEngine engine;
 
 		private final Validation validation;
 
-		ValidatingEngine(ClientEngine engine, Validation validation) {
+		private final boolean grizzly;
+
+		ValidatingEngine(ClientEngine engine, Validation validation, boolean grizzly) {
 			this.engine = engine;
 			this.validation = validation;
+			this.grizzly = grizzly;
+		}
+
+		PendingSocket pendingSocket() {
+			return this.validation.socket();
 		}
 
 		@Override
 		public UpgradeRequest createUpgradeRequest(TimeoutHandler timeoutHandler) {
+			if (this.grizzly) {
+				// called once the container has its transport, before it connects
+				GrizzlyHandshakeProbe.INSTANCE.watchSharedTransport();
+			}
 			return this.engine.createUpgradeRequest(timeoutHandler);
 		}
 
 		@Override
 		public ClientUpgradeInfo processResponse(UpgradeResponse response, Writer writer,
 				Connection.CloseListener closeListener) {
+			this.validation.socket().answered();
 			ClientUpgradeInfo info = this.engine.processResponse(response, writer, closeListener);
 			if (info.getUpgradeStatus() != ClientUpgradeStatus.SUCCESS) {
 				return info;
@@ -154,6 +175,17 @@ public final class ValidatingClientContainer implements ClientContainer {
 		@Override
 		public void processError(Throwable failure) {
 			this.engine.processError(failure);
+			if (ConnectFailures.isProxyRefusal(failure)) {
+				// Grizzly reports a refused CONNECT but keeps the proxy's connection open (a
+				// keep-alive proxy would hold one socket per failed attempt): an IOException
+				// out of its read handler makes it close that connection
+				throw ValidatingEngine.<RuntimeException>sneaky(failure);
+			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private static <T extends Throwable> T sneaky(Throwable failure) throws T {
+			throw (T) failure;
 		}
 
 		private static boolean negotiatesDeflate(UpgradeResponse response) {

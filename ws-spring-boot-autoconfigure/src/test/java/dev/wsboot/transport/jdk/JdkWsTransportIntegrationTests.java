@@ -1,9 +1,5 @@
 package dev.wsboot.transport.jdk;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,26 +23,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.wsboot.test.WsTestConnection;
 import dev.wsboot.test.WsTestFrame;
-import dev.wsboot.test.WsTestHandshake;
 import dev.wsboot.test.WsTestHandshakeResponse;
 import dev.wsboot.test.WsTestServer;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
-import dev.wsboot.transport.WsHandshakeException;
+import dev.wsboot.transport.WsTransport;
+import dev.wsboot.transport.WsTransportContractTests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link JdkWsTransport} against a real server over loopback sockets.
+ * {@link JdkWsTransport} against a real server over loopback sockets: the transport contract
+ * ({@link WsTransportContractTests}) and what is the jdk transport's own.
  */
-class JdkWsTransportIntegrationTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-	/** How long "nothing else happens" is watched for. */
-	private static final Duration QUIET = Duration.ofMillis(300);
+class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 
 	@RegisterExtension
 	static final WsTestServer server = WsTestServer.start();
@@ -65,71 +57,14 @@ class JdkWsTransportIntegrationTests {
 		this.transport.close();
 	}
 
-	@Test
-	void connectsAndEchoesTextAndBinaryMessages() throws Exception {
-		WsConnection connection = connect(request(server.url()));
-		connection.sendText("hello", true).get(10, TimeUnit.SECONDS);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
-		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
-		assertThat(this.handler.events).containsExactly("open", "text:hello:true", "binary:[1, 2, 3]:true");
-		assertThat(connection.subprotocol()).isEmpty();
-		assertThat(connection.extensions()).isEmpty();
+	@Override
+	protected WsTransport transport() {
+		return this.transport;
 	}
 
-	@Test
-	void sendsHeadersAndOfferedSubprotocolsInTheHandshake() throws Exception {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("v2.json"));
-		WsConnectRequest request = new WsConnectRequest(server.url("/feed?token=secret"), List.of("v1.json", "v2.json"),
-				List.of(), Map.of("Authorization", List.of("Bearer abc"), "X-Client", List.of("tests")),
-				Duration.ofSeconds(5), 1024 * 1024, null);
-		WsConnection connection = connect(request);
-		WsTestHandshake handshake = server.handshakes().get(0);
-		assertThat(handshake.path()).isEqualTo("/feed");
-		assertThat(handshake.query()).isEqualTo("token=secret");
-		assertThat(handshake.header("Authorization")).isEqualTo("Bearer abc");
-		assertThat(handshake.header("X-Client")).isEqualTo("tests");
-		assertThat(handshake.subprotocols()).containsExactly("v1.json", "v2.json");
-		assertThat(handshake.extensions()).isEmpty();
-		assertThat(connection.subprotocol()).contains("v2.json");
-	}
-
-	@Test
-	void refusedHandshakeFailsWithItsStatusAndRetryAfterHeader() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(503)
-			.withHeader("Retry-After", "7")
-			.withHeader("X-Debug", "hush-hush"));
-		Throwable failure = connectFailure(request(server.url("/feed?token=secret")));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class)
-			.hasMessageContaining("503")
-			.hasMessageNotContaining("secret")
-			.hasMessageNotContaining("hush-hush");
-		WsHandshakeException refused = (WsHandshakeException) failure;
-		assertThat(refused.status()).isEqualTo(503);
-		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("7"));
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
-	void handshakeSelectingASubprotocolThatWasNotOfferedFails() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("evil"));
-		WsConnectRequest request = new WsConnectRequest(server.url(), List.of("v1.json"), List.of(), Map.of(),
-				Duration.ofSeconds(5), 1024, null);
-		Throwable failure = connectFailure(request);
-		assertThat(failure).isInstanceOf(WsHandshakeException.class)
-			.hasMessageContaining("evil")
-			.hasMessageContaining("v1.json");
-		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
-		server.awaitConnection().awaitDisconnected();
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
-	void handshakeSelectingAnExtensionFails() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
-		Throwable failure = connectFailure(request(server.url()));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
-		server.awaitConnection().awaitDisconnected();
-		assertThat(this.handler.events).isEmpty();
+	@Override
+	protected WsTestServer server() {
+		return server;
 	}
 
 	@Test
@@ -163,19 +98,6 @@ class JdkWsTransportIntegrationTests {
 			.hasMessageContaining("'Authorization'")
 			.hasMessageNotContaining("secret");
 		assertThat(server.handshakes()).isEmpty();
-	}
-
-	@Test
-	void connectToAClosedPortFailsFast() throws IOException {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = socket.getLocalPort();
-		}
-		long start = System.nanoTime();
-		Throwable failure = connectFailure(request(URI.create("ws://127.0.0.1:" + port + "/?token=secret")));
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-		assertThat(failure).isInstanceOf(ConnectException.class).hasMessageNotContaining("secret");
-		assertThat(this.handler.events).isEmpty();
 	}
 
 	@Test
@@ -259,14 +181,6 @@ class JdkWsTransportIntegrationTests {
 	}
 
 	@Test
-	void inboundFragmentsAreDeliveredAsPartsWithLastFlags() {
-		server.onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
-		connect(request(server.url()));
-		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
-		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
-	}
-
-	@Test
 	void inboundFragmentsNeverSplitAUtf8Sequence() {
 		String text = "h\u00e9llo w\u00f6rld \u20ac \uD83D\uDE00 end";
 		server.onConnect((connection) -> connection.sendFragmentedText(text, 1));
@@ -300,70 +214,6 @@ class JdkWsTransportIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> lasts.get() == 1);
 		assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(data.length);
 		assertThat(sizes).hasSizeGreaterThan(1).allSatisfy((size) -> assertThat(size).isLessThan(1024 * 1024));
-	}
-
-	@Test
-	void outboundPartsArriveAsContinuationFrames() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.sendText("Hel", false);
-		connection.sendText("lo ", false);
-		connection.sendText("world", true);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
-		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
-		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
-		List<String> frames = serverSide.frames()
-			.stream()
-			.filter((frame) -> !frame.isControl())
-			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
-			.toList();
-		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
-		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
-	}
-
-	@Test
-	void serverCloseIsReportedWithItsCodeAndReasonAndAnswered() {
-		server.onConnect((connection) -> connection.close(4000, "bye"));
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("4000:bye");
-		assertThat(server.awaitConnection().awaitClose().closeCode()).isEqualTo(4000);
-	}
-
-	@Test
-	void closeFrameWithoutStatusCodeIsReportedAs1005() {
-		server.onConnect(WsTestConnection::closeWithoutCode);
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("1005");
-	}
-
-	@Test
-	void serverDroppingTheConnectionIsReportedAs1006ExactlyOnce() {
-		server.onConnect(WsTestConnection::dropTcp);
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-	}
-
-	@Test
-	void abortDropsTheConnectionWithoutACloseFrameAndReports1006ExactlyOnce() {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.abort();
-		connection.abort();
-		serverSide.awaitDisconnected();
-		this.handler.awaitClose();
-		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
-		assertThat(serverSide.frames()).noneMatch(WsTestFrame::isClose);
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
 	}
 
 	@Test
@@ -417,13 +267,6 @@ class JdkWsTransportIntegrationTests {
 		assertThat(close).failsWithin(TIMEOUT)
 			.withThrowableOfType(ExecutionException.class)
 			.withCauseInstanceOf(IllegalArgumentException.class);
-	}
-
-	@Test
-	void pingIsAnsweredWithAPongCarryingTheSamePayload() throws Exception {
-		WsConnection connection = connect(request(server.url()));
-		connection.sendPing(ByteBuffer.wrap("ping-42".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("pong:ping-42"));
 	}
 
 	@Test
@@ -519,19 +362,6 @@ class JdkWsTransportIntegrationTests {
 		handler.awaitClose();
 		assertThat(handler.closes).singleElement().asString().startsWith("1006");
 		assertThat(overlaps).hasValue(0);
-	}
-
-	@Test
-	void closingTheTransportDropsOpenConnectionsAndRefusesNewOnes() {
-		server.onConnect((connection) -> {
-		});
-		connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		this.transport.close();
-		serverSide.awaitDisconnected();
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-		assertThat(connectFailure(request(server.url()))).isInstanceOf(IllegalStateException.class);
 	}
 
 	private WsConnection connect(WsConnectRequest request) {

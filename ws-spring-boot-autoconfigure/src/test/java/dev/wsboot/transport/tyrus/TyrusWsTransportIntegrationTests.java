@@ -1,9 +1,6 @@
 package dev.wsboot.transport.tyrus;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.wsboot.test.WsTestConnection;
 import dev.wsboot.test.WsTestFrame;
-import dev.wsboot.test.WsTestHandshake;
 import dev.wsboot.test.WsTestHandshakeResponse;
 import dev.wsboot.test.WsTestServer;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
 import dev.wsboot.transport.WsHandshakeException;
+import dev.wsboot.transport.WsTransport;
+import dev.wsboot.transport.WsTransportContractTests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -40,11 +38,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link TyrusWsTransport} against a real server over loopback sockets.
+ * {@link TyrusWsTransport} against a real server over loopback sockets: the transport contract
+ * ({@link WsTransportContractTests}) and what is the Tyrus transport's own.
  */
-class TyrusWsTransportIntegrationTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 
 	@RegisterExtension
 	static final WsTestServer server = WsTestServer.start();
@@ -63,45 +60,14 @@ class TyrusWsTransportIntegrationTests {
 		this.transport.close();
 	}
 
-	@Test
-	void connectsAndEchoesTextAndBinaryMessages() throws Exception {
-		WsConnection connection = connect(request(server.url()));
-		connection.sendText("hello", true).get(10, TimeUnit.SECONDS);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
-		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
-		assertThat(this.handler.events).containsExactly("open", "text:hello:true", "binary:[1, 2, 3]:true");
-		assertThat(connection.subprotocol()).isEmpty();
-		assertThat(connection.extensions()).isEmpty();
+	@Override
+	protected WsTransport transport() {
+		return this.transport;
 	}
 
-	@Test
-	void sendsHeadersAndOfferedSubprotocolsInTheHandshake() throws Exception {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("v2.json"));
-		WsConnectRequest request = new WsConnectRequest(server.url("/feed?token=secret"), List.of("v1.json", "v2.json"),
-				List.of(), Map.of("Authorization", List.of("Bearer abc"), "X-Client", List.of("tests")),
-				Duration.ofSeconds(5), 1024 * 1024, null);
-		WsConnection connection = connect(request);
-		WsTestHandshake handshake = server.handshakes().get(0);
-		assertThat(handshake.path()).isEqualTo("/feed");
-		assertThat(handshake.query()).isEqualTo("token=secret");
-		assertThat(handshake.header("Authorization")).isEqualTo("Bearer abc");
-		assertThat(handshake.header("X-Client")).isEqualTo("tests");
-		assertThat(handshake.subprotocols()).containsExactly("v1.json", "v2.json");
-		assertThat(connection.subprotocol()).contains("v2.json");
-	}
-
-	@Test
-	void refusedHandshakeFailsWithItsStatusAndHeaders() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(503).withHeader("Retry-After", "120"));
-		Throwable failure = connectFailure(request(server.url("/feed?token=secret")));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class)
-			.hasMessageContaining("503")
-			.hasMessageNotContaining("secret")
-			.hasMessageNotContaining("120");
-		WsHandshakeException refused = (WsHandshakeException) failure;
-		assertThat(refused.status()).isEqualTo(503);
-		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("120"));
-		assertThat(this.handler.events).isEmpty();
+	@Override
+	protected WsTestServer server() {
+		return server;
 	}
 
 	@Test
@@ -114,75 +80,12 @@ class TyrusWsTransportIntegrationTests {
 	}
 
 	@Test
-	void handshakeSelectingASubprotocolThatWasNotOfferedFails() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("evil"));
-		WsConnectRequest request = new WsConnectRequest(server.url(), List.of("v1.json"), List.of(), Map.of(),
-				Duration.ofSeconds(5), 1024, null);
-		Throwable failure = connectFailure(request);
-		assertThat(failure).isInstanceOf(WsHandshakeException.class)
-			.hasMessageContaining("evil")
-			.hasMessageContaining("v1.json");
-		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
-		server.awaitConnection().awaitDisconnected();
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
-	void handshakeSelectingAnExtensionThatWasNotOfferedFails() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
-		Throwable failure = connectFailure(request(server.url()));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
-		server.awaitConnection().awaitDisconnected();
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
 	void unknownExtensionIsRejectedBeforeConnecting() {
 		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("x-webkit-deflate-frame"),
 				Map.of(), Duration.ofSeconds(5), 1024, null);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.transport.connect(request, this.handler))
 			.withMessageContaining("x-webkit-deflate-frame");
 		assertThat(server.handshakes()).isEmpty();
-	}
-
-	@Test
-	void abortDropsTheConnectionWithoutACloseFrameAndReports1006() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.abort();
-		serverSide.awaitDisconnected();
-		this.handler.awaitClose();
-		assertThat(serverSide.frames()).noneMatch(WsTestFrame::isClose);
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
-	}
-
-	@Test
-	void serverCloseIsReportedWithItsCodeAndReason() throws Exception {
-		server.onConnect((connection) -> connection.close(4000, "bye"));
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("4000:bye");
-		WsTestConnection serverSide = server.awaitConnection();
-		assertThat(serverSide.awaitClose().closeCode()).isEqualTo(4000);
-	}
-
-	@Test
-	void closeFrameWithoutStatusCodeIsReportedAs1005() throws Exception {
-		server.onConnect(WsTestConnection::closeWithoutCode);
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("1005");
-	}
-
-	@Test
-	void serverDroppingTheConnectionIsReportedAs1006() throws Exception {
-		server.onConnect(WsTestConnection::dropTcp);
-		connect(request(server.url()));
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
 	}
 
 	@Test
@@ -198,36 +101,6 @@ class TyrusWsTransportIntegrationTests {
 		this.handler.awaitClose();
 		assertThat(this.handler.closes).containsExactly("4001:done");
 		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
-	}
-
-	@Test
-	void partialSendsArriveAsContinuationFramesInOrderBeforeTheNextMessage() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.sendText("Hel", false);
-		connection.sendText("lo ", false);
-		connection.sendText("world", true);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
-		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
-		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
-		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
-		List<String> frames = serverSide.frames()
-			.stream()
-			.filter((frame) -> !frame.isControl())
-			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
-			.toList();
-		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
-		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
-	}
-
-	@Test
-	void inboundFragmentsAreDeliveredOneByOne() throws Exception {
-		server.onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
-		connect(request(server.url()));
-		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
-		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
 	}
 
 	@Test
@@ -338,30 +211,6 @@ class TyrusWsTransportIntegrationTests {
 	}
 
 	@Test
-	void pingIsAnsweredWithAPong() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		connection.sendPing(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("pong:p1"));
-	}
-
-	@Test
-	void connectToAPortNobodyListensOnFailsWithoutBlocking() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = socket.getLocalPort();
-		}
-		long start = System.nanoTime();
-		CompletableFuture<WsConnection> future = this.transport
-			.connect(request(URI.create("ws://127.0.0.1:" + port + "/")), this.handler);
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
-		Throwable failure = failure(future, Duration.ofSeconds(5));
-		assertThat(failure).isInstanceOf(ConnectException.class);
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
 	void connectFailuresDoNotShowTheQueryString() {
 		URI uri = URI.create("http://127.0.0.1:" + server.port() + "/feed?token=secret");
 		Throwable failure = failure(this.transport.connect(request(uri), this.handler), TIMEOUT);
@@ -435,20 +284,6 @@ class TyrusWsTransportIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> checking.closed.getCount() == 0);
 		assertThat(checking.events).containsExactly("text", "after sendClose", "close:1000");
 		assertThat(checking.overlaps.get()).isZero();
-	}
-
-	@Test
-	void closingTheTransportDropsOpenConnections() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		this.transport.close();
-		serverSide.awaitDisconnected();
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
-		assertThat(failure(this.transport.connect(request(server.url()), new RecordingHandler()), TIMEOUT))
-			.isInstanceOf(IllegalStateException.class);
 	}
 
 	private WsConnection connect(WsConnectRequest request) throws Exception {

@@ -1,0 +1,348 @@
+package dev.wsboot.transport;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import dev.wsboot.test.WsTestConnection;
+import dev.wsboot.test.WsTestFrame;
+import dev.wsboot.test.WsTestHandshake;
+import dev.wsboot.test.WsTestHandshakeResponse;
+import dev.wsboot.test.WsTestServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every {@link WsTransport} must do, against a real server over loopback sockets: each
+ * transport runs it through a subclass (Micrometer's {@code MeterRegistryCompatibilityKit}
+ * is the model), which adds the tests of what is its own.
+ */
+public abstract class WsTransportContractTests {
+
+	protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/** How long "nothing else happens" is watched for. */
+	protected static final Duration QUIET = Duration.ofMillis(300);
+
+	private final ContractHandler handler = new ContractHandler();
+
+	/**
+	 * The transport under test, new for each test and closed after it by the subclass.
+	 * @return the transport
+	 */
+	protected abstract WsTransport transport();
+
+	/**
+	 * The scriptable server, reset before each test by the subclass.
+	 * @return the server
+	 */
+	protected abstract WsTestServer server();
+
+	@Test
+	void connectsAndEchoesTextAndBinaryMessages() throws Exception {
+		WsConnection connection = connect(request(server().url()));
+		connection.sendText("hello", true).get(10, TimeUnit.SECONDS);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 3);
+		assertThat(this.handler.events).containsExactly("open", "text:hello:true", "binary:[1, 2, 3]:true");
+		assertThat(connection.subprotocol()).isEmpty();
+		assertThat(connection.extensions()).isEmpty();
+	}
+
+	@Test
+	void sendsHeadersAndOfferedSubprotocolsInTheHandshake() throws Exception {
+		server().handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("v2.json"));
+		WsConnectRequest request = new WsConnectRequest(server().url("/feed?token=secret"),
+				List.of("v1.json", "v2.json"), List.of(),
+				Map.of("Authorization", List.of("Bearer abc"), "X-Client", List.of("tests")), Duration.ofSeconds(5),
+				1024 * 1024, null);
+		WsConnection connection = connect(request);
+		WsTestHandshake handshake = server().handshakes().get(0);
+		assertThat(handshake.path()).isEqualTo("/feed");
+		assertThat(handshake.query()).isEqualTo("token=secret");
+		assertThat(handshake.header("Authorization")).isEqualTo("Bearer abc");
+		assertThat(handshake.header("X-Client")).isEqualTo("tests");
+		assertThat(handshake.subprotocols()).containsExactly("v1.json", "v2.json");
+		assertThat(handshake.extensions()).isEmpty();
+		assertThat(connection.subprotocol()).contains("v2.json");
+	}
+
+	@Test
+	void handshakeSelectingASubprotocolThatWasNotOfferedFails() {
+		server().handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol("evil"));
+		WsConnectRequest request = new WsConnectRequest(server().url(), List.of("v1.json"), List.of(), Map.of(),
+				Duration.ofSeconds(5), 1024, null);
+		Throwable failure = connectFailure(request);
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("evil")
+			.hasMessageContaining("v1.json");
+		assertThat(((WsHandshakeException) failure).status()).isEqualTo(101);
+		server().awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void refusedHandshakeFailsWithItsStatusAndHeadersWithoutShowingThem() {
+		server().handshake((handshake) -> WsTestHandshakeResponse.refuse(503)
+			.withHeader("Retry-After", "120")
+			.withHeader("X-Debug", "hush-hush"));
+		Throwable failure = connectFailure(request(server().url("/feed?token=secret")));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class)
+			.hasMessageContaining("503")
+			.hasMessageNotContaining("secret")
+			.hasMessageNotContaining("120")
+			.hasMessageNotContaining("hush-hush");
+		WsHandshakeException refused = (WsHandshakeException) failure;
+		assertThat(refused.status()).isEqualTo(503);
+		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("120"));
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void handshakeSelectingAnExtensionThatWasNotOfferedFails() {
+		server().handshake((handshake) -> WsTestHandshakeResponse.accept().withExtension("x-evil; level=3"));
+		Throwable failure = connectFailure(request(server().url()));
+		assertThat(failure).isInstanceOf(WsHandshakeException.class).hasMessageContaining("x-evil");
+		server().awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void connectToAPortNobodyListensOnFailsFastWithoutBlocking() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		long start = System.nanoTime();
+		CompletableFuture<WsConnection> future = transport()
+			.connect(request(URI.create("ws://127.0.0.1:" + port + "/?token=secret")), this.handler);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+		assertThat(future).failsWithin(Duration.ofSeconds(5));
+		Throwable failure = future.handle((connection, ex) -> ex).join();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertThat(failure).isInstanceOf(ConnectException.class).hasMessageNotContaining("secret");
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
+	void partialSendsArriveAsContinuationFramesInOrderBeforeTheNextMessage() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		connection.sendText("Hel", false);
+		connection.sendText("lo ", false);
+		connection.sendText("world", true);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2 }), false);
+		connection.sendBinary(ByteBuffer.wrap(new byte[] { 3 }), true);
+		connection.sendText("next", true).get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitTexts(2)).containsExactly("Hello world", "next");
+		List<String> frames = serverSide.frames()
+			.stream()
+			.filter((frame) -> !frame.isControl())
+			.map((frame) -> frame.opcode() + (frame.fin() ? "F" : "-") + ":" + frame.size())
+			.toList();
+		assertThat(frames).containsExactly("1-:3", "0-:3", "0F:5", "2-:2", "0F:1", "1F:4");
+		assertThat(serverSide.awaitBinaries(1).get(0)).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void inboundFragmentsAreDeliveredAsPartsWithLastFlags() throws Exception {
+		server().onConnect((connection) -> connection.sendFragmentedText("abcdefgh", 3));
+		connect(request(server().url()));
+		await().atMost(TIMEOUT).until(() -> this.handler.events.size() >= 4);
+		assertThat(this.handler.events).containsExactly("open", "text:abc:false", "text:def:false", "text:gh:true");
+	}
+
+	@Test
+	void abortDropsTheConnectionWithoutACloseFrameAndReports1006ExactlyOnce() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		connection.abort();
+		connection.abort();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
+		assertThat(serverSide.frames()).noneMatch(WsTestFrame::isClose);
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void serverCloseIsReportedWithItsCodeAndReasonAndAnswered() throws Exception {
+		server().onConnect((connection) -> connection.close(4000, "bye"));
+		connect(request(server().url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("4000:bye");
+		assertThat(server().awaitConnection().awaitClose().closeCode()).isEqualTo(4000);
+	}
+
+	@Test
+	void closeFrameWithoutStatusCodeIsReportedAs1005() throws Exception {
+		server().onConnect(WsTestConnection::closeWithoutCode);
+		connect(request(server().url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).containsExactly("1005");
+	}
+
+	@Test
+	void serverDroppingTheConnectionIsReportedAs1006ExactlyOnce() throws Exception {
+		server().onConnect(WsTestConnection::dropTcp);
+		connect(request(server().url()));
+		this.handler.awaitClose();
+		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+	}
+
+	@Test
+	void pingIsAnsweredWithAPongCarryingTheSamePayload() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		connection.sendPing(ByteBuffer.wrap("ping-42".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> this.handler.events.contains("pong:ping-42"));
+	}
+
+	@Test
+	void sendCloseLeavesTheConnectionOpenUntilTheServerAnswers() throws Exception {
+		server().onConnect(WsTestConnection::ignoreClose);
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		connection.sendClose(1001, "going away").get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitClose().closeCode()).isEqualTo(1001);
+		// the closing handshake is not cut short: the connection waits for the server's close
+		await().during(QUIET).atMost(TIMEOUT).until(serverSide::isOpen);
+		connection.abort();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).hasSize(1);
+	}
+
+	@Test
+	void closingTheTransportDropsOpenConnectionsAndRefusesNewOnes() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		transport().close();
+		serverSide.awaitDisconnected();
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(connectFailure(request(server().url()))).isInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void connectTimeoutClosesTheSocketOfAHandshakeTheServerNeverAnswers() throws Exception {
+		try (SilentHandshakeServer silent = SilentHandshakeServer.start()) {
+			long start = System.nanoTime();
+			CompletableFuture<WsConnection> connect = transport().connect(timingOut(silent, Duration.ofSeconds(1)),
+					this.handler);
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connect.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(TimeoutException.class);
+			await().atMost(Duration.ofSeconds(20)).until(() -> !silent.accepted().isEmpty() && silent.open() == 0);
+			long closedAfterMillis = (silent.accepted().get(0).closedNanos() - start) / 1_000_000;
+			// connect-timeout=1s; the upper bound leaves room for a loaded machine (a socket
+			// that is not let go stays open until the server answers: never)
+			assertThat(closedAfterMillis).isBetween(950L, 5_000L);
+			assertThat(this.handler.events).isEmpty();
+		}
+	}
+
+	@Test
+	void repeatedTimedOutAttemptsDoNotPinSockets() throws Exception {
+		try (SilentHandshakeServer silent = SilentHandshakeServer.start()) {
+			for (int i = 0; i < 5; i++) {
+				CompletableFuture<WsConnection> connect = transport()
+					.connect(timingOut(silent, Duration.ofMillis(300)), this.handler);
+				assertThatExceptionOfType(ExecutionException.class)
+					.isThrownBy(() -> connect.get(10, TimeUnit.SECONDS));
+			}
+			await().atMost(Duration.ofSeconds(20)).until(() -> silent.accepted().size() == 5 && silent.open() == 0);
+		}
+	}
+
+	private WsConnection connect(WsConnectRequest request) throws Exception {
+		WsConnection connection = transport().connect(request, this.handler).get(10, TimeUnit.SECONDS);
+		assertThat(this.handler.events).first().isEqualTo("open");
+		return connection;
+	}
+
+	private Throwable connectFailure(WsConnectRequest request) {
+		CompletableFuture<WsConnection> future = transport().connect(request, this.handler);
+		assertThat(future).failsWithin(TIMEOUT);
+		return future.handle((connection, failure) -> failure).join();
+	}
+
+	private static WsConnectRequest request(URI uri) {
+		return new WsConnectRequest(uri, List.of(), List.of(), Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
+	}
+
+	private static WsConnectRequest timingOut(SilentHandshakeServer server, Duration connectTimeout) {
+		return new WsConnectRequest(server.url(), List.of(), List.of(), Map.of(), connectTimeout, 1024 * 1024, null);
+	}
+
+	/** Records every callback as text. */
+	private static final class ContractHandler implements WsConnectionHandler {
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		final List<String> closes = new CopyOnWriteArrayList<>();
+
+		volatile @Nullable Thread closeThread;
+
+		@Override
+		public void onOpen(WsConnection connection) {
+			this.events.add("open");
+		}
+
+		@Override
+		public void onText(String text, boolean last) {
+			this.events.add("text:" + text + ":" + last);
+		}
+
+		@Override
+		public void onBinary(ByteBuffer data, boolean last) {
+			byte[] bytes = new byte[data.remaining()];
+			data.get(bytes);
+			this.events.add("binary:" + Arrays.toString(bytes) + ":" + last);
+		}
+
+		@Override
+		public void onPong(ByteBuffer payload) {
+			this.events.add("pong:" + StandardCharsets.UTF_8.decode(payload));
+		}
+
+		@Override
+		public void onClose(int code, String reason) {
+			this.closeThread = Thread.currentThread();
+			this.closes.add(code + (reason.isEmpty() ? "" : ":" + reason));
+			this.events.add("close");
+		}
+
+		void awaitClose() {
+			await().atMost(TIMEOUT).until(() -> !this.closes.isEmpty());
+		}
+
+	}
+
+}
