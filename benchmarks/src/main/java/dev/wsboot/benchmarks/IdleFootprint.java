@@ -32,30 +32,33 @@ import dev.wsboot.client.WsClients;
 import dev.wsboot.transport.tyrus.TyrusWsTransport;
 
 /**
- * Idle footprint: heap (after a full GC) and threads of N open, idle connections, with the
- * Jetty server in a child process so its memory and threads are not counted.
+ * Idle footprint: heap (after a full GC) and threads of N open, idle connections, with
+ * the Jetty server in a child process so its memory and threads are not counted.
  * <p>
- * {@code starter N}: one Spring Boot context with {@code ws.clients.c<i>.url} for every
- * client (the public path: properties, one {@code WsClient} bean per client, the shared
- * Tyrus transport), {@code ws.defaults.auto-startup=false}, then {@code connect()} in
- * batches. {@code tyrus N}: raw Tyrus (Grizzly, shared container like the starter's
- * transport), {@code asyncConnectToServer} in batches. {@code starterTyrusJdk} and
- * {@code tyrusJdk}: the same on Tyrus's JDK NIO container. {@code starterJdkHttp}: the
- * starter with {@code ws.defaults.transport=jdk} ({@code java.net.http}).
+ * {@code starter N}: one Spring Boot context with <code>ws.clients.c&lt;i&gt;.url</code>
+ * for every client (the public path: properties, one {@code WsClient} bean per client,
+ * the shared Tyrus transport), {@code ws.defaults.auto-startup=false}, then
+ * {@code connect()} in batches. {@code tyrus N}: raw Tyrus (Grizzly, shared container
+ * like the starter's transport), {@code asyncConnectToServer} in batches.
+ * {@code starterTyrusJdk} and {@code tyrusJdk}: the same on Tyrus's JDK NIO container.
+ * {@code starterJdkHttp}: the starter with {@code ws.defaults.transport=jdk}
+ * ({@code java.net.http}).
  * <p>
  * Heap per connection = (heap with N open − heap with the N clients created but not
  * connected) / N. For the starter, heap per client = (heap with N open − heap of the same
  * context with 0 clients, a separate run) / N: the bean, its settings and the connection.
  * <p>
- * Threads are counted 3 s after the last connection opened, and again {@code settleSeconds}
- * later (when given), once idle pool threads (Tyrus's connect executor, Grizzly workers, the
- * listener executor; 60 s keep-alive) may have expired.
+ * Threads are counted 3 s after the last connection opened, and again
+ * {@code settleSeconds} later (when given), once idle pool threads (Tyrus's connect
+ * executor, Grizzly workers, the listener executor; 60 s keep-alive) may have expired.
  * <p>
- * {@code fleet N}: N clients created at run time from a template ({@code WsClients.create}),
- * with meters bound and health queried; heap per client = (heap with N open − heap of the
- * same context before the first was created) / N; then all removed and what is left counted.
+ * {@code fleet N}: N clients created at run time from a template
+ * ({@code WsClients.create}), with meters bound and health queried; heap per client =
+ * (heap with N open − heap of the same context before the first was created) / N; then
+ * all removed and what is left counted.
  * <p>
- * Usage: {@code IdleFootprint starter|starterTyrusJdk|starterJdkHttp|fleet|tyrus|tyrusJdk N resultFile [settleSeconds]}.
+ * Usage:
+ * {@code IdleFootprint starter|starterTyrusJdk|starterJdkHttp|fleet|tyrus|tyrusJdk N resultFile [settleSeconds]}.
  */
 public final class IdleFootprint {
 
@@ -69,20 +72,16 @@ public final class IdleFootprint {
 		int count = Integer.parseInt(args[1]);
 		Path result = Path.of(args[2]);
 		int settleSeconds = (args.length > 3) ? Integer.parseInt(args[3]) : 0;
-		Process server;
-		URI uri;
-		{
-			server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
-					"-cp", System.getProperty("java.class.path"), IdleServer.class.getName())
-				.redirectError(ProcessBuilder.Redirect.INHERIT)
-				.start();
-			BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-			String line = out.readLine();
-			if (line == null || !line.startsWith("PORT=")) {
-				throw new IllegalStateException("server did not start: " + line);
-			}
-			uri = URI.create("ws://127.0.0.1:" + line.substring(5) + "/idle");
+		Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx3g", "-cp", System.getProperty("java.class.path"), IdleServer.class.getName())
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+		String line = out.readLine();
+		if (line == null || !line.startsWith("PORT=")) {
+			throw new IllegalStateException("server did not start: " + line);
 		}
+		URI uri = URI.create("ws://127.0.0.1:" + line.substring(5) + "/idle");
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("mode", mode);
 		figures.put("connections", count);
@@ -157,10 +156,10 @@ public final class IdleFootprint {
 
 	/**
 	 * {@code fleet N}: one context with a template and no configured client, a
-	 * {@code SimpleMeterRegistry} bound to the starter's meters and the health contributor
-	 * queried; N clients made with {@code WsClients.create}, connected in batches, measured,
-	 * then all removed, and what stays behind counted (threads, meters, health children,
-	 * timer tasks, heap).
+	 * {@code SimpleMeterRegistry} bound to the starter's meters and the health
+	 * contributor queried; N clients made with {@code WsClients.create}, connected in
+	 * batches, measured, then all removed, and what stays behind counted (threads,
+	 * meters, health children, timer tasks, heap).
 	 */
 	private static void fleet(URI uri, int count, Map<String, Object> figures, int settleSeconds) throws Exception {
 		Map<String, Object> properties = new LinkedHashMap<>();
@@ -173,14 +172,16 @@ public final class IdleFootprint {
 		io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 		context.getBean(dev.wsboot.metrics.WsClientMetrics.class).bindTo(registry);
 		org.springframework.boot.health.contributor.CompositeHealthContributor health = context.getBean(
-				"wsClientsHealthContributor", org.springframework.boot.health.contributor.CompositeHealthContributor.class);
+				"wsClientsHealthContributor",
+				org.springframework.boot.health.contributor.CompositeHealthContributor.class);
 		java.lang.reflect.Field schedulerField = java.util.Objects
-			.requireNonNull(org.springframework.util.ReflectionUtils.findField(context.getBean("wsClientThreads").getClass(),
-					"scheduler"));
+			.requireNonNull(org.springframework.util.ReflectionUtils
+				.findField(context.getBean("wsClientThreads").getClass(), "scheduler"));
 		org.springframework.util.ReflectionUtils.makeAccessible(schedulerField);
 		java.util.concurrent.ThreadPoolExecutor timer = (java.util.concurrent.ThreadPoolExecutor) org.springframework.util.ReflectionUtils
 			.getField(schedulerField, context.getBean("wsClientThreads"));
-		// one batch created, opened and removed first: classes loaded, pools started, JIT warm
+		// one batch created, opened and removed first: classes loaded, pools started, JIT
+		// warm
 		List<WsClient> warmUp = new ArrayList<>();
 		for (int i = 0; i < Math.min(count, BATCH); i++) {
 			warmUp.add(clients.create("warm-up-" + i, (spec) -> spec.template("tenant")));
@@ -195,7 +196,8 @@ public final class IdleFootprint {
 			clients.remove(client.name()).get(60, TimeUnit.SECONDS);
 		}
 		warmUp.clear();
-		Thread.sleep(12_000); // listener threads started by the burst of close events end after 10 s
+		Thread.sleep(12_000); // listener threads started by the burst of close events end
+								// after 10 s
 		int threadsBase = ManagementFactory.getThreadMXBean().getThreadCount();
 		figures.put("threadsBase", threadsBase);
 		figures.put("threadGroupsBase", threadGroups());
@@ -242,7 +244,8 @@ public final class IdleFootprint {
 		java.util.concurrent.CompletableFuture.allOf(removed.toArray(java.util.concurrent.CompletableFuture[]::new))
 			.get(120, TimeUnit.SECONDS);
 		figures.put("removeMillis", (System.nanoTime() - started) / 1_000_000);
-		figures.put("closedAfterRemove", fleet.stream().filter((client) -> client.state().name().equals("CLOSED")).count());
+		figures.put("closedAfterRemove",
+				fleet.stream().filter((client) -> client.state().name().equals("CLOSED")).count());
 		fleet.clear();
 		removed.clear();
 		Thread.sleep(12_000); // as before the base figures
@@ -311,13 +314,16 @@ public final class IdleFootprint {
 		}
 	}
 
-	/** With {@code -Didle.histogram=<prefix>}: write the class histogram to {@code <prefix>-<stage>.txt}. */
+	/**
+	 * With {@code -Didle.histogram=<prefix>}: write the class histogram to
+	 * {@code <prefix>-<stage>.txt}.
+	 */
 	private static void histogram(String stage) throws Exception {
 		String prefix = System.getProperty("idle.histogram");
 		if (prefix != null) {
 			Object text = ManagementFactory.getPlatformMBeanServer()
-				.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-						new Object[] { new String[0] }, new String[] { String[].class.getName() });
+				.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+						"gcClassHistogram", new Object[] { new String[0] }, new String[] { String[].class.getName() });
 			Files.writeString(Path.of(prefix + "-" + stage + ".txt"), text.toString());
 		}
 	}

@@ -32,12 +32,15 @@ import dev.wsboot.client.WsClient;
 import dev.wsboot.transport.tyrus.TyrusWsTransport;
 
 /**
- * One receiving client of the inbound benchmark: it connects to {@code /stream} and counts
- * the messages that reached its handler.
+ * One receiving client of the inbound benchmark: it connects to {@code /stream} and
+ * counts the messages that reached its handler.
  */
 public interface Inbound extends AutoCloseable {
 
-	/** @return messages delivered to the handler so far */
+	/**
+	 * The messages delivered to the handler so far.
+	 * @return the count
+	 */
 	long received();
 
 	@Override
@@ -73,8 +76,8 @@ public interface Inbound extends AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (count.getAsLong() < atLeast) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(what + ": only " + count.getAsLong() + " of " + atLeast + " after "
-						+ timeout);
+				throw new IllegalStateException(
+						what + ": only " + count.getAsLong() + " of " + atLeast + " after " + timeout);
 			}
 			Thread.sleep(5);
 		}
@@ -98,7 +101,8 @@ public interface Inbound extends AutoCloseable {
 			OutputStream out = this.socket.getOutputStream();
 			out.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
 					+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-					+ "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Sec-WebSocket-Version: 13\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			this.reader = new Thread(this::read, "raw-socket-reader");
 			this.reader.setDaemon(true);
@@ -190,8 +194,8 @@ public interface Inbound extends AutoCloseable {
 	}
 
 	/**
-	 * Raw Tyrus: {@code MessageHandler.Whole<String>} on the given container, set up like the
-	 * starter's transport (shared container), optionally with hand-written Jackson.
+	 * Raw Tyrus: {@code MessageHandler.Whole<String>} on the given container, set up like
+	 * the starter's transport (shared container), optionally with hand-written Jackson.
 	 */
 	final class RawTyrus implements Inbound {
 
@@ -210,8 +214,10 @@ public interface Inbound extends AutoCloseable {
 		}
 
 		/**
-		 * @param idleTimeout Tyrus's session idle timeout: {@code 0} (the default, also the
-		 * starter's) still schedules a no-op task per message, {@code -1} does not
+		 * A raw Tyrus client.
+		 * @param idleTimeout the session idle timeout of Tyrus: {@code 0} (the default,
+		 * also the starter's) still schedules a no-op task per message, {@code -1} does
+		 * not
 		 */
 		RawTyrus(String container, boolean jackson, URI uri, long idleTimeout) throws Exception {
 			this.client = ClientManager.createClient(container);
@@ -248,7 +254,10 @@ public interface Inbound extends AutoCloseable {
 
 	}
 
-	/** Raw {@code java.net.http.WebSocket} with hand-written Jackson 3, one message requested at a time. */
+	/**
+	 * Raw {@code java.net.http.WebSocket} with hand-written Jackson 3, one message
+	 * requested at a time.
+	 */
 	final class RawJdkHttp implements Inbound, WebSocket.Listener {
 
 		private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -275,7 +284,10 @@ public interface Inbound extends AutoCloseable {
 		@Override
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			if (!last) {
-				(this.parts != null ? this.parts : (this.parts = new StringBuilder())).append(data);
+				if (this.parts == null) {
+					this.parts = new StringBuilder();
+				}
+				this.parts.append(data);
 			}
 			else {
 				String text;
@@ -301,7 +313,10 @@ public interface Inbound extends AutoCloseable {
 
 		@Override
 		public void close() {
-			this.webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).exceptionally((ex) -> null).join();
+			this.webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "done")
+				.orTimeout(5, TimeUnit.SECONDS)
+				.exceptionally((ex) -> null)
+				.join();
 			this.webSocket.abort();
 		}
 

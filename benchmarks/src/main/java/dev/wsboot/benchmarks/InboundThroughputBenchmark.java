@@ -16,10 +16,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Inbound throughput: Jetty streams 64-byte JSON text messages as fast as the client reads;
- * the secondary result {@code messages} is the number delivered to the client's handler per
- * second. The benchmark thread only sleeps and samples the handler's counter, so it takes no
- * CPU from the client on this small machine; ignore the primary {@code window} score.
+ * Inbound throughput: Jetty streams 64-byte JSON text messages as fast as the client
+ * reads; the secondary result {@code messages} is the number delivered to the client's
+ * handler per second. The benchmark thread only sleeps and samples the handler's counter,
+ * so it takes no CPU from the client on this small machine; ignore the primary
+ * {@code window} score.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -31,13 +32,13 @@ public class InboundThroughputBenchmark {
 
 		/**
 		 * The receiving client. {@code serverHeadroom} is a raw socket that only counts
-		 * frames: what the server can push at all. {@code rawTyrusGrizzlyStringNoIdleTimer}
-		 * is raw Tyrus with the session idle timeout -1 instead of 0 (an experiment for a
-		 * proposed transport setting).
+		 * frames: what the server can push at all.
+		 * {@code rawTyrusGrizzlyStringNoIdleTimer} is raw Tyrus with the session idle
+		 * timeout -1 instead of 0 (an experiment for a proposed transport setting).
 		 */
 		@Param({ "serverHeadroom", "rawTyrusGrizzlyString", "starterGrizzlyString", "rawTyrusGrizzlyJackson",
-				"starterGrizzlyPojo", "rawTyrusJdkString", "starterTyrusJdkString", "rawTyrusJdkJackson", "starterTyrusJdkPojo",
-				"rawJdkHttpJackson", "starterJdkHttpPojo", "rawTyrusGrizzlyStringNoIdleTimer" })
+				"starterGrizzlyPojo", "rawTyrusJdkString", "starterTyrusJdkString", "rawTyrusJdkJackson",
+				"starterTyrusJdkPojo", "rawJdkHttpJackson", "starterJdkHttpPojo", "rawTyrusGrizzlyStringNoIdleTimer" })
 		public String client;
 
 		FeedServer server;
@@ -70,7 +71,8 @@ public class InboundThroughputBenchmark {
 
 		@TearDown(Level.Trial)
 		public void stop() {
-			// the last iteration's CPU microseconds per delivered message, by thread; ./bench reports it
+			// the last iteration's CPU microseconds per delivered message, by thread;
+			// ./bench reports it
 			System.out.println("cpu-per-message " + this.client + " " + this.cpuPerMessage);
 			this.inbound.close();
 			this.server.close();
@@ -79,9 +81,10 @@ public class InboundThroughputBenchmark {
 	}
 
 	/**
-	 * {@code messages}: delivered to the handler; {@code contextSwitches}: voluntary context
-	 * switches of all threads of this JVM (client and server), sampled every 50 windows:
-	 * divided by {@code messages} it tells how often a thread parks and is woken per message.
+	 * {@code messages}: delivered to the handler; {@code contextSwitches}: voluntary
+	 * context switches of all threads of this JVM (client and server), sampled every 50
+	 * windows: divided by {@code messages} it tells how often a thread parks and is woken
+	 * per message.
 	 */
 	@State(Scope.Thread)
 	@AuxCounters(AuxCounters.Type.OPERATIONS)

@@ -15,7 +15,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Summarises a JFR recording of a benchmark fork: where CPU samples land (own frame, and
  * the first {@code dev.wsboot} frame on the stack), which threads run, what is allocated
- * (by class and by allocating {@code dev.wsboot} method), and where threads park or block.
+ * (by class and by allocating {@code dev.wsboot} method), and where threads park or
+ * block.
  * <p>
  * "Innermost dev.wsboot frame" attributes a sample to the starter method closest to the
  * leaf: the starter's own code plus the library code it calls (spring-messaging, Jackson,
@@ -84,7 +85,8 @@ public final class JfrSummary {
 				}
 				case "jdk.ThreadPark" -> {
 					String where = (stack != null) ? firstNonJdkFrame(stack.getFrames()) : "?";
-					parks.merge(threadGroup(event.getThread()) + " @ " + where, event.getDuration().toMillis(), Long::sum);
+					parks.merge(threadGroup(event.getThread()) + " @ " + where, event.getDuration().toMillis(),
+							Long::sum);
 				}
 				case "jdk.JavaMonitorEnter" -> monitors.merge(event.getClass("monitorClass").getName(), 1L, Long::sum);
 				default -> {

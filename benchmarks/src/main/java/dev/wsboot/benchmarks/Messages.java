@@ -19,8 +19,9 @@ public final class Messages {
 
 	static {
 		for (int i = 0; i < TEXTS.length; i++) {
-			String text = String.format(Locale.ROOT, "{\"sym\":\"ACME\",\"px\":%6.2f,\"qty\":%3d,\"seq\":%7d,\"ts\":%8d}",
-					100 + i * 0.37, 100 + i % 900, 1_000_000 + i, 17_322_400 + i);
+			String text = String.format(Locale.ROOT,
+					"{\"sym\":\"ACME\",\"px\":%6.2f,\"qty\":%3d,\"seq\":%7d,\"ts\":%8d}", 100 + i * 0.37, 100 + i % 900,
+					1_000_000 + i, 17_322_400 + i);
 			if (text.length() != SIZE) {
 				throw new IllegalStateException("Message " + i + " has " + text.length() + " bytes: " + text);
 			}

@@ -51,8 +51,8 @@ public interface Outbound extends AutoCloseable {
 	}
 
 	/**
-	 * The server's headroom: pre-built masked frames written to a buffered socket stream (the
-	 * socket blocks when Jetty does not keep up).
+	 * The server's headroom: pre-built masked frames written to a buffered socket stream
+	 * (the socket blocks when Jetty does not keep up).
 	 */
 	final class RawSocket implements Outbound {
 
@@ -70,7 +70,8 @@ public interface Outbound extends AutoCloseable {
 			OutputStream raw = this.socket.getOutputStream();
 			raw.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
 					+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-					+ "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Sec-WebSocket-Version: 13\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			raw.flush();
 			InputStream in = this.socket.getInputStream();
 			int matched = 0;
@@ -79,7 +80,7 @@ public interface Outbound extends AutoCloseable {
 				if (b < 0) {
 					throw new IOException("handshake failed");
 				}
-				matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+				matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : ((b == '\r') ? 1 : 0);
 			}
 			for (int i = 0; i < this.frames.length; i++) {
 				byte[] payload = Messages.text(i).getBytes(StandardCharsets.UTF_8);
@@ -111,7 +112,10 @@ public interface Outbound extends AutoCloseable {
 
 	}
 
-	/** Raw Tyrus: {@code getAsyncRemote().sendText(text, handler)}, set up like the starter's transport. */
+	/**
+	 * Raw Tyrus: {@code getAsyncRemote().sendText(text, handler)}, set up like the
+	 * starter's transport.
+	 */
 	final class RawTyrus implements Outbound {
 
 		private final ClientManager client;
@@ -155,7 +159,10 @@ public interface Outbound extends AutoCloseable {
 
 	}
 
-	/** The starter: {@code WsClient.sendText} of a client bean from {@code ws.clients.sink.url}. */
+	/**
+	 * The starter: {@code WsClient.sendText} of a client bean from
+	 * {@code ws.clients.sink.url}.
+	 */
 	final class Starter implements Outbound {
 
 		private final ConfigurableApplicationContext context;

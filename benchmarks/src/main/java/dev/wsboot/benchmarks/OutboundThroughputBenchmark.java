@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Outbound throughput: one op is one 64-byte text message sent with 64 in flight, to a Jetty
- * endpoint that counts them. The teardown checks that the server received what was sent.
+ * Outbound throughput: one op is one 64-byte text message sent with 64 in flight, to a
+ * Jetty endpoint that counts them. The teardown checks that the server received what was
+ * sent.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

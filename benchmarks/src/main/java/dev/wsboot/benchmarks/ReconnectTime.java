@@ -22,11 +22,12 @@ import dev.wsboot.client.event.WsClientOpenedEvent;
 /**
  * Reconnect time: the Jetty server is stopped (its connections close) and started again
  * at once on the same port; measured from the moment it listens again to the client's
- * {@code WsClientOpenedEvent}, and from the stop to OPEN. Two clients in one context, with
- * {@code initial-delay} 1s (the default) and 10ms; each connection has been open for 10.5 s
- * (stable, so the back-off starts again) before the server stops. With the default back-off
- * ({@code initial-delay=1s}, jitter 0.2) the first attempt waits 0.8–1.2 s by design; with
- * {@code initial-delay=10ms} what remains is the starter's and Tyrus's own work.
+ * {@code WsClientOpenedEvent}, and from the stop to OPEN. Two clients in one context,
+ * with {@code initial-delay} 1s (the default) and 10ms; each connection has been open for
+ * 10.5 s (stable, so the back-off starts again) before the server stops. With the default
+ * back-off ({@code initial-delay=1s}, jitter 0.2) the first attempt waits 0.8–1.2 s by
+ * design; with {@code initial-delay=10ms} what remains is the starter's and Tyrus's own
+ * work.
  * <p>
  * Usage: {@code ReconnectTime resultFile rounds}.
  */
@@ -59,7 +60,8 @@ public final class ReconnectTime {
 			recorder.await(name);
 		}
 		for (int i = 0; i < rounds; i++) {
-			// a connection open for 10 s counts as stable: the back-off starts again at initial-delay
+			// a connection open for 10 s counts as stable: the back-off starts again at
+			// initial-delay
 			Thread.sleep(10_500);
 			long down = System.nanoTime();
 			server.close();

@@ -40,7 +40,8 @@ public final class Report {
 			for (JsonNode result : JsonMapper.builder().build().readTree(json.toFile())) {
 				String benchmark = result.get("benchmark").asString();
 				String simple = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
-				this.jmh.put(simple.substring(0, simple.indexOf('.')) + ":" + result.get("params").get("client").asString(),
+				this.jmh.put(
+						simple.substring(0, simple.indexOf('.')) + ":" + result.get("params").get("client").asString(),
 						result);
 			}
 		}
@@ -79,7 +80,11 @@ public final class Report {
 					+ "server, tyrus-#-thread-# Tyrus's scheduler):\n\n| client | total | by thread |\n| --- | ---: | --- |\n");
 			this.cpuPerMessage.forEach((client, breakdown) -> {
 				String total = breakdown.replaceAll(".*total=([0-9.]+).*", "$1");
-				out.append("| ").append(client).append(" | ").append(total).append(" | ")
+				out.append("| ")
+					.append(client)
+					.append(" | ")
+					.append(total)
+					.append(" | ")
 					.append(breakdown.replaceAll(" ?total=[0-9.]+", "")
 						.replace("dev.wsboot.benchmarks.InboundThroughputBenchmark.window-jmh-worker-#", "jmh")
 						.replace(" ", ", "))
@@ -95,7 +100,8 @@ public final class Report {
 
 	private void inbound() {
 		String[][] pairs = { { "starterGrizzlyString", "rawTyrusGrizzlyString", "0.95" },
-				{ "starterGrizzlyPojo", "rawTyrusGrizzlyJackson", "0.90" }, { "starterTyrusJdkString", "rawTyrusJdkString", "0.95" },
+				{ "starterGrizzlyPojo", "rawTyrusGrizzlyJackson", "0.90" },
+				{ "starterTyrusJdkString", "rawTyrusJdkString", "0.95" },
 				{ "starterTyrusJdkPojo", "rawTyrusJdkJackson", "0.90" },
 				{ "starterJdkHttpPojo", "rawJdkHttpJackson", "0.90" } };
 		Double headroom = inboundRate("serverHeadroom");
@@ -111,21 +117,22 @@ public final class Report {
 		if (headroom != null) {
 			Double experiment = inboundRate("rawTyrusGrizzlyStringNoIdleTimer");
 			this.rows.add(row("inbound: server headroom (raw socket reader)", msgs(headroom),
-					String.format(Locale.ROOT, "%.1f× the fastest client", headroom / fastest)
-							+ ((experiment != null) ? String.format(Locale.ROOT, ", %.1f× the experiment below", headroom / experiment) : "")));
+					String.format(Locale.ROOT, "%.1f× the fastest client", headroom / fastest) + ((experiment != null)
+							? String.format(Locale.ROOT, ", %.1f× the experiment below", headroom / experiment) : "")));
 		}
 		for (String client : List.of("rawTyrusGrizzlyString", "starterGrizzlyString", "rawTyrusGrizzlyJackson",
-				"starterGrizzlyPojo", "rawTyrusJdkString", "starterTyrusJdkString", "rawTyrusJdkJackson", "starterTyrusJdkPojo",
-				"rawJdkHttpJackson", "starterJdkHttpPojo", "rawTyrusGrizzlyStringNoIdleTimer")) {
+				"starterGrizzlyPojo", "rawTyrusJdkString", "starterTyrusJdkString", "rawTyrusJdkJackson",
+				"starterTyrusJdkPojo", "rawJdkHttpJackson", "starterJdkHttpPojo", "rawTyrusGrizzlyStringNoIdleTimer")) {
 			Double rate = inboundRate(client);
 			if (rate == null) {
 				continue;
 			}
 			if (client.equals("rawTyrusGrizzlyStringNoIdleTimer") && inboundRate("rawTyrusGrizzlyString") != null) {
-				this.rows.add(row("inbound (experiment): rawTyrusGrizzlyString with session idle timeout -1", msgs(rate),
-						String.format(Locale.ROOT, "%.2f× rawTyrusGrizzlyString (idle timeout 0); ",
-								rate / inboundRate("rawTyrusGrizzlyString"))
-								+ allocPerMessage("InboundThroughputBenchmark:" + client, rate)));
+				this.rows
+					.add(row("inbound (experiment): rawTyrusGrizzlyString with session idle timeout -1", msgs(rate),
+							String.format(Locale.ROOT, "%.2f× rawTyrusGrizzlyString (idle timeout 0); ",
+									rate / inboundRate("rawTyrusGrizzlyString"))
+									+ allocPerMessage("InboundThroughputBenchmark:" + client, rate)));
 				continue;
 			}
 			String note = allocPerMessage("InboundThroughputBenchmark:" + client, rate);
@@ -134,12 +141,13 @@ public final class Report {
 				if (pair[0].equals(client) && base != null) {
 					double ratio = rate / base;
 					note = String.format(Locale.ROOT, "%.2f× %s; ", ratio, pair[1]) + note;
-					target("inbound " + client + " ≥ " + pair[2] + "× " + pair[1], String.format(Locale.ROOT, "%.2f×", ratio),
-							ratio >= Double.parseDouble(pair[2]));
+					target("inbound " + client + " ≥ " + pair[2] + "× " + pair[1],
+							String.format(Locale.ROOT, "%.2f×", ratio), ratio >= Double.parseDouble(pair[2]));
 				}
 			}
 			if (client.equals("starterGrizzlyPojo") && inboundRate("rawJdkHttpJackson") != null) {
-				note = note + String.format(Locale.ROOT, "; %.2f× rawJdkHttpJackson", rate / inboundRate("rawJdkHttpJackson"));
+				note = note + String.format(Locale.ROOT, "; %.2f× rawJdkHttpJackson",
+						rate / inboundRate("rawJdkHttpJackson"));
 			}
 			this.rows.add(row("inbound: " + client, msgs(rate), note));
 		}
@@ -165,20 +173,26 @@ public final class Report {
 
 	private void outbound() {
 		Double raw = score("OutboundThroughputBenchmark:rawTyrusGrizzly");
-		for (String client : List.of("serverHeadroom", "rawTyrusGrizzly", "starterGrizzly", "rawTyrusGrizzlyNoIdleTimer")) {
+		for (String client : List.of("serverHeadroom", "rawTyrusGrizzly", "starterGrizzly",
+				"rawTyrusGrizzlyNoIdleTimer")) {
 			Double rate = score("OutboundThroughputBenchmark:" + client);
 			if (rate == null) {
 				continue;
 			}
-			JsonNode norm = this.jmh.get("OutboundThroughputBenchmark:" + client).get("secondaryMetrics").get("gc.alloc.rate.norm");
-			String note = (norm != null) ? String.format(Locale.ROOT, "%.0f B allocated/msg (incl. server)", norm.get("score").asDouble()) : "";
+			JsonNode norm = this.jmh.get("OutboundThroughputBenchmark:" + client)
+				.get("secondaryMetrics")
+				.get("gc.alloc.rate.norm");
+			String note = (norm != null)
+					? String.format(Locale.ROOT, "%.0f B allocated/msg (incl. server)", norm.get("score").asDouble())
+					: "";
 			if (client.equals("starterGrizzly") && raw != null) {
 				double ratio = rate / raw;
 				note = String.format(Locale.ROOT, "%.2f× rawTyrusGrizzly; ", ratio) + note;
 				target("outbound starter ≥ 0.95× raw Tyrus", String.format(Locale.ROOT, "%.2f×", ratio), ratio >= 0.95);
 			}
 			if (client.equals("rawTyrusGrizzlyNoIdleTimer") && raw != null) {
-				note = String.format(Locale.ROOT, "experiment: session idle timeout -1, %.2f× rawTyrusGrizzly; ", rate / raw) + note;
+				note = String.format(Locale.ROOT, "experiment: session idle timeout -1, %.2f× rawTyrusGrizzly; ",
+						rate / raw) + note;
 			}
 			if (client.equals("serverHeadroom") && raw != null) {
 				note = String.format(Locale.ROOT, "raw socket writer, %.1f× raw Tyrus; ", rate / raw) + note;
@@ -201,7 +215,8 @@ public final class Report {
 			String note = "";
 			if (result == starter && raw != null) {
 				double ratio = p(starter, "50.0") / p(raw, "50.0");
-				note = String.format(Locale.ROOT, "p50 %.2f× raw, p99 %.2f× raw", ratio, p(starter, "99.0") / p(raw, "99.0"));
+				note = String.format(Locale.ROOT, "p50 %.2f× raw, p99 %.2f× raw", ratio,
+						p(starter, "99.0") / p(raw, "99.0"));
 				target("echo p50 starter ≤ 1.05× raw Tyrus", String.format(Locale.ROOT, "%.2f×", ratio), ratio <= 1.05);
 			}
 			this.rows.add(row("echo round trip p50 / p99: " + client, String.format(Locale.ROOT, "%.0f / %.0f µs",
@@ -227,31 +242,39 @@ public final class Report {
 				int threads = Integer.parseInt(figures.get("threads"));
 				String settled = figures.getOrDefault("threadsSettled", "n/a");
 				String settledAfter = figures.getOrDefault("settledSecondsAfterConnect", "?");
-				String note = "connect " + figures.get("connectMillis") + " ms, RSS " + Long.parseLong(figures.get("rssKiB")) / 1024
-						+ " MiB, direct buffers " + Long.parseLong(figures.getOrDefault("directBufferBytes", "0")) / 1024
-						+ " KiB";
+				String note = "connect " + figures.get("connectMillis") + " ms, RSS "
+						+ Long.parseLong(figures.get("rssKiB")) / 1024 + " MiB, direct buffers "
+						+ Long.parseLong(figures.getOrDefault("directBufferBytes", "0")) / 1024 + " KiB";
 				if (mode.startsWith("starter")) {
-					note = "context with " + count + " clients starts in " + figures.get("contextStartMillis") + " ms; " + note;
+					note = "context with " + count + " clients starts in " + figures.get("contextStartMillis") + " ms; "
+							+ note;
 					if (empty != null) {
-						long perClient = (Long.parseLong(figures.get("heapOpenBytes")) - Long.parseLong(empty.get("heapCreatedBytes")))
-								/ Integer.parseInt(count);
+						long perClient = (Long.parseLong(figures.get("heapOpenBytes"))
+								- Long.parseLong(empty.get("heapCreatedBytes"))) / Integer.parseInt(count);
 						note = "per client incl. bean " + kib(perClient) + "; " + note;
 					}
 				}
 				this.rows.add(row("idle " + mode + " × " + count + ": heap per connection / threads",
-						kib(perConnection) + " / " + threads + (settled.equals("n/a") ? "" : " (" + settled + " after " + settledAfter + " s)"), note));
+						kib(perConnection) + " / " + threads
+								+ (settled.equals("n/a") ? "" : " (" + settled + " after " + settledAfter + " s)"),
+						note));
 				if (mode.equals("starter") && count.equals("10000")) {
-					target("idle heap per connection ≤ 12 KiB at 10,000", kib(perConnection), perConnection <= 12 * 1024);
+					target("idle heap per connection ≤ 12 KiB at 10,000", kib(perConnection),
+							perConnection <= 12 * 1024);
 					target("threads ≤ 32 at 10,000 (after connecting / settled)", threads + " / " + settled,
 							threads <= 32 && (settled.equals("n/a") || Integer.parseInt(settled) <= 32));
 				}
-				this.rows.add(row("idle " + mode + " × " + count + ": threads by name", "", figures.get("threadGroups")
-						+ (settled.equals("n/a") ? "" : "; after " + settledAfter + " s: " + figures.get("threadGroupsSettled"))));
+				this.rows.add(row("idle " + mode + " × " + count + ": threads by name", "",
+						figures.get("threadGroups") + (settled.equals("n/a") ? ""
+								: "; after " + settledAfter + " s: " + figures.get("threadGroupsSettled"))));
 			}
 		}
 	}
 
-	/** {@code IdleFootprint fleet}: created clients, everything included, against raw Tyrus of the same run. */
+	/**
+	 * {@code IdleFootprint fleet}: created clients, everything included, against raw
+	 * Tyrus of the same run.
+	 */
 	private void fleet() throws Exception {
 		for (String count : List.of("1000", "10000")) {
 			Map<String, String> figures = properties("idle-fleet-" + count + ".txt");
@@ -264,13 +287,15 @@ public final class Report {
 			this.rows.add(row("idle fleet × " + count + ": heap per created client (open, incl. meters) / threads",
 					kib(perClient) + " / " + threads + (settled.equals("n/a") ? "" : " (" + settled + " settled)"),
 					"not connected " + kib(Long.parseLong(figures.get("heapPerCreatedClientBytes"))) + "; create "
-							+ figures.get("createMillis") + " ms, connect " + figures.get("connectMillis") + " ms, remove "
-							+ figures.get("removeMillis") + " ms"));
+							+ figures.get("createMillis") + " ms, connect " + figures.get("connectMillis")
+							+ " ms, remove " + figures.get("removeMillis") + " ms"));
 			this.rows.add(row("idle fleet × " + count + ": left after removing all",
-					"meters " + figures.get("metersAfterRemove") + ", health " + figures.get("healthChildrenAfterRemove")
-							+ ", timer tasks " + figures.get("timerTasksAfterRemove") + ", threads "
-							+ figures.get("threadsAfterRemove") + " (before " + figures.get("threadsBase") + ")",
-					"heap " + kib(Long.parseLong(figures.get("heapAfterRemoveMinusBaseBytes")) / Integer.parseInt(count))
+					"meters " + figures.get("metersAfterRemove") + ", health "
+							+ figures.get("healthChildrenAfterRemove") + ", timer tasks "
+							+ figures.get("timerTasksAfterRemove") + ", threads " + figures.get("threadsAfterRemove")
+							+ " (before " + figures.get("threadsBase") + ")",
+					"heap " + kib(
+							Long.parseLong(figures.get("heapAfterRemoveMinusBaseBytes")) / Integer.parseInt(count))
 							+ " per removed client"));
 			Map<String, String> raw = properties("idle-tyrus-" + count + ".txt");
 			if (raw != null) {
@@ -323,7 +348,8 @@ public final class Report {
 		this.rows.add(row("start-up: with starter, one client + one @WsListener",
 				String.format(Locale.ROOT, "%.0f ms", runWith),
 				String.format(Locale.ROOT, "+%.0f ms; JVM start to ready %.0f ms (+%.0f ms); OPEN %.0f ms after ready",
-						runWith - runWithout, jvmWith, jvmWith - jvmWithout, median(with, (m) -> m.get("openMillis")))));
+						runWith - runWithout, jvmWith, jvmWith - jvmWithout,
+						median(with, (m) -> m.get("openMillis")))));
 		target("start-up overhead ≤ 100 ms", String.format(Locale.ROOT, "+%.0f ms (JVM start to ready +%.0f ms)",
 				runWith - runWithout, jvmWith - jvmWithout), runWith - runWithout <= 100);
 	}
@@ -347,7 +373,8 @@ public final class Report {
 			String key = "initialDelay" + delay;
 			if (figures.containsKey(key + ".upToOpenMillis.median")) {
 				this.rows.add(row("reconnect, initial-delay " + delay + ": server listening again → OPEN (median)",
-						String.format(Locale.ROOT, "%.0f ms", Double.parseDouble(figures.get(key + ".upToOpenMillis.median"))),
+						String.format(Locale.ROOT, "%.0f ms",
+								Double.parseDouble(figures.get(key + ".upToOpenMillis.median"))),
 						String.format(Locale.ROOT, "max %.0f ms; server stop → OPEN %.0f ms; all %s",
 								Double.parseDouble(figures.get(key + ".upToOpenMillis.max")),
 								Double.parseDouble(figures.get(key + ".stopToOpenMillis.median")),

@@ -25,14 +25,15 @@ import dev.wsboot.annotation.WsListener;
 import dev.wsboot.benchmarks.Messages.Quote;
 
 /**
- * Routing cost: Jetty streams 64-byte JSON quotes ({@code "sym":"ACME"}) as fast as the client
- * reads; the secondary result {@code messages} is the number delivered per second to the
- * listener that converts them. {@code singlePojo}: one {@code @WsListener(Quote)} without
- * {@code match} (the baseline); {@code tenMatch}: ten {@code @WsListener(match = "/sym=...")}
- * on the same client, nine that never match and one that matches every message and converts it
- * to {@code Quote} (one parse per message, shared by the ten). The goal is {@code tenMatch} at
- * least 0.9 times {@code singlePojo}. As in {@link InboundThroughputBenchmark}, the benchmark
- * thread only sleeps and samples; ignore the primary {@code window} score.
+ * Routing cost: Jetty streams 64-byte JSON quotes ({@code "sym":"ACME"}) as fast as the
+ * client reads; the secondary result {@code messages} is the number delivered per second
+ * to the listener that converts them. {@code singlePojo}: one {@code @WsListener(Quote)}
+ * without {@code match} (the baseline); {@code tenMatch}: ten
+ * {@code @WsListener(match = "/sym=...")} on the same client, nine that never match and
+ * one that matches every message and converts it to {@code Quote} (one parse per message,
+ * shared by the ten). The goal is {@code tenMatch} at least 0.9 times {@code singlePojo}.
+ * As in {@link InboundThroughputBenchmark}, the benchmark thread only sleeps and samples;
+ * ignore the primary {@code window} score.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -22,9 +22,10 @@ import dev.wsboot.annotation.WsListener;
  * same application on a class path without the starter's jars (its {@code @WsListener}
  * annotation then is not there, and the {@code ws.*} properties mean nothing).
  * <p>
- * Prints {@code runMillis} (time in {@code SpringApplication.run}), {@code jvmToReadyMillis}
- * (JVM start to context ready) and, with the starter, {@code openMillis} (context ready to
- * the client OPEN, not part of start-up: the context does not wait for it).
+ * Prints {@code runMillis} (time in {@code SpringApplication.run}),
+ * {@code jvmToReadyMillis} (JVM start to context ready) and, with the starter,
+ * {@code openMillis} (context ready to the client OPEN, not part of start-up: the context
+ * does not wait for it).
  * <p>
  * With {@code -Dstartup.steps=N} it also prints the N slowest bean instantiations
  * (Spring's {@code BufferingApplicationStartup}).

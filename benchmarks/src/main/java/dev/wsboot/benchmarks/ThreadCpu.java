@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * CPU time of this JVM's threads, grouped by name with digits stripped ({@code Grizzly(#)},
- * {@code ws-listener-#}): snapshots and the CPU microseconds per message between two.
+ * CPU time of this JVM's threads, grouped by name with digits stripped
+ * ({@code Grizzly(#)}, {@code ws-listener-#}): snapshots and the CPU microseconds per
+ * message between two.
  */
 final class ThreadCpu {
 
@@ -40,7 +41,8 @@ final class ThreadCpu {
 
 	/**
 	 * CPU per message by thread group since {@code before}.
-	 * @return e.g. {@code Grizzly(#)=1.20 jetty-streamer=0.41 total=2.30} (µs per message)
+	 * @return e.g. {@code Grizzly(#)=1.20 jetty-streamer=0.41 total=2.30} (µs per
+	 * message)
 	 */
 	String perMessage(ThreadCpu before, long messages) {
 		Map<String, Long> byGroup = new TreeMap<>();
@@ -54,10 +56,15 @@ final class ThreadCpu {
 		for (Map.Entry<String, Long> entry : byGroup.entrySet()) {
 			double micros = entry.getValue() / 1000.0 / Math.max(1, messages);
 			if (micros >= 0.005) {
-				text.append(entry.getKey().replace(' ', '_')).append('=').append(String.format(Locale.ROOT, "%.2f", micros)).append(' ');
+				text.append(entry.getKey().replace(' ', '_'))
+					.append('=')
+					.append(String.format(Locale.ROOT, "%.2f", micros))
+					.append(' ');
 			}
 		}
-		return text.append("total=").append(String.format(Locale.ROOT, "%.2f", total / 1000.0 / Math.max(1, messages))).toString();
+		return text.append("total=")
+			.append(String.format(Locale.ROOT, "%.2f", total / 1000.0 / Math.max(1, messages)))
+			.toString();
 	}
 
 }

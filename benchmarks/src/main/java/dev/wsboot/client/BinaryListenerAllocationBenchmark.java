@@ -32,16 +32,16 @@ import dev.wsboot.transport.WsTransport;
 /**
  * What the starter itself allocates per inbound 1 KiB binary message, from the transport
  * callback to the {@code @WsListener} method and back: run with {@code -prof gc} and read
- * {@code gc.alloc.rate.norm} (bytes per message). No network and no transport: an in-memory
- * transport opens the connection and the benchmark thread plays the transport thread, with
- * the listener executor running inline, so everything allocated per operation is the
- * starter's (and spring-messaging's invocation). In package {@code dev.wsboot.client} to
- * reach the client's internals.
+ * {@code gc.alloc.rate.norm} (bytes per message). No network and no transport: an
+ * in-memory transport opens the connection and the benchmark thread plays the transport
+ * thread, with the listener executor running inline, so everything allocated per
+ * operation is the starter's (and spring-messaging's invocation). In package
+ * {@code dev.wsboot.client} to reach the client's internals.
  * <p>
- * {@code byteBuffer}: a {@code ByteBuffer} listener (pooled buffers); {@code byteArray}: a
- * {@code byte[]} listener (pooled hand-off, plus its own array per message);
- * {@code wsMessage}: a {@code WsMessage} listener, which may keep the message, so nothing is
- * pooled (the cost every binary listener paid before the pool).
+ * {@code byteBuffer}: a {@code ByteBuffer} listener (pooled buffers); {@code byteArray}:
+ * a {@code byte[]} listener (pooled hand-off, plus its own array per message);
+ * {@code wsMessage}: a {@code WsMessage} listener, which may keep the message, so nothing
+ * is pooled (the cost every binary listener paid before the pool).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -62,10 +62,11 @@ public class BinaryListenerAllocationBenchmark {
 
 		@Setup(Level.Trial)
 		public void start() throws Exception {
-			this.context = StarterApp.run(Map.of("ws.clients.buffer.url", "ws://127.0.0.1:9/feed",
-					"ws.clients.buffer.auto-startup", "false", "ws.clients.bytes.url", "ws://127.0.0.1:9/feed",
-					"ws.clients.bytes.auto-startup", "false", "ws.clients.message.url", "ws://127.0.0.1:9/feed",
-					"ws.clients.message.auto-startup", "false"), Listeners.class);
+			this.context = StarterApp
+				.run(Map.of("ws.clients.buffer.url", "ws://127.0.0.1:9/feed", "ws.clients.buffer.auto-startup", "false",
+						"ws.clients.bytes.url", "ws://127.0.0.1:9/feed", "ws.clients.bytes.auto-startup", "false",
+						"ws.clients.message.url", "ws://127.0.0.1:9/feed", "ws.clients.message.auto-startup", "false"),
+						Listeners.class);
 			String name = switch (this.listener) {
 				case "byteBuffer" -> "buffer";
 				case "byteArray" -> "bytes";

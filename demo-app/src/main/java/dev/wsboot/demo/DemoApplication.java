@@ -6,9 +6,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * A market-data consumer: the {@code ticker} client reads JSON price ticks from the feed
- * this application serves itself at {@code /feed}, and the {@code echo} client round-trips
- * binary frames through {@code /echo}. Run it and open {@code /actuator/health} and
- * {@code /quotes}.
+ * this application serves itself at {@code /feed}, and the {@code echo} client
+ * round-trips binary frames through {@code /echo}. Run it and open
+ * {@code /actuator/health} and {@code /quotes}.
  */
 @SpringBootApplication
 @EnableScheduling

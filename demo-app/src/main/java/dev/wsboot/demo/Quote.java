@@ -5,8 +5,8 @@ import java.math.BigDecimal;
 import com.fasterxml.jackson.annotation.JsonAlias;
 
 /**
- * One price tick of the feed (the aliases map a Binance trade stream, see the {@code live}
- * profile).
+ * One price tick of the feed (the aliases map a Binance trade stream, see the
+ * {@code live} profile).
  *
  * @param symbol the instrument
  * @param price the last price

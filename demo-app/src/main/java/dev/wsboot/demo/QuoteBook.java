@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.wsboot.annotation.WsListener;
 
 /**
- * Consumes the {@code ticker} client's quotes: keeps the last price per symbol and a count,
- * shown at {@code GET /quotes}.
+ * Consumes the {@code ticker} client's quotes: keeps the last price per symbol and a
+ * count, shown at {@code GET /quotes}.
  */
 @Component
 @RestController

@@ -45,8 +45,9 @@ class DemoApplicationIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.quotes.received() >= 3);
 		assertThat(this.clients.get("ticker").state()).isEqualTo(WsClientState.OPEN);
 		java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
-			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + PORT + "/actuator/health/wsClients/ticker")).build(),
-					java.net.http.HttpResponse.BodyHandlers.ofString());
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://localhost:" + PORT + "/actuator/health/wsClients/ticker"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"state\":\"OPEN\"");
 	}

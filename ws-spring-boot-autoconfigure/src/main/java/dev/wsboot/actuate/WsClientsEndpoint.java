@@ -38,8 +38,8 @@ import dev.wsboot.client.WsSecrets;
  * {@code {"action":"disconnect"}}). Nothing shown contains a secret: URLs are masked with
  * {@link WsSecrets}, header values never appear.
  * <p>
- * Over HTTP, {@link WsClientsEndpointWebExtension} answers an unknown client with 404 and an
- * unknown action with 400; over JMX both fail the operation with a message.
+ * Over HTTP, {@link WsClientsEndpointWebExtension} answers an unknown client with 404 and
+ * an unknown action with 400; over JMX both fail the operation with a message.
  */
 @Endpoint(id = "wsclients")
 public class WsClientsEndpoint {
@@ -132,7 +132,8 @@ public class WsClientsEndpoint {
 					client.connect();
 				}
 				else {
-					// connect once closed, never on the transport thread that completes the close
+					// connect once closed, never on the transport thread that completes
+					// the close
 					closed.whenCompleteAsync((result, failure) -> client.connect());
 				}
 			}
@@ -140,7 +141,9 @@ public class WsClientsEndpoint {
 		return describe(client);
 	}
 
-	/** Wait for the closing handshake (bounded); {@code false} when it is still under way. */
+	/**
+	 * Wait for the closing handshake (bounded); {@code false} when it is still under way.
+	 */
 	private boolean awaitClosed(CompletableFuture<Void> closed) {
 		try {
 			closed.get(this.closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -163,7 +166,8 @@ public class WsClientsEndpoint {
 		if (snapshot == null) {
 			return new WsClientDescriptor(client.name(), WsSecrets.mask(client.url()), client.state(), null, null, null,
 					client.subprotocol().orElse(null), client.latency().map(WsClientsEndpoint::millis).orElse(null),
-					client.lastMessageReceived().orElse(null), null, null, client.bufferedAmount(), null, null, null, null);
+					client.lastMessageReceived().orElse(null), null, null, client.bufferedAmount(), null, null, null,
+					null);
 		}
 		return new WsClientDescriptor(snapshot.name(), snapshot.url(), snapshot.state(), snapshot.since(),
 				snapshot.stoppedByApplication(), snapshot.reconnectAttempts(), snapshot.subprotocol(),
@@ -172,8 +176,8 @@ public class WsClientsEndpoint {
 						new Counts(snapshot.textMessagesSent(), snapshot.binaryMessagesSent())),
 				new ByteCounts(snapshot.bytesReceived(), snapshot.bytesSent()), snapshot.bufferedBytes(),
 				snapshot.reconnects(),
-				(snapshot.lastCloseCode() != 0) ? new CloseDescriptor(snapshot.lastCloseCode(), snapshot.lastCloseReason())
-						: null,
+				(snapshot.lastCloseCode() != 0)
+						? new CloseDescriptor(snapshot.lastCloseCode(), snapshot.lastCloseReason()) : null,
 				snapshot.lastFailure(), snapshot.owner());
 	}
 
@@ -186,7 +190,10 @@ public class WsClientsEndpoint {
 	 */
 	public enum Action {
 
-		/** {@link WsClient#connect()}: connect and keep reconnecting; nothing when already connected. */
+		/**
+		 * {@link WsClient#connect()}: connect and keep reconnecting; nothing when already
+		 * connected.
+		 */
 		CONNECT("connect"),
 
 		/** {@link WsClient#close(int, String)} with 1000: close and stay closed. */
@@ -233,7 +240,8 @@ public class WsClientsEndpoint {
 	}
 
 	/**
-	 * One client. Fields a client not managed by the starter cannot tell are {@code null}.
+	 * One client. Fields a client not managed by the starter cannot tell are
+	 * {@code null}.
 	 *
 	 * @param name the client's name
 	 * @param url the URL, user-info and query string masked
@@ -250,13 +258,15 @@ public class WsClientsEndpoint {
 	 * @param reconnects reconnect attempts started since the application started
 	 * @param lastClose how the last connection ended
 	 * @param lastFailure the last failed connection attempt
-	 * @param owner whether this replica owns the client, {@code null} unless it is a cluster singleton
+	 * @param owner whether this replica owns the client, {@code null} unless it is a
+	 * cluster singleton
 	 */
 	public record WsClientDescriptor(String name, String url, WsClientState state, @Nullable Instant since,
 			@Nullable Boolean stoppedByApplication, @Nullable Integer reconnectAttempts, @Nullable String subprotocol,
 			@Nullable Double latencyMs, @Nullable Instant lastMessageReceived, @Nullable MessageCounts messages,
-			@Nullable ByteCounts bytes, long bufferedBytes, @Nullable Long reconnects, @Nullable CloseDescriptor lastClose,
-			@Nullable String lastFailure, @Nullable Boolean owner) implements OperationResponseBody {
+			@Nullable ByteCounts bytes, long bufferedBytes, @Nullable Long reconnects,
+			@Nullable CloseDescriptor lastClose, @Nullable String lastFailure,
+			@Nullable Boolean owner) implements OperationResponseBody {
 
 	}
 

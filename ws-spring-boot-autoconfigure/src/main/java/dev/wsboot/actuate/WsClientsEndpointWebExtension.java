@@ -13,8 +13,8 @@ import dev.wsboot.actuate.WsClientsEndpoint.Action;
 
 /**
  * HTTP status codes for the {@code wsclients} actions: {@code POST
- * /actuator/wsclients/{name}} answers 404 for an unknown client and 400 (listing the valid
- * actions) for a missing or unknown action, each with a JSON body that says why.
+ * /actuator/wsclients/{name}} answers 404 for an unknown client and 400 (listing the
+ * valid actions) for a missing or unknown action, each with a JSON body that says why.
  */
 @EndpointWebExtension(endpoint = WsClientsEndpoint.class)
 public class WsClientsEndpointWebExtension {

@@ -14,8 +14,8 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * An {@link SSLContext} whose material can be replaced: every engine and socket factory it
- * creates comes from the context it currently holds. Transports keep their
+ * An {@link SSLContext} whose material can be replaced: every engine and socket factory
+ * it creates comes from the context it currently holds. Transports keep their
  * {@code SSLContext} for the life of a client (the jdk transport keys its HTTP clients by
  * it), so a reloaded SSL bundle reaches the next connection through this one object.
  * Connections already open keep the material they were opened with.

@@ -42,6 +42,7 @@ final class SslBundleReloads {
 	private final Map<String, Bundle> bundles = new ConcurrentHashMap<>();
 
 	/**
+	 * Follow the reloads of the application's SSL bundles.
 	 * @param sslBundles the SSL bundles
 	 * @param clients the client of a name, reconnected when its bundle is reloaded
 	 */
@@ -91,16 +92,18 @@ final class SslBundleReloads {
 			.flatMap(Optional::stream)
 			.filter(WsClient::isOpen)
 			.toList();
-		logger.info("SSL bundle '" + name + "' was reloaded: new connections use the new material"
-				+ (open.isEmpty() ? "" : "; open WebSocket clients reconnect one at a time: "
-						+ open.stream().map(WsClient::name).toList()));
+		logger.info("SSL bundle '" + name + "' was reloaded: new connections use the new material" + (open.isEmpty()
+				? ""
+				: "; open WebSocket clients reconnect one at a time: " + open.stream().map(WsClient::name).toList()));
 		RollingReconnect.start(open, CLOSE_CODE, CLOSE_REASON);
 	}
 
 	private record Bundle(ReloadableSslContext context, Set<String> clients) {
 	}
 
-	/** Nothing to reconnect: for a resolver that is not part of an application context. */
+	/**
+	 * Nothing to reconnect: for a resolver that is not part of an application context.
+	 */
 	static SslBundleReloads withoutClients(ObjectProvider<SslBundles> sslBundles) {
 		return new SslBundleReloads(sslBundles, (name) -> Optional.empty());
 	}

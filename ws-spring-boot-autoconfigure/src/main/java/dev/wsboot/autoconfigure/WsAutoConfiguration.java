@@ -79,11 +79,13 @@ public final class WsAutoConfiguration {
 	@ConditionalOnMissingBean
 	WsListenerEndpointRegistry wsListenerEndpointRegistry(Environment environment,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
-			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WsListenerErrorHandler> errorHandler,
+			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<WsListenerObservationConvention> observationConvention, ObjectProvider<WsClients> clients,
 			ObjectProvider<Validator> validator) {
 		Supplier<Set<String>> clientNames = () -> {
-			// configured clients, also disabled ones (their listeners are valid, just idle)
+			// configured clients, also disabled ones (their listeners are valid, just
+			// idle)
 			Set<String> names = new LinkedHashSet<>(WsClientBeanRegistrar.configuredClients(environment));
 			names.addAll(clients.getObject().names());
 			return names;
@@ -96,8 +98,7 @@ public final class WsAutoConfiguration {
 	@ConditionalOnMissingBean(name = WsClientBeanRegistrar.FACTORY_BEAN_NAME)
 	WsClientFactory wsClientFactory(Environment environment, WsProperties properties,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<TyrusWsTransport> tyrus, JdkWsTransport jdk,
-			WsClientThreads threads,
-			ApplicationEventPublisher publisher,
+			WsClientThreads threads, ApplicationEventPublisher publisher,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
 			ObjectProvider<WsReconnectPolicy> reconnectPolicy, ObjectProvider<WsClients> clients) {
@@ -137,7 +138,9 @@ public final class WsAutoConfiguration {
 		return new CompositeMessageConverter(converters);
 	}
 
-	/** {@code ws.shutdown-timeout}, checked: a negative one fails start-up naming the key. */
+	/**
+	 * {@code ws.shutdown-timeout}, checked: a negative one fails start-up naming the key.
+	 */
 	private static Duration shutdownTimeout(WsProperties properties) {
 		Duration timeout = properties.getShutdownTimeout();
 		if (timeout == null || timeout.isNegative()) {
@@ -171,7 +174,10 @@ public final class WsAutoConfiguration {
 
 	}
 
-	/** Keeps Jackson types out of the outer configuration's signatures (Jackson is optional). */
+	/**
+	 * Keeps Jackson types out of the outer configuration's signatures (Jackson is
+	 * optional).
+	 */
 	static final class JsonMapperHolder {
 
 		private final Object jsonMapper;

@@ -59,10 +59,10 @@ final class WsClientBeanRegistrar implements ImportBeanDefinitionRegistrar, Envi
 					String shard = name + "-" + index;
 					if (configured.contains(shard)) {
 						throw new InvalidWsConfigurationException("ws.clients." + name + ".shards",
-								"is " + shards + ", which makes a client '" + shard
-										+ "', but ws.clients." + shard + " is configured too",
-								"Rename ws.clients." + shard + " or ws.clients." + name + ", or lower ws.clients." + name
-										+ ".shards.");
+								"is " + shards + ", which makes a client '" + shard + "', but ws.clients." + shard
+										+ " is configured too",
+								"Rename ws.clients." + shard + " or ws.clients." + name + ", or lower ws.clients."
+										+ name + ".shards.");
 					}
 					register(registry, shard, "createShard", name, index, shards);
 				}

@@ -38,9 +38,9 @@ import dev.wsboot.client.WsShard;
 
 /**
  * Turns {@code ws.defaults} and {@code ws.clients.<name>} into validated
- * {@link WsClientSettings}: the client's own keys win over the defaults, which win over the
- * built-in defaults. Every problem names the property and the fix. Clients created at run
- * time start from {@code ws.templates.<template>} (over {@code ws.defaults}) or
+ * {@link WsClientSettings}: the client's own keys win over the defaults, which win over
+ * the built-in defaults. Every problem names the property and the fix. Clients created at
+ * run time start from {@code ws.templates.<template>} (over {@code ws.defaults}) or
  * {@code ws.defaults}, with the keys set on their {@link WsClientSpec} on top; shards are
  * {@code ws.clients.<group>} with {@code {shard}} and {@code {shards}} replaced.
  */
@@ -78,8 +78,9 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 		Client client = bind(name);
 		String prefix = "ws.clients." + name + ".";
 		if (client.getShards() < 1) {
-			throw new InvalidWsConfigurationException(prefix + "shards", "is " + client.getShards()
-					+ " but must be at least 1", "Set " + prefix + "shards to 1 (one connection) or more.");
+			throw new InvalidWsConfigurationException(prefix + "shards",
+					"is " + client.getShards() + " but must be at least 1",
+					"Set " + prefix + "shards to 1 (one connection) or more.");
 		}
 		return settings(name, client, prefix);
 	}
@@ -95,7 +96,10 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 		return settings(shard.clientName(), client, prefix);
 	}
 
-	/** {@code {shard}} and {@code {shards}} replaced (also percent-encoded, as a URI keeps them). */
+	/**
+	 * {@code {shard}} and {@code {shards}} replaced (also percent-encoded, as a URI keeps
+	 * them).
+	 */
 	private static String placeholders(String text, WsShard shard) {
 		String index = Integer.toString(shard.index());
 		String count = Integer.toString(shard.count());
@@ -114,13 +118,15 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 		this.binder.bind("ws.defaults", Bindable.ofInstance(client));
 		String prefix = "ws.defaults.";
 		if (template != null) {
-			// bound at all: the template exists (the whole ws.templates map is bound only to say which do)
+			// bound at all: the template exists (the whole ws.templates map is bound only
+			// to say which do)
 			if (!this.binder.bind("ws.templates." + template, Bindable.ofInstance(client)).isBound()) {
 				Set<String> templates = this.binder.bind("ws.templates", Bindable.mapOf(String.class, Object.class))
 					.orElse(Map.of())
 					.keySet();
 				throw new IllegalArgumentException(origin + ": there is no template '" + template + "' (templates: "
-						+ templates + "). Define ws.templates." + template + ".* or correct the name in spec.template(..).");
+						+ templates + "). Define ws.templates." + template
+						+ ".* or correct the name in spec.template(..).");
 			}
 			prefix = "ws.templates." + template + ".";
 		}
@@ -200,7 +206,8 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 					"Set " + property + " to the HTTP proxy, such as http://proxy.example.com:3128 (credentials for "
 							+ "Basic proxy authentication as user-info: http://user:password@proxy.example.com:3128).");
 		}
-		if (resolved.hasCredentials() && transport.equals("jdk") && !JdkWsTransport.basicProxyAuthenticationThroughTunnels()) {
+		if (resolved.hasCredentials() && transport.equals("jdk")
+				&& !JdkWsTransport.basicProxyAuthenticationThroughTunnels()) {
 			throw new InvalidWsConfigurationException(property,
 					"has credentials but the jdk transport cannot send them: the JDK disables Basic proxy "
 							+ "authentication for tunnels (jdk.http.auth.tunneling.disabledSchemes=Basic)",
@@ -232,10 +239,14 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 		return new WsCorrelationSettings(pointer(prefix + "request-id", correlation.getRequestId()),
 				pointer(prefix + "reply-id", correlation.getReplyId()),
 				pointer(prefix + "reply-payload", correlation.getReplyPayload()),
-				pointer(prefix + "error", correlation.getError()), positive(prefix + "timeout", correlation.getTimeout()));
+				pointer(prefix + "error", correlation.getError()),
+				positive(prefix + "timeout", correlation.getTimeout()));
 	}
 
-	/** A JSON Pointer (RFC 6901): empty, or '/'-separated tokens where '~' is followed by 0 or 1. */
+	/**
+	 * A JSON Pointer (RFC 6901): empty, or '/'-separated tokens where '~' is followed by
+	 * 0 or 1.
+	 */
 	private static @Nullable String pointer(String property, @Nullable String pointer) {
 		if (pointer == null || pointer.isEmpty()) {
 			return null;
@@ -260,11 +271,11 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 							+ property.replace(".url", ".enabled") + "=false.");
 		}
 		String scheme = url.getScheme();
-		if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss")) || url.getHost() == null) {
-			throw new InvalidWsConfigurationException(property,
-					"has scheme '" + scheme + "'" + ((url.getHost() == null) ? " and no host" : "")
-							+ " but must be a ws:// or wss:// URL",
-					"Set " + property + " to a URL such as wss://stream.example.com/feed (http:// becomes ws://, https:// becomes wss://).");
+		if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))
+				|| url.getHost() == null) {
+			throw new InvalidWsConfigurationException(property, "has scheme '" + scheme + "'" + ((url
+				.getHost() == null) ? " and no host" : "") + " but must be a ws:// or wss:// URL", "Set " + property
+						+ " to a URL such as wss://stream.example.com/feed (http:// becomes ws://, https:// becomes wss://).");
 		}
 		return url;
 	}
@@ -278,7 +289,8 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 			throw new InvalidWsConfigurationException(prefix + "idle-timeout",
 					"(" + idleTimeout + ") is not longer than " + prefix + "ping-interval (" + pingInterval
 							+ "), so every connection would be declared dead between two pings",
-					"Set " + prefix + "idle-timeout to more than the ping interval (for example 3 times it), or 0 to turn the idle deadline off.");
+					"Set " + prefix
+							+ "idle-timeout to more than the ping interval (for example 3 times it), or 0 to turn the idle deadline off.");
 		}
 		return idleTimeout;
 	}
@@ -292,16 +304,19 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 					"Set " + prefix + "max-delay to at least the initial delay.");
 		}
 		if (reconnect.getMultiplier() < 1.0) {
-			throw new InvalidWsConfigurationException(prefix + "multiplier", "is " + reconnect.getMultiplier()
-					+ " but must be at least 1.0", "Set " + prefix + "multiplier to 1.0 (constant delay) or more.");
+			throw new InvalidWsConfigurationException(prefix + "multiplier",
+					"is " + reconnect.getMultiplier() + " but must be at least 1.0",
+					"Set " + prefix + "multiplier to 1.0 (constant delay) or more.");
 		}
 		if (reconnect.getJitter() < 0 || reconnect.getJitter() >= 1.0) {
-			throw new InvalidWsConfigurationException(prefix + "jitter", "is " + reconnect.getJitter()
-					+ " but must be a fraction from 0 (inclusive) to 1 (exclusive)", "Set " + prefix + "jitter to e.g. 0.2.");
+			throw new InvalidWsConfigurationException(prefix + "jitter",
+					"is " + reconnect.getJitter() + " but must be a fraction from 0 (inclusive) to 1 (exclusive)",
+					"Set " + prefix + "jitter to e.g. 0.2.");
 		}
 		if (reconnect.getMaxAttempts() < 0) {
-			throw new InvalidWsConfigurationException(prefix + "max-attempts", "is " + reconnect.getMaxAttempts()
-					+ " but must not be negative", "Set " + prefix + "max-attempts to 0 (unlimited) or a positive number.");
+			throw new InvalidWsConfigurationException(prefix + "max-attempts",
+					"is " + reconnect.getMaxAttempts() + " but must not be negative",
+					"Set " + prefix + "max-attempts to 0 (unlimited) or a positive number.");
 		}
 		return new WsClientSettings.Reconnect(reconnect.isEnabled(), initialDelay, maxDelay, reconnect.getMultiplier(),
 				reconnect.getJitter(), reconnect.getMaxAttempts(),
@@ -321,7 +336,8 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 	private static List<String> extensions(String property, List<String> extensions) {
 		for (String extension : extensions) {
 			if (!SUPPORTED_EXTENSIONS.contains(extension.trim().toLowerCase(Locale.ROOT))) {
-				throw new InvalidWsConfigurationException(property, "contains the unknown extension '" + extension + "'",
+				throw new InvalidWsConfigurationException(property,
+						"contains the unknown extension '" + extension + "'",
 						"Remove it; supported extensions: " + SUPPORTED_EXTENSIONS + ".");
 			}
 		}
@@ -337,7 +353,8 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 			return this.sslContexts.sslContext(bundle, clientName);
 		}
 		catch (NoSuchSslBundleException ex) {
-			throw new InvalidWsConfigurationException(property, "names the SSL bundle '" + bundle + "', which does not exist",
+			throw new InvalidWsConfigurationException(property,
+					"names the SSL bundle '" + bundle + "', which does not exist",
 					"Define it under spring.ssl.bundle.jks." + bundle + ".* or spring.ssl.bundle.pem." + bundle
 							+ ".*, or correct the name.");
 		}

@@ -12,12 +12,12 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * The threads the managed clients share: one timer thread (pings, idle deadlines, reconnect
- * delays; its tasks never block) and the listener executor (platform threads reused across
- * clients: as many as processors, at least two, kept; more only while all are busy, ended
- * after 10 s idle; or virtual threads when {@code spring.threads.virtual.enabled=true} on
- * Java 21+).
- * Not exposed as {@code Executor} beans, so Boot's own task executor does not back off.
+ * The threads the managed clients share: one timer thread (pings, idle deadlines,
+ * reconnect delays; its tasks never block) and the listener executor (platform threads
+ * reused across clients: as many as processors, at least two, kept; more only while all
+ * are busy, ended after 10 s idle; or virtual threads when
+ * {@code spring.threads.virtual.enabled=true} on Java 21+). Not exposed as
+ * {@code Executor} beans, so Boot's own task executor does not back off.
  */
 final class WsClientThreads implements AutoCloseable {
 
@@ -40,8 +40,10 @@ final class WsClientThreads implements AutoCloseable {
 		else {
 			CustomizableThreadFactory listenerThreads = new CustomizableThreadFactory("ws-listener-");
 			listenerThreads.setDaemon(true);
-			// a few threads stay; more are started only while every one is busy (a listener
-			// that blocks must not hold up other clients' listeners) and end after a short idle
+			// a few threads stay; more are started only while every one is busy (a
+			// listener
+			// that blocks must not hold up other clients' listeners) and end after a
+			// short idle
 			int core = Math.max(2, Runtime.getRuntime().availableProcessors());
 			this.listenerExecutor = new ThreadPoolExecutor(core, Integer.MAX_VALUE, LISTENER_KEEP_ALIVE_SECONDS,
 					TimeUnit.SECONDS, new SynchronousQueue<>(), listenerThreads);

@@ -12,8 +12,9 @@ final class WsListenerFailureAnalyzer extends AbstractFailureAnalyzer<WsListener
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, WsListenerConfigurationException cause) {
-		return new FailureAnalysis("The @WsListener method " + cause.method().getDeclaringClass().getSimpleName() + "."
-				+ cause.method().getName() + " of bean '" + cause.beanName() + "' " + cause.problem() + ".",
+		return new FailureAnalysis(
+				"The @WsListener method " + cause.method().getDeclaringClass().getSimpleName() + "."
+						+ cause.method().getName() + " of bean '" + cause.beanName() + "' " + cause.problem() + ".",
 				cause.action(), cause);
 	}
 

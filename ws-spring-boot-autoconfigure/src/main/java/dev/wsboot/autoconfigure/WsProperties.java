@@ -31,12 +31,14 @@ public class WsProperties {
 	private final Map<String, Client> clients = new LinkedHashMap<>();
 
 	/**
-	 * Templates for clients created at run time with WsClients.create, by name; the same keys as a client, never connected by themselves.
+	 * Templates for clients created at run time with WsClients.create, by name; the same
+	 * keys as a client, never connected by themselves.
 	 */
 	private final Map<String, Client> templates = new LinkedHashMap<>();
 
 	/**
-	 * How long each open client waits for the close handshake on shutdown before dropping the socket.
+	 * How long each open client waits for the close handshake on shutdown before dropping
+	 * the socket.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(5);
 
@@ -90,7 +92,10 @@ public class WsProperties {
 		/** As soon as the WebSocket handshake completed (the default). */
 		OPEN,
 
-		/** When the application calls {@code WsClient.ready()}, after the protocol's own handshake. */
+		/**
+		 * When the application calls {@code WsClient.ready()}, after the protocol's own
+		 * handshake.
+		 */
 		APPLICATION
 
 	}
@@ -121,7 +126,8 @@ public class WsProperties {
 		private List<String> subprotocols = new ArrayList<>();
 
 		/**
-		 * Extensions offered in Sec-WebSocket-Extensions (permessage-deflate is supported).
+		 * Extensions offered in Sec-WebSocket-Extensions (permessage-deflate is
+		 * supported).
 		 */
 		private List<String> extensions = new ArrayList<>();
 
@@ -147,17 +153,20 @@ public class WsProperties {
 		private @Nullable Duration idleTimeout;
 
 		/**
-		 * Largest outbound frame; longer messages go out as continuation frames of at most this size.
+		 * Largest outbound frame; longer messages go out as continuation frames of at
+		 * most this size.
 		 */
 		private DataSize maxFragmentSize = DataSize.ofKilobytes(32);
 
 		/**
-		 * Largest inbound message after decompression; a larger one closes the connection with 1009.
+		 * Largest inbound message after decompression; a larger one closes the connection
+		 * with 1009.
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
 		/**
-		 * Most bytes waiting to be sent, also while reconnecting; beyond it a send fails at once.
+		 * Most bytes waiting to be sent, also while reconnecting; beyond it a send fails
+		 * at once.
 		 */
 		private DataSize sendBufferLimit = DataSize.ofMegabytes(16);
 
@@ -196,13 +205,16 @@ public class WsProperties {
 		private final ClientCluster cluster = new ClientCluster();
 
 		/**
-		 * Number of shards: more than 1 creates that many clients named name-0 to name-(shards-1), with {shard} and {shards} in the URL and header values replaced.
+		 * Number of shards: more than 1 creates that many clients named name-0 to
+		 * name-(shards-1), with {shard} and {shards} in the URL and header values
+		 * replaced.
 		 */
 		private int shards = 1;
 
 		/**
-		 * When an open connection is ready for the application's messages: at once (open), or
-		 * when the application calls WsClient.ready() after the protocol's own handshake (application).
+		 * When an open connection is ready for the application's messages: at once
+		 * (open), or when the application calls WsClient.ready() after the protocol's own
+		 * handshake (application).
 		 */
 		private ReadyOn readyOn = ReadyOn.OPEN;
 
@@ -354,12 +366,14 @@ public class WsProperties {
 	public static class Cluster {
 
 		/**
-		 * Whether replicas share singleton clients through a Spring Integration LockRegistry.
+		 * Whether replicas share singleton clients through a Spring Integration
+		 * LockRegistry.
 		 */
 		private boolean enabled;
 
 		/**
-		 * Lock time-to-live: an owner that stops renewing loses its clients after this long.
+		 * Lock time-to-live: an owner that stops renewing loses its clients after this
+		 * long.
 		 */
 		private Duration lease = Duration.ofSeconds(10);
 
@@ -413,7 +427,8 @@ public class WsProperties {
 	public static class ClientCluster {
 
 		/**
-		 * Whether one replica at a time connects this client (needs ws.cluster.enabled); otherwise every replica connects.
+		 * Whether one replica at a time connects this client (needs ws.cluster.enabled);
+		 * otherwise every replica connects.
 		 */
 		private boolean singleton;
 
@@ -458,12 +473,14 @@ public class WsProperties {
 		private double jitter = 0.2;
 
 		/**
-		 * Reconnect attempts after a failure before giving up (the first connect does not count); 0 means unlimited.
+		 * Reconnect attempts after a failure before giving up (the first connect does not
+		 * count); 0 means unlimited.
 		 */
 		private int maxAttempts = 0;
 
 		/**
-		 * Close codes and ranges (such as 4004, 4010-4014) after which the client does not reconnect.
+		 * Close codes and ranges (such as 4004, 4010-4014) after which the client does
+		 * not reconnect.
 		 */
 		private List<String> stopOnCloseCodes = new ArrayList<>();
 
@@ -531,7 +548,8 @@ public class WsProperties {
 	public static class Ssl {
 
 		/**
-		 * Name of the spring.ssl.bundle.* that provides trust and key material for wss://.
+		 * Name of the spring.ssl.bundle.* that provides trust and key material for
+		 * wss://.
 		 */
 		private @Nullable String bundle;
 
@@ -551,12 +569,14 @@ public class WsProperties {
 	public static class Proxy {
 
 		/**
-		 * HTTP proxy (http://host:port) to tunnel the connection through with CONNECT; user-info is sent as Basic proxy authentication and masked everywhere.
+		 * HTTP proxy (http://host:port) to tunnel the connection through with CONNECT;
+		 * user-info is sent as Basic proxy authentication and masked everywhere.
 		 */
 		private @Nullable URI url;
 
 		/**
-		 * Whether to use the JVM's ProxySelector (https.proxyHost, http.proxyHost, http.nonProxyHosts) when no proxy url is set.
+		 * Whether to use the JVM's ProxySelector (https.proxyHost, http.proxyHost,
+		 * http.nonProxyHosts) when no proxy url is set.
 		 */
 		private boolean useSystem;
 
@@ -595,12 +615,14 @@ public class WsProperties {
 		private @Nullable String replyId;
 
 		/**
-		 * JSON Pointer of the part of a reply converted to the reply type; defaults to the whole message.
+		 * JSON Pointer of the part of a reply converted to the reply type; defaults to
+		 * the whole message.
 		 */
 		private @Nullable String replyPayload;
 
 		/**
-		 * JSON Pointer of the error in a reply; a non-null value there fails the request with a WsRequestException.
+		 * JSON Pointer of the error in a reply; a non-null value there fails the request
+		 * with a WsRequestException.
 		 */
 		private @Nullable String error;
 

@@ -5,16 +5,16 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The heap buffers one client copies binary messages into for listeners that use the bytes
- * only during their call: size classes of 1, 2, 4, 8 and 16 KiB (at most
+ * The heap buffers one client copies binary messages into for listeners that use the
+ * bytes only during their call: size classes of 1, 2, 4, 8 and 16 KiB (at most
  * {@code max-message-size}), created on demand. Idle buffers are kept up to
  * {@value #IDLE_BYTES_PER_CLASS} bytes per class (256 buffers of 1 KiB, 16 of 16 KiB):
- * enough for the messages of one socket read, which arrive in a burst. Larger messages get a
- * buffer of their own, which is not kept; so does a message when every buffer of its class
- * is in use (the hand-off holds more messages than the pool keeps).
+ * enough for the messages of one socket read, which arrive in a burst. Larger messages
+ * get a buffer of their own, which is not kept; so does a message when every buffer of
+ * its class is in use (the hand-off holds more messages than the pool keeps).
  * <p>
- * Taken on the transport thread, given back on the listener thread after the last listener
- * of the message returned: an uncontended lock, no allocation once warm.
+ * Taken on the transport thread, given back on the listener thread after the last
+ * listener of the message returned: an uncontended lock, no allocation once warm.
  */
 final class BufferPool {
 
@@ -47,8 +47,8 @@ final class BufferPool {
 	/**
 	 * A cleared buffer with room for {@code size} bytes.
 	 * @param size the bytes needed
-	 * @return a buffer from the pool or, when {@link #isPooled(int) not pooled} or none is
-	 * idle, a new one
+	 * @return a buffer from the pool or, when {@link #isPooled(int) not pooled} or none
+	 * is idle, a new one
 	 */
 	ByteBuffer acquire(int size) {
 		if (!isPooled(size)) {

@@ -50,7 +50,10 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
-	/** This connection as the source of its messages; one instance, handed over with every message. */
+	/**
+	 * This connection as the source of its messages; one instance, handed over with every
+	 * message.
+	 */
 	private final InboundDispatcher.Source source = new InboundDispatcher.Source() {
 
 		@Override
@@ -82,13 +85,18 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private volatile @Nullable LivenessWatchdog watchdog;
 
-	/** Drops the socket when the close handshake is not answered in time; cancelled when it ends. */
+	/**
+	 * Drops the socket when the close handshake is not answered in time; cancelled when
+	 * it ends.
+	 */
 	private volatile @Nullable ScheduledFuture<?> closeTimeout;
 
 	/** The protocol heartbeat of this connection; guarded by {@code ended}'s monitor. */
 	private @Nullable ProtocolHeartbeat heartbeat;
 
-	/** Set when the application asked to reconnect at once after this connection closes. */
+	/**
+	 * Set when the application asked to reconnect at once after this connection closes.
+	 */
 	private volatile @Nullable CompletableFuture<Void> reconnectRequested;
 
 	private long openedNanos;
@@ -97,7 +105,10 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private List<WsMessageListener> partialListeners = List.of();
 
-	/** Where whole binary messages are copied when no listener keeps them; else {@code null}. */
+	/**
+	 * Where whole binary messages are copied when no listener keeps them; else
+	 * {@code null}.
+	 */
 	private @Nullable BufferPool bufferPool;
 
 	private @Nullable StringBuilder textParts;
@@ -109,8 +120,9 @@ final class ClientConnection implements WsConnectionHandler {
 	/** Whether a fragmented message is being received (transport thread only). */
 	private boolean fragmented;
 
-	ClientConnection(ManagedWsClient client, WsClientSettings settings, List<WsHandshakeCustomizer> handshakeCustomizers,
-			ClientStatistics statistics, InboundDispatcher dispatcher, ScheduledExecutorService scheduler) {
+	ClientConnection(ManagedWsClient client, WsClientSettings settings,
+			List<WsHandshakeCustomizer> handshakeCustomizers, ClientStatistics statistics, InboundDispatcher dispatcher,
+			ScheduledExecutorService scheduler) {
 		this.client = client;
 		this.settings = settings;
 		this.handshakeCustomizers = handshakeCustomizers;
@@ -181,7 +193,8 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 		URI url = this.client.connectionUrl.inUse();
 		return new WsConnectRequest(url, settings.subprotocols(), settings.extensions(), headers,
-				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(), settings.proxy().select(url));
+				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(),
+				settings.proxy().select(url));
 	}
 
 	// transport callbacks
@@ -257,12 +270,14 @@ final class ClientConnection implements WsConnectionHandler {
 		if (last && !this.fragmented) {
 			BufferPool pool = this.bufferPool;
 			if (pool != null && pool.isPooled(bytes)) {
-				// into a pooled buffer: every listener uses the bytes only during its call
+				// into a pooled buffer: every listener uses the bytes only during its
+				// call
 				ByteBuffer copy = pool.acquire(bytes).put(data).flip();
 				received(WsMessage.pooledBinary(copy, pool), bytes, false);
 				return;
 			}
-			// copied once, and only when a listener takes it: the transport reuses its buffer
+			// copied once, and only when a listener takes it: the transport reuses its
+			// buffer
 			ByteBuffer copy = (this.partialListeners.isEmpty() && this.wholeListeners.isEmpty()) ? null : copy(data);
 			if (!this.partialListeners.isEmpty()) {
 				dispatch(WsMessage.binary(copy, true), bytes, this.partialListeners);
@@ -287,7 +302,10 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 	}
 
-	/** Add a fragment to the binary message being assembled, growing its buffer by doubling. */
+	/**
+	 * Add a fragment to the binary message being assembled, growing its buffer by
+	 * doubling.
+	 */
 	private void append(ByteBuffer data) {
 		ByteBuffer parts = this.binaryParts;
 		if (parts == null || parts.remaining() < data.remaining()) {
@@ -346,7 +364,10 @@ final class ClientConnection implements WsConnectionHandler {
 		return false;
 	}
 
-	/** A whole message arrived; {@code message} is {@code null} when nobody wanted it assembled. */
+	/**
+	 * A whole message arrived; {@code message} is {@code null} when nobody wanted it
+	 * assembled.
+	 */
 	private void received(@Nullable WsMessage message, long bytes, boolean text) {
 		ClientStatistics statistics = this.statistics;
 		(text ? statistics.textReceived : statistics.binaryReceived).increment();
@@ -401,15 +422,18 @@ final class ClientConnection implements WsConnectionHandler {
 
 	// ending
 
-	/** Close as asked by the application; drop the socket when the peer does not answer in time. */
+	/**
+	 * Close as asked by the application; drop the socket when the peer does not answer in
+	 * time.
+	 */
 	void close(int code, String reason, Duration timeout) {
 		WsConnection connection = this.connection;
 		if (connection == null) {
 			return;
 		}
 		connection.sendClose(code, reason);
-		this.closeTimeout = this.scheduler.schedule(() -> terminate("close handshake timed out"),
-				timeout.toNanos(), TimeUnit.NANOSECONDS);
+		this.closeTimeout = this.scheduler.schedule(() -> terminate("close handshake timed out"), timeout.toNanos(),
+				TimeUnit.NANOSECONDS);
 		if (this.ended.get()) {
 			cancelCloseTimeout();
 		}
@@ -422,7 +446,9 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 	}
 
-	/** Drop the socket without a close frame; the client reconnects as after any failure. */
+	/**
+	 * Drop the socket without a close frame; the client reconnects as after any failure.
+	 */
 	void terminate(String reason) {
 		WsConnection connection = this.connection;
 		// end first: the transport reports the abort too, and our reason must win

@@ -43,7 +43,10 @@ final class ClientStatistics {
 
 	volatile @Nullable String lastFailure;
 
-	/** Told of every ping round trip, in nanoseconds: the {@code ws.client.latency} timers. */
+	/**
+	 * Told of every ping round trip, in nanoseconds: the {@code ws.client.latency}
+	 * timers.
+	 */
 	private volatile LongConsumer latencyRecorder = NO_RECORDER;
 
 	void received() {

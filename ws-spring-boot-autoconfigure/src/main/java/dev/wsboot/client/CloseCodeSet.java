@@ -35,8 +35,8 @@ public final class CloseCodeSet {
 	 * Parse codes ({@code 4004}) and ranges ({@code 4010-4014}).
 	 * @param entries the entries, surrounding blanks ignored
 	 * @return the set
-	 * @throws IllegalArgumentException naming the first entry that is not a code from 1000 to
-	 * 4999 or a range of such codes from low to high
+	 * @throws IllegalArgumentException naming the first entry that is not a code from
+	 * 1000 to 4999 or a range of such codes from low to high
 	 */
 	public static CloseCodeSet parse(List<String> entries) {
 		Assert.notNull(entries, "'entries' must not be null");

@@ -33,10 +33,12 @@ final class ConnectionUrl {
 	void redirect(URI url) {
 		Assert.notNull(url, "'url' must not be null");
 		String scheme = url.getScheme();
-		if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss")) || url.getHost() == null) {
-			throw new IllegalArgumentException("Client '" + this.clientName + "': cannot redirect to "
-					+ WsSecrets.mask(url) + ": it has scheme '" + scheme + "'" + ((url.getHost() == null) ? " and no host" : "")
-					+ " but must be a ws:// or wss:// URL such as wss://gateway.example.com/?v=10");
+		if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))
+				|| url.getHost() == null) {
+			throw new IllegalArgumentException(
+					"Client '" + this.clientName + "': cannot redirect to " + WsSecrets.mask(url) + ": it has scheme '"
+							+ scheme + "'" + ((url.getHost() == null) ? " and no host" : "")
+							+ " but must be a ws:// or wss:// URL such as wss://gateway.example.com/?v=10");
 		}
 		this.redirect = url;
 	}

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * (TCP backpressure) until the listeners have drained it to half: the message that did
  * not fit is still handed over, and so is the rest of what the transport had already read
  * (at most another budget's worth); the transport thread returns at once. Only a
- * transport that cannot pause reading ({@link Source#pauseReading()} is {@code false}), or
- * one that keeps delivering past that overflow, makes {@link #submitMessage} wait.
+ * transport that cannot pause reading ({@link Source#pauseReading()} is {@code false}),
+ * or one that keeps delivering past that overflow, makes {@link #submitMessage} wait.
  * Lifecycle tasks are never refused.
  * <p>
  * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
@@ -35,7 +35,10 @@ final class InboundDispatcher {
 
 	private static final int MAX_MESSAGES = 1024;
 
-	/** The dispatcher whose drain runs on the current thread (its client's listener thread). */
+	/**
+	 * The dispatcher whose drain runs on the current thread (its client's listener
+	 * thread).
+	 */
 	private static final ThreadLocal<InboundDispatcher> DRAINING = new ThreadLocal<>();
 
 	private static final long MIN_BYTES = 1024 * 1024;
@@ -71,7 +74,10 @@ final class InboundDispatcher {
 	/** The thread running this client's listeners and events right now, if any. */
 	private volatile @Nullable Thread dispatching;
 
-	/** The source whose reading this dispatcher paused, until the listeners drained to half. */
+	/**
+	 * The source whose reading this dispatcher paused, until the listeners drained to
+	 * half.
+	 */
 	private final AtomicReference<@Nullable Source> pausedSource = new AtomicReference<>();
 
 	/** When reading was last resumed after a pause ({@link System#nanoTime()}). */
@@ -106,8 +112,8 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Hand a message to listeners, waiting while the hand-off is full, but not past the end
-	 * of the connection it came in on (the message is then dropped).
+	 * Hand a message to listeners, waiting while the hand-off is full, but not past the
+	 * end of the connection it came in on (the message is then dropped).
 	 * @param message the message
 	 * @param listeners the listeners to call, in order
 	 * @param bytes the message's size
@@ -124,8 +130,9 @@ final class InboundDispatcher {
 
 	/**
 	 * Hand a message to listeners; when the hand-off is full, pause reading of its source
-	 * and hand it over anyway, or, when the source cannot pause or the overflow is used up,
-	 * wait for room, but not past the end of the source (the message is then dropped).
+	 * and hand it over anyway, or, when the source cannot pause or the overflow is used
+	 * up, wait for room, but not past the end of the source (the message is then
+	 * dropped).
 	 * @param message the message
 	 * @param listeners the listeners to call, in order
 	 * @param bytes the message's size
@@ -235,8 +242,8 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * A connection ended: a transport thread waiting for room for one of its messages stops
-	 * waiting (and drops it), so it is not held by listeners that are behind.
+	 * A connection ended: a transport thread waiting for room for one of its messages
+	 * stops waiting (and drops it), so it is not held by listeners that are behind.
 	 */
 	void connectionEnded() {
 		Source paused = this.pausedSource.get();
@@ -318,8 +325,10 @@ final class InboundDispatcher {
 			return null;
 		}
 		this.head = next;
-		// unlinked (its producer is done with it): a dead node promoted to the old generation
-		// would otherwise keep every later node alive through young collections, and a flood
+		// unlinked (its producer is done with it): a dead node promoted to the old
+		// generation
+		// would otherwise keep every later node alive through young collections, and a
+		// flood
 		// would fill the old generation with handed-over messages ("nepotism")
 		previous.next = null;
 		return next;

@@ -51,7 +51,8 @@ final class LifecycleAnnouncer {
 	 */
 	void opened(ClientConnection connection, Runnable then) {
 		Optional<String> subprotocol = connection.connection().subprotocol();
-		logger.info(describe() + " connected to " + url() + subprotocol.map((p) -> " (subprotocol " + p + ")").orElse(""));
+		logger.info(
+				describe() + " connected to " + url() + subprotocol.map((p) -> " (subprotocol " + p + ")").orElse(""));
 		WsClientOpenedEvent event = new WsClientOpenedEvent(this.client, subprotocol.orElse(null));
 		this.dispatcher.submit(() -> {
 			connection.publishOpened(() -> publish(event));

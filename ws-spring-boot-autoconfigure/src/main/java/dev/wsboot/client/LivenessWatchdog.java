@@ -12,16 +12,16 @@ import org.jspecify.annotations.Nullable;
 import dev.wsboot.transport.WsConnection;
 
 /**
- * The liveness checks of one open connection, independent of what the transport does:
- * a ping every {@code ping-interval} carrying a fresh random payload (only the pong that
+ * The liveness checks of one open connection, independent of what the transport does: a
+ * ping every {@code ping-interval} carrying a fresh random payload (only the pong that
  * echoes it measures latency, so unsolicited or late pongs cannot fake one), and the idle
  * deadline: nothing received for {@code idle-timeout} means the peer is gone (silent,
  * half-open or stalled mid-frame), and the connection is terminated. While reading is
  * paused by backpressure from the listeners, silence says nothing about the peer (pongs
  * cannot arrive either) and the deadline waits; it counts again from the moment reading
- * resumes, so a peer that died meanwhile is found {@code idle-timeout} after the listeners
- * caught up. Pings keep being sent while reading is paused: a peer that is gone for good
- * fails those writes (reset), which ends the connection without waiting.
+ * resumes, so a peer that died meanwhile is found {@code idle-timeout} after the
+ * listeners caught up. Pings keep being sent while reading is paused: a peer that is gone
+ * for good fails those writes (reset), which ends the connection without waiting.
  */
 final class LivenessWatchdog {
 
@@ -54,7 +54,8 @@ final class LivenessWatchdog {
 	private volatile @Nullable ScheduledFuture<?> idleTask;
 
 	LivenessWatchdog(ScheduledExecutorService scheduler, Duration pingInterval, Duration idleTimeout,
-			ClientStatistics statistics, InboundDispatcher dispatcher, ClientConnection owner, WsConnection connection) {
+			ClientStatistics statistics, InboundDispatcher dispatcher, ClientConnection owner,
+			WsConnection connection) {
 		this.scheduler = scheduler;
 		this.pingInterval = pingInterval;
 		this.idleTimeout = idleTimeout;
@@ -131,8 +132,7 @@ final class LivenessWatchdog {
 			this.owner.terminate("No frame received for " + timeout.toMillis() + " ms (idle-timeout)");
 			return;
 		}
-		this.idleTask = this.scheduler.schedule(this::checkIdle, timeout.toNanos() - silent,
-				TimeUnit.NANOSECONDS);
+		this.idleTask = this.scheduler.schedule(this::checkIdle, timeout.toNanos() - silent, TimeUnit.NANOSECONDS);
 	}
 
 	private static void cancel(@Nullable ScheduledFuture<?> task) {

@@ -27,7 +27,10 @@ import dev.wsboot.transport.WsTransport;
  */
 final class ManagedWsClient implements WsClient, SmartLifecycle {
 
-	/** After the embedded web server started (so a client may point at its own app), before it stops. */
+	/**
+	 * After the embedded web server started (so a client may point at its own app),
+	 * before it stops.
+	 */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	/** A connection open at least this long resets the back-off. */
@@ -59,10 +62,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private @Nullable CompletableFuture<Void> closing;
 
-	/** Completes when the connection after a {@link #renew(int, String)} opened or failed. */
+	/**
+	 * Completes when the connection after a {@link #renew(int, String)} opened or failed.
+	 */
 	private @Nullable CompletableFuture<Void> renewal;
 
-	/** Whether {@link #closing} completes before the closed event (closed from a listener). */
+	/**
+	 * Whether {@link #closing} completes before the closed event (closed from a
+	 * listener).
+	 */
 	private boolean closingFromListener;
 
 	private volatile int failedAttempts;
@@ -74,7 +82,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	final ClientStatistics statistics = new ClientStatistics();
 
-	/** Requests waiting for replies; {@code null} without {@code correlation.request-id}. */
+	/**
+	 * Requests waiting for replies; {@code null} without {@code correlation.request-id}.
+	 */
 	final @Nullable PendingRequests requests;
 
 	private final @Nullable WsShard shard;
@@ -168,7 +178,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		if (this.readyGate.isHeld() && this.dispatcher.isListenerThread()) {
 			// the protocol's handshake: listeners and replies pass the ready gate
-			// (not for a connection whose opened event is still to come: its identify goes first)
+			// (not for a connection whose opened event is still to come: its identify
+			// goes first)
 			ClientConnection connection = this.current;
 			if (connection != null && connection.isOpen() && this.sendQueue.isOpenFor(connection.connection())) {
 				return this.sendQueue.sendNow(connection.connection(), payload);
@@ -176,14 +187,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		WsClientState state = this.state;
 		if (state == WsClientState.STANDBY) {
-			return CompletableFuture.failedFuture(new WsSendException(name(), "Client '" + name()
-					+ "' is in STANDBY: another replica owns it (ws.clients." + name()
-					+ ".cluster.singleton=true); send on the owning replica, see WsClientOwnershipEvent"));
+			return CompletableFuture.failedFuture(new WsSendException(name(),
+					"Client '" + name() + "' is in STANDBY: another replica owns it (ws.clients." + name()
+							+ ".cluster.singleton=true); send on the owning replica, see WsClientOwnershipEvent"));
 		}
 		if (state == WsClientState.CLOSED || state == WsClientState.CLOSING) {
-			return CompletableFuture.failedFuture(new WsSendException.ClientClosed(name(), "Client '" + name()
-					+ "' is " + state + ((this.closedByApplication) ? " (closed by the application)"
-							: " (reconnecting gave up)") + "; call connect() first"));
+			return CompletableFuture.failedFuture(new WsSendException.ClientClosed(name(),
+					"Client '" + name() + "' is " + state
+							+ ((this.closedByApplication) ? " (closed by the application)" : " (reconnecting gave up)")
+							+ "; call connect() first"));
 		}
 		return this.sendQueue.enqueue(payload);
 	}
@@ -238,7 +250,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			transition(WsClientState.CLOSING);
 			closed = new CompletableFuture<>();
 			this.closing = closed;
-			// a listener awaiting it would otherwise wait for an event queued behind itself
+			// a listener awaiting it would otherwise wait for an event queued behind
+			// itself
 			this.closingFromListener = this.dispatcher.isDispatchingThread();
 		}
 		failQueuedSends("closed by the application");
@@ -293,7 +306,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		Assert.notNull(beat, "'beat' must not be null");
 		ClientConnection connection = this.current;
 		if (connection == null || !connection.isOpen()) {
-			// the connection ended before the protocol's hello was handled: the next one says hello again
+			// the connection ended before the protocol's hello was handled: the next one
+			// says hello again
 			return new ProtocolHeartbeat(this, null, interval, beat);
 		}
 		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this, connection, interval, beat);
@@ -429,7 +443,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return listeners;
 	}
 
-	/** The handshake of {@code connection} succeeded; {@code false} when it is no longer wanted. */
+	/**
+	 * The handshake of {@code connection} succeeded; {@code false} when it is no longer
+	 * wanted.
+	 */
 	boolean opened(ClientConnection connection) {
 		synchronized (this.lock) {
 			if (connection != this.current || this.closedByApplication) {
@@ -459,7 +476,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			askPolicy = connection == this.current && !this.closedByApplication && reconnectRequested == null
 					&& this.settings.reconnect().enabled();
 		}
-		// decided before anything is scheduled, outside the lock (the policy is application code)
+		// decided before anything is scheduled, outside the lock (the policy is
+		// application code)
 		String stop = askPolicy ? stopReason(code, reason) : null;
 		boolean reconnect;
 		boolean renewing;
@@ -482,14 +500,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
 		}
-		// close() completes once its closed event was published: awaiting it shows a consistent view
+		// close() completes once its closed event was published: awaiting it shows a
+		// consistent view
 		if (closing != null && fromListener) {
 			closing.complete(null);
 		}
 		this.announcer.closed(code, reason, reconnect,
 				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
 		if (renewing) {
-			// from the scheduler, like every attempt: not on the transport thread reporting the close
+			// from the scheduler, like every attempt: not on the transport thread
+			// reporting the close
 			this.factory.scheduler.execute(this::reconnectNow);
 		}
 		else if (reconnect && reconnectRequested != null) {
@@ -510,7 +530,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 	}
 
-	/** Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the policy), or {@code null}. */
+	/**
+	 * Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the
+	 * policy), or {@code null}.
+	 */
 	private @Nullable String stopReason(int code, String reason) {
 		if (this.settings.reconnect().stopOnCloseCodes().contains(code)) {
 			return "close code " + code + " is listed in ws.clients." + name() + ".reconnect.stop-on-close-codes "
@@ -524,12 +547,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		catch (RuntimeException ex) {
 			// the connection must still end properly: reconnect, as without a policy
 			LogFactory.getLog(WsReconnectPolicy.class)
-				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code, ex);
+				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code,
+						ex);
 		}
 		return null;
 	}
 
-	/** The application asked to reconnect: connect again now, without a back-off delay. */
+	/**
+	 * The application asked to reconnect: connect again now, without a back-off delay.
+	 */
 	private void reconnectAtOnce() {
 		synchronized (this.lock) {
 			if (this.closedByApplication) {
@@ -607,12 +633,12 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/**
 	 * Replace the open connection because what it was opened with changed (a reloaded SSL
-	 * bundle): close it with {@code code}, then connect again at once. Queued and new sends
-	 * wait for the next connection.
+	 * bundle): close it with {@code code}, then connect again at once. Queued and new
+	 * sends wait for the next connection.
 	 * @param code the close code
 	 * @param reason the close reason
-	 * @return completes when the next connection opened or its attempt failed; at once when
-	 * no connection is open
+	 * @return completes when the next connection opened or its attempt failed; at once
+	 * when no connection is open
 	 */
 	CompletableFuture<Void> renew(int code, String reason) {
 		ClientConnection connection;
@@ -633,7 +659,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return renewal;
 	}
 
-	/** Connect again at once after a renewal closed the connection; events as for any reconnect. */
+	/**
+	 * Connect again at once after a renewal closed the connection; events as for any
+	 * reconnect.
+	 */
 	private void reconnectNow() {
 		synchronized (this.lock) {
 			if (this.closedByApplication || this.state != WsClientState.RECONNECTING) {
@@ -672,8 +701,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	}
 
 	private void failQueuedSends(String why) {
-		this.sendQueue.failAll(() -> new WsSendException.ClientClosed(name(), "Client '" + name() + "': " + why
-				+ "; the message was not sent"));
+		this.sendQueue.failAll(() -> new WsSendException.ClientClosed(name(),
+				"Client '" + name() + "': " + why + "; the message was not sent"));
 	}
 
 	private void transition(WsClientState state) {
@@ -685,7 +714,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	// cluster ownership, driven through WsClientOwnership
 
-	/** Whether this is a cluster singleton that this replica does not own (called under the lock). */
+	/**
+	 * Whether this is a cluster singleton that this replica does not own (called under
+	 * the lock).
+	 */
 	private boolean inStandby() {
 		WsClientOwnership ownership = this.factory.ownership;
 		if (this.owner == null && ownership != null && ownership.isSingleton(this)) {
@@ -750,7 +782,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return Optional.ofNullable(this.shard);
 	}
 
-	/** The pool of buffers for binary messages, created on first use and kept across connections. */
+	/**
+	 * The pool of buffers for binary messages, created on first use and kept across
+	 * connections.
+	 */
 	BufferPool bufferPool() {
 		BufferPool pool = this.bufferPool;
 		if (pool == null) {
@@ -762,17 +797,17 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public Optional<WsClientSnapshot> snapshot() {
-		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(this.connectionUrl.inUse()), this.state, this.since, this.closedByApplication,
-				this.failedAttempts, this.statistics.lastCloseCode, this.statistics.lastCloseReason,
-				this.statistics.lastFailure,
-				this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
-				this.statistics.bytesReceived.sum(),
+		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(this.connectionUrl.inUse()), this.state,
+				this.since, this.closedByApplication, this.failedAttempts, this.statistics.lastCloseCode,
+				this.statistics.lastCloseReason, this.statistics.lastFailure, this.statistics.textReceived.sum(),
+				this.statistics.binaryReceived.sum(), this.statistics.bytesReceived.sum(),
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
 				subprotocol().orElse(null), this.owner,
-				new WsClientSnapshot.Protocol(isReady(), (this.state == WsClientState.OPEN) ? this.readyGate.notReadyReason()
-						: null, this.statistics.heartbeats.sum(), Duration.ofNanos(this.statistics.heartbeatNanos.sum()))));
+				new WsClientSnapshot.Protocol(isReady(),
+						(this.state == WsClientState.OPEN) ? this.readyGate.notReadyReason() : null,
+						this.statistics.heartbeats.sum(), Duration.ofNanos(this.statistics.heartbeatNanos.sum()))));
 	}
 
 	@Override

@@ -28,13 +28,13 @@ import org.springframework.util.ClassUtils;
  * <p>
  * A request gets an id at the {@code request-id} pointer when it has none there (an
  * increasing integer per client); a reply is the text message whose value at
- * {@code reply-id} has the same text as a pending request's id (ids are compared as text, so
- * a reply id {@code 7} matches the request id {@code "7"} and vice versa). As the first
- * listener of its client it reads the message's shared parse, and only while requests are
- * pending; a matched reply is consumed: no {@code @WsListener} sees it.
+ * {@code reply-id} has the same text as a pending request's id (ids are compared as text,
+ * so a reply id {@code 7} matches the request id {@code "7"} and vice versa). As the
+ * first listener of its client it reads the message's shared parse, and only while
+ * requests are pending; a matched reply is consumed: no {@code @WsListener} sees it.
  * <p>
- * Bounded: at most {@value #MAX_PENDING} requests wait at once; each leaves the table when
- * it is answered, times out, or its connection ends.
+ * Bounded: at most {@value #MAX_PENDING} requests wait at once; each leaves the table
+ * when it is answered, times out, or its connection ends.
  */
 final class PendingRequests implements WsMessageListener {
 
@@ -68,7 +68,8 @@ final class PendingRequests implements WsMessageListener {
 		this.client = client;
 		this.mapper = JsonMapper.shared();
 		Function<String, ?> listenersParser = client.factory.listeners.jsonParser();
-		// the listeners' parser when there is one: a message parsed here is their shared tree too
+		// the listeners' parser when there is one: a message parsed here is their shared
+		// tree too
 		this.parser = (listenersParser != null) ? listenersParser : this.mapper::readTree;
 		this.requestId = JsonPointer.compile(settings.requestId());
 		this.replyId = JsonPointer.compile(settings.replyId());
@@ -122,8 +123,10 @@ final class PendingRequests implements WsMessageListener {
 			if (failure != null) {
 				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 						? failure.getCause() : failure;
-				complete(entry, (cause instanceof WsSendException.ClientClosed)
-						? WsRequestTimings.Outcome.CONNECTION_LOST : WsRequestTimings.Outcome.ERROR, null, cause);
+				complete(
+						entry, (cause instanceof WsSendException.ClientClosed)
+								? WsRequestTimings.Outcome.CONNECTION_LOST : WsRequestTimings.Outcome.ERROR,
+						null, cause);
 			}
 		});
 		return entry.future;
@@ -134,7 +137,10 @@ final class PendingRequests implements WsMessageListener {
 		return CompletableFuture.failedFuture(failure);
 	}
 
-	/** The request as a JSON object: text parsed, anything else written with the application's converter. */
+	/**
+	 * The request as a JSON object: text parsed, anything else written with the
+	 * application's converter.
+	 */
 	private ObjectNode tree(Object message) {
 		String json = (message instanceof CharSequence text) ? text.toString()
 				: this.client.factory.json(this.client.name(), message);
@@ -218,15 +224,15 @@ final class PendingRequests implements WsMessageListener {
 		}
 		Object converted = this.client.factory.messageConverter.fromMessage(new Reply(part), type);
 		if (converted == null) {
-			throw new IllegalStateException("Client '" + this.client.name() + "': no converter could read the reply "
-					+ "as " + type.getName());
+			throw new IllegalStateException(
+					"Client '" + this.client.name() + "': no converter could read the reply " + "as " + type.getName());
 		}
 		return converted;
 	}
 
 	private void timedOut(Pending<?> entry, Duration wait) {
-		complete(entry, WsRequestTimings.Outcome.TIMEOUT, null, new TimeoutException("Client '" + this.client.name()
-				+ "': no reply to request " + entry.id + " within " + wait));
+		complete(entry, WsRequestTimings.Outcome.TIMEOUT, null, new TimeoutException(
+				"Client '" + this.client.name() + "': no reply to request " + entry.id + " within " + wait));
 	}
 
 	/**

@@ -12,11 +12,12 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The protocol heartbeat of one connection ({@link WsClient#heartbeat(Duration, Supplier)}),
- * on the starter's timer: the first beat after a random fraction of the interval, then one
- * every interval, each written at once (past the ready gate, ahead of queued messages). A
- * beat due while the previous one is unanswered terminates the connection, which then
- * reconnects as after an idle timeout. Stopped when its connection ends.
+ * The protocol heartbeat of one connection
+ * ({@link WsClient#heartbeat(Duration, Supplier)}), on the starter's timer: the first
+ * beat after a random fraction of the interval, then one every interval, each written at
+ * once (past the ready gate, ahead of queued messages). A beat due while the previous one
+ * is unanswered terminates the connection, which then reconnects as after an idle
+ * timeout. Stopped when its connection ends.
  */
 final class ProtocolHeartbeat implements WsHeartbeat {
 
@@ -93,8 +94,8 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 		}
 		if (this.unanswered.get()) {
 			stop();
-			owner.terminate("Heartbeat not acknowledged within " + this.interval.toMillis()
-					+ " ms (zombie connection)");
+			owner
+				.terminate("Heartbeat not acknowledged within " + this.interval.toMillis() + " ms (zombie connection)");
 			return;
 		}
 		String text;

@@ -13,7 +13,8 @@ import org.springframework.util.backoff.BackOffExecution;
  * stretched when a refused handshake asked for more with {@code Retry-After}, the number
  * of the attempt each delay belongs to, and the one pending attempt. A sequence runs from
  * {@link #reset()} (an explicit connect, or a connection that stayed open long enough)
- * until the back-off stops ({@code reconnect.max-attempts}). Guarded by the client's lock.
+ * until the back-off stops ({@code reconnect.max-attempts}). Guarded by the client's
+ * lock.
  */
 final class ReconnectSchedule {
 
@@ -37,8 +38,8 @@ final class ReconnectSchedule {
 
 	/**
 	 * Schedule the next attempt after the next delay (unless one is pending already).
-	 * @param failure the failure of the last attempt, {@code null} when an open connection
-	 * ended
+	 * @param failure the failure of the last attempt, {@code null} when an open
+	 * connection ended
 	 * @param attempt starts the attempt; it calls {@link #started()} first
 	 * @return the delay in milliseconds, or {@link #STOP} when the back-off gave up
 	 */

@@ -16,7 +16,10 @@ import org.springframework.util.Assert;
  */
 public final class RollingReconnect {
 
-	/** Added to a client's connect and close timeouts before the next client goes regardless. */
+	/**
+	 * Added to a client's connect and close timeouts before the next client goes
+	 * regardless.
+	 */
 	private static final long SLACK_MILLIS = 1000;
 
 	private RollingReconnect() {

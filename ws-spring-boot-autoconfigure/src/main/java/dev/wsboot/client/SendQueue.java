@@ -18,8 +18,8 @@ import dev.wsboot.transport.WsConnection;
 /**
  * The outbound side of one client: an ordered queue bounded by bytes, written to the
  * current connection while its gate is open. Messages are fragmented at
- * {@code max-fragment-size}. Writes are issued by one thread at a time (a work-in-progress
- * counter elects the writer), pipelined, and never block.
+ * {@code max-fragment-size}. Writes are issued by one thread at a time (a
+ * work-in-progress counter elects the writer), pipelined, and never block.
  */
 final class SendQueue {
 
@@ -31,7 +31,10 @@ final class SendQueue {
 
 	private final ConcurrentLinkedQueue<Outbound> queue = new ConcurrentLinkedQueue<>();
 
-	/** Messages for a given connection that go out at once, ahead of the queue and past the ready gate. */
+	/**
+	 * Messages for a given connection that go out at once, ahead of the queue and past
+	 * the ready gate.
+	 */
 	private final ConcurrentLinkedQueue<Outbound> urgent = new ConcurrentLinkedQueue<>();
 
 	/** Whether the ready gate holds the queue (the connection is open but not ready). */
@@ -84,8 +87,8 @@ final class SendQueue {
 
 	/**
 	 * Write a message at once to the given connection, ahead of queued messages and past
-	 * the ready gate: the protocol's handshake and heartbeats. It fails when that connection
-	 * has ended.
+	 * the ready gate: the protocol's handshake and heartbeats. It fails when that
+	 * connection has ended.
 	 * @param connection the connection it belongs to
 	 * @param payload a {@link CharSequence} or a {@link ByteBuffer}
 	 * @return completes when written
@@ -126,9 +129,10 @@ final class SendQueue {
 		if (after > this.limit) {
 			this.buffered.addAndGet(-message.size);
 			message.future.completeExceptionally(new WsSendException.BufferFull(this.clientName,
-					"Client '" + this.clientName + "': a " + message.size + "-byte message would exceed send-buffer-limit ("
-							+ this.limit + " bytes, " + (after - message.size) + " buffered); slow down or raise ws.clients."
-							+ this.clientName + ".send-buffer-limit"));
+					"Client '" + this.clientName + "': a " + message.size
+							+ "-byte message would exceed send-buffer-limit (" + this.limit + " bytes, "
+							+ (after - message.size) + " buffered); slow down or raise ws.clients." + this.clientName
+							+ ".send-buffer-limit"));
 			return false;
 		}
 		return true;
@@ -207,7 +211,8 @@ final class SendQueue {
 		try {
 			Object payload = message.payload;
 			if (payload instanceof PendingRequests.RequestText request) {
-				// from here on the request is on this connection: its end fails the request at once
+				// from here on the request is on this connection: its end fails the
+				// request at once
 				request.writing();
 				payload = request.text();
 			}
@@ -255,7 +260,8 @@ final class SendQueue {
 	private void completed(Outbound message, @Nullable Throwable failure) {
 		this.buffered.addAndGet(-message.size);
 		if (failure != null) {
-			Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
+			Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause()
+					: failure;
 			message.future.completeExceptionally(new WsSendException(this.clientName,
 					"Client '" + this.clientName + "': the connection failed before the message was written", cause));
 			return;

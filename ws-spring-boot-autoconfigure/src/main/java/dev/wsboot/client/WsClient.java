@@ -15,9 +15,9 @@ import java.util.function.Supplier;
  * {@code ws.clients.<name>.shards}), or created at run time with
  * {@link WsClients#create(String, java.util.function.Consumer)}.
  * <p>
- * Sends never lose a message silently: each returns a future that completes when the whole
- * message was handed to the socket, or fails with a {@link WsSendException} when it cannot
- * be. Messages sent while the client is {@code NEW}, {@code CONNECTING} or
+ * Sends never lose a message silently: each returns a future that completes when the
+ * whole message was handed to the socket, or fails with a {@link WsSendException} when it
+ * cannot be. Messages sent while the client is {@code NEW}, {@code CONNECTING} or
  * {@code RECONNECTING} are queued (within {@code send-buffer-limit}) and written in order
  * once open; messages sent from a {@link dev.wsboot.client.event.WsClientOpenedEvent}
  * listener go out before them.
@@ -58,8 +58,8 @@ public interface WsClient {
 	CompletableFuture<Void> sendText(CharSequence text);
 
 	/**
-	 * Send a binary message. The buffer is read from its position to its limit, and must not
-	 * be changed until the future completes.
+	 * Send a binary message. The buffer is read from its position to its limit, and must
+	 * not be changed until the future completes.
 	 * @param data the message
 	 * @return completes when the message was handed to the socket
 	 */
@@ -89,8 +89,8 @@ public interface WsClient {
 	void connect();
 
 	/**
-	 * Close the connection with the given code and stay closed (no reconnect). Queued sends
-	 * fail.
+	 * Close the connection with the given code and stay closed (no reconnect). Queued
+	 * sends fail.
 	 * @param code the close code, e.g. 1000
 	 * @param reason the close reason
 	 * @return completes when the connection is closed
@@ -133,12 +133,13 @@ public interface WsClient {
 	List<String> extensions();
 
 	/**
-	 * Send a request and wait for its reply, matched by the JSON Pointers configured under
-	 * {@code ws.clients.<name>.correlation}: the request gets an id at {@code request-id}
-	 * when it has none there (an increasing integer per client); the reply whose value at
-	 * {@code reply-id} has the same text (so {@code 7} and {@code "7"} match) completes the
-	 * future with its {@code reply-payload} part converted to {@code replyType}, and reaches
-	 * no {@code @WsListener}. Waits at most {@code correlation.timeout}.
+	 * Send a request and wait for its reply, matched by the JSON Pointers configured
+	 * under {@code ws.clients.<name>.correlation}: the request gets an id at
+	 * {@code request-id} when it has none there (an increasing integer per client); the
+	 * reply whose value at {@code reply-id} has the same text (so {@code 7} and
+	 * {@code "7"} match) completes the future with its {@code reply-payload} part
+	 * converted to {@code replyType}, and reaches no {@code @WsListener}. Waits at most
+	 * {@code correlation.timeout}.
 	 * @param <T> the reply type
 	 * @param message the request: JSON text, or an object written as JSON
 	 * @param replyType the type to convert the reply to
@@ -147,8 +148,8 @@ public interface WsClient {
 	 * when the request cannot be sent or its connection ends first, with a
 	 * {@link java.util.concurrent.TimeoutException} when no reply comes in time
 	 * @throws IllegalStateException when {@code correlation.request-id} is not set
-	 * @throws IllegalArgumentException when the message is not a JSON object, or a request
-	 * with its id is still waiting for a reply
+	 * @throws IllegalArgumentException when the message is not a JSON object, or a
+	 * request with its id is still waiting for a reply
 	 */
 	default <T> CompletableFuture<T> request(Object message, Class<T> replyType) {
 		throw new UnsupportedOperationException(getClass().getName() + " does not support request()");
@@ -188,14 +189,15 @@ public interface WsClient {
 	// protocols: what real WebSocket APIs need on top of frames
 
 	/**
-	 * Run the protocol's own heartbeat on the current connection: {@code beat.get()} is sent
-	 * every {@code interval} (a {@link CharSequence} as text, anything else as JSON), the
-	 * first after a random fraction of {@code interval}, on the starter's timer. A beat due
-	 * while the previous one was not {@link WsHeartbeat#acknowledged() acknowledged} means
-	 * the connection is dead: it is dropped and reconnected, as after an idle timeout.
-	 * Heartbeats pass the ready gate and go out ahead of queued messages. The heartbeat ends
-	 * with its connection (call this again for the next one, typically on the protocol's
-	 * hello); a heartbeat already running on the connection is replaced.
+	 * Run the protocol's own heartbeat on the current connection: {@code beat.get()} is
+	 * sent every {@code interval} (a {@link CharSequence} as text, anything else as
+	 * JSON), the first after a random fraction of {@code interval}, on the starter's
+	 * timer. A beat due while the previous one was not {@link WsHeartbeat#acknowledged()
+	 * acknowledged} means the connection is dead: it is dropped and reconnected, as after
+	 * an idle timeout. Heartbeats pass the ready gate and go out ahead of queued
+	 * messages. The heartbeat ends with its connection (call this again for the next one,
+	 * typically on the protocol's hello); a heartbeat already running on the connection
+	 * is replaced.
 	 * @param interval the time between beats
 	 * @param beat creates each beat, on the timer thread
 	 * @return the heartbeat; not active when no connection is open
@@ -206,11 +208,12 @@ public interface WsClient {
 
 	/**
 	 * Send the following connection attempts to another URL (e.g. Discord's
-	 * {@code resume_gateway_url}) until {@link #resetUrl()}; the current connection is not
-	 * affected. {@link #url()} stays the configured URL; health and the {@code wsclients}
-	 * endpoint show the URL in use, masked.
+	 * {@code resume_gateway_url}) until {@link #resetUrl()}; the current connection is
+	 * not affected. {@link #url()} stays the configured URL; health and the
+	 * {@code wsclients} endpoint show the URL in use, masked.
 	 * @param url a {@code ws://} or {@code wss://} URL
-	 * @throws IllegalArgumentException when the URL is not a ws:// or wss:// URL with a host
+	 * @throws IllegalArgumentException when the URL is not a ws:// or wss:// URL with a
+	 * host
 	 */
 	default void redirect(URI url) {
 		throw new UnsupportedOperationException("Client '" + name() + "' does not support redirects");
@@ -224,11 +227,12 @@ public interface WsClient {
 
 	/**
 	 * Close the connection with the given code (close handshake), then connect again at
-	 * once: no back-off delay and no failed attempt counted. Unlike {@link #close(int, String)}
-	 * the client keeps running; messages sent meanwhile wait for the new connection. When no
-	 * connection is open the client connects (now, if it was waiting for a back-off delay).
-	 * @param code the close code: 1000, 1001-1003, 1007-1014 or 3000-4999 (e.g. a code other
-	 * than 1000/1001 keeps a Discord session resumable)
+	 * once: no back-off delay and no failed attempt counted. Unlike
+	 * {@link #close(int, String)} the client keeps running; messages sent meanwhile wait
+	 * for the new connection. When no connection is open the client connects (now, if it
+	 * was waiting for a back-off delay).
+	 * @param code the close code: 1000, 1001-1003, 1007-1014 or 3000-4999 (e.g. a code
+	 * other than 1000/1001 keeps a Discord session resumable)
 	 * @param reason the close reason
 	 * @return completes when the connection closed and the next attempt started
 	 * @throws IllegalArgumentException for a close code that cannot be sent
@@ -238,18 +242,18 @@ public interface WsClient {
 	}
 
 	/**
-	 * Declare the open connection ready (e.g. on {@code connection_ack} or READY): messages
-	 * held by the ready gate ({@code ready-on: application}, or after
+	 * Declare the open connection ready (e.g. on {@code connection_ack} or READY):
+	 * messages held by the ready gate ({@code ready-on: application}, or after
 	 * {@link #notReady(String)}) are written, in order, and a
-	 * {@link dev.wsboot.client.event.WsClientReadyEvent} is published. Does nothing when no
-	 * connection is open (each new connection starts not ready).
+	 * {@link dev.wsboot.client.event.WsClientReadyEvent} is published. Does nothing when
+	 * no connection is open (each new connection starts not ready).
 	 */
 	default void ready() {
 	}
 
 	/**
-	 * Hold sends again until {@link #ready()}: messages sent from other threads wait, while
-	 * this client's listeners, replies and heartbeats still go out.
+	 * Hold sends again until {@link #ready()}: messages sent from other threads wait,
+	 * while this client's listeners, replies and heartbeats still go out.
 	 * @param reason why, shown in health
 	 */
 	default void notReady(String reason) {

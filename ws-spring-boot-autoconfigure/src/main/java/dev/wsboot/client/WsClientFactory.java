@@ -18,8 +18,9 @@ import dev.wsboot.transport.WsTransport;
 
 /**
  * What every managed client of an application shares: settings lookup, transports, the
- * timer, the listener executor, the event publisher and the JSON converter. Infrastructure
- * for the auto-configuration; applications use {@link WsClient} and {@link WsClients}.
+ * timer, the listener executor, the event publisher and the JSON converter.
+ * Infrastructure for the auto-configuration; applications use {@link WsClient} and
+ * {@link WsClients}.
  */
 public final class WsClientFactory {
 
@@ -51,7 +52,8 @@ public final class WsClientFactory {
 	 * Create a factory.
 	 * @param settings the effective settings of a client, by name (validates them)
 	 * @param transports the transport of a given name ({@code tyrus}, {@code jdk})
-	 * @param scheduler timer for pings, idle deadlines and reconnect delays (tasks are short)
+	 * @param scheduler timer for pings, idle deadlines and reconnect delays (tasks are
+	 * short)
 	 * @param listenerExecutor runs listeners and events, off transport threads
 	 * @param publisher publishes the lifecycle events
 	 * @param messageConverter writes {@link WsClient#sendObject(Object)} payloads
@@ -98,7 +100,8 @@ public final class WsClientFactory {
 	}
 
 	/**
-	 * Set the cluster ownership gate: singletons this replica does not own stay in STANDBY.
+	 * Set the cluster ownership gate: singletons this replica does not own stay in
+	 * STANDBY.
 	 * @param ownership the gate
 	 */
 	public void setOwnership(WsClientOwnership ownership) {
@@ -116,8 +119,8 @@ public final class WsClientFactory {
 	}
 
 	/**
-	 * Create the managed client of the given name (the auto-configuration registers one bean
-	 * per client through this method).
+	 * Create the managed client of the given name (the auto-configuration registers one
+	 * bean per client through this method).
 	 * @param name the client's name
 	 * @return a new client, not yet started
 	 */
@@ -167,7 +170,8 @@ public final class WsClientFactory {
 				throw new IllegalArgumentException("No converter for " + payload.getClass().getName());
 			}
 			Object converted = message.getPayload();
-			return (converted instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : converted.toString();
+			return (converted instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
+					: converted.toString();
 		}
 		catch (RuntimeException ex) {
 			throw new WsSendException(clientName, "Client '" + clientName + "': could not write "

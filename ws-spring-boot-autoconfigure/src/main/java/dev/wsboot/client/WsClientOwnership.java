@@ -50,7 +50,8 @@ public final class WsClientOwnership {
 	 * This replica no longer owns the client: close it with 1001 and keep it in
 	 * {@code STANDBY}; queued sends fail.
 	 * @param client a cluster singleton
-	 * @param closeTimeout how long to wait for the closing handshake before dropping the socket
+	 * @param closeTimeout how long to wait for the closing handshake before dropping the
+	 * socket
 	 * @return completes when the connection has ended
 	 */
 	public CompletableFuture<Void> revoke(WsClient client, Duration closeTimeout) {

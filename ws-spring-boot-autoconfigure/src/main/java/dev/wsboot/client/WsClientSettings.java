@@ -33,7 +33,7 @@ import dev.wsboot.transport.WsProxySettings;
  * @param maxMessageSize largest inbound message in bytes
  * @param sendBufferLimit most bytes waiting to be sent
  * @param reconnect how to reconnect
- * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
+ * @param sslContext the TLS material for {@code wss://}, {@code null} for the JVM default
  * @param transport the name of the transport to use
  * @param proxy how each connection attempt picks its HTTP proxy
  * @param correlation how requests are matched to replies
@@ -65,8 +65,8 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	}
 
 	/**
-	 * Settings of a client that connects without a proxy and has no request/response correlation, ready as soon as
-	 * they open.
+	 * Settings of a client that connects without a proxy and has no request/response
+	 * correlation, ready as soon as they open.
 	 * @param name the client's name
 	 * @param url the endpoint
 	 * @param autoStartup whether to connect when the context starts
@@ -81,7 +81,8 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	 * @param maxMessageSize largest inbound message in bytes
 	 * @param sendBufferLimit most bytes waiting to be sent
 	 * @param reconnect how to reconnect
-	 * @param sslContext TLS material for {@code wss://}, {@code null} for the JVM default
+	 * @param sslContext the TLS material for {@code wss://}, {@code null} for the JVM
+	 * default
 	 * @param transport the name of the transport to use
 	 */
 	public WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
@@ -89,8 +90,8 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 			Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
 			@Nullable SSLContext sslContext, String transport) {
 		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
-				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport, WsProxySettings.NONE,
-				WsCorrelationSettings.NONE, ReadyOn.OPEN);
+				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport,
+				WsProxySettings.NONE, WsCorrelationSettings.NONE, ReadyOn.OPEN);
 	}
 
 	/**
@@ -126,8 +127,8 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	 * @param maxAttempts attempts before giving up, 0 for unlimited
 	 * @param stopOnCloseCodes close codes after which the client does not reconnect
 	 */
-	public record Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier,
-			double jitter, int maxAttempts, CloseCodeSet stopOnCloseCodes) {
+	public record Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
+			int maxAttempts, CloseCodeSet stopOnCloseCodes) {
 
 		public Reconnect {
 			Assert.notNull(initialDelay, "'initialDelay' must not be null");
@@ -144,8 +145,8 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 		}
 
 		/**
-		 * The back-off these settings describe: Spring's {@link ExponentialBackOff} with the
-		 * jitter expressed as a fraction of each delay (delays stay within
+		 * The back-off these settings describe: Spring's {@link ExponentialBackOff} with
+		 * the jitter expressed as a fraction of each delay (delays stay within
 		 * {@code [initialDelay, maxDelay]}).
 		 * @return a new back-off
 		 */

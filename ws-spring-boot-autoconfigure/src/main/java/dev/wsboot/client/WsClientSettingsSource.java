@@ -13,8 +13,8 @@ public interface WsClientSettingsSource {
 	 * @param name the client's name
 	 * @param spec the template and keys set in code
 	 * @return the validated settings
-	 * @throws IllegalArgumentException naming the culprit and the fix when the template is
-	 * unknown or a setting is missing or invalid
+	 * @throws IllegalArgumentException naming the culprit and the fix when the template
+	 * is unknown or a setting is missing or invalid
 	 */
 	WsClientSettings created(String name, WsClientSpec spec);
 

@@ -31,21 +31,22 @@ import org.jspecify.annotations.Nullable;
  * @param latencyTotal sum of all measured ping round trips
  * @param lastMessageReceived when the last frame arrived
  * @param subprotocol the negotiated subprotocol
- * @param owner whether this replica owns the client, {@code null} when the client is not a
- * cluster singleton
+ * @param owner whether this replica owns the client, {@code null} when the client is not
+ * a cluster singleton
  * @param protocol the protocol-level view: ready gate and heartbeat
  */
 public record WsClientSnapshot(String name, String url, WsClientState state, Instant since,
 		boolean stoppedByApplication, int reconnectAttempts, int lastCloseCode, String lastCloseReason,
 		@Nullable String lastFailure, long textMessagesReceived, long binaryMessagesReceived, long bytesReceived,
 		long textMessagesSent, long binaryMessagesSent, long bytesSent, long reconnects, long bufferedBytes,
-		@Nullable Duration latency, long pongs, Duration latencyTotal, @Nullable Instant lastMessageReceived, @Nullable String subprotocol,
-		@Nullable Boolean owner, Protocol protocol) {
+		@Nullable Duration latency, long pongs, Duration latencyTotal, @Nullable Instant lastMessageReceived,
+		@Nullable String subprotocol, @Nullable Boolean owner, Protocol protocol) {
 
 	/**
 	 * The protocol-level view of a client.
 	 *
-	 * @param ready whether the connection is open and ready for the application's messages
+	 * @param ready whether the connection is open and ready for the application's
+	 * messages
 	 * @param notReadyReason why an open connection is not ready, {@code null} otherwise
 	 * @param heartbeats protocol heartbeats acknowledged
 	 * @param heartbeatTotal sum of all beat to acknowledgement times

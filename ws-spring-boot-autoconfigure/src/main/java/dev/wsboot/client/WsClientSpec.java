@@ -13,10 +13,11 @@ import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
 
 /**
- * What a client created with {@link WsClients#create(String, java.util.function.Consumer)}
- * looks like: a template ({@code ws.templates.<template>.*}, or {@code ws.defaults.*}
- * without one) and the keys set here, which win over the template's. Each setter takes the
- * value of the {@code ws.clients.<name>.*} key of the same name, with the same validation.
+ * What a client created with
+ * {@link WsClients#create(String, java.util.function.Consumer)} looks like: a template
+ * ({@code ws.templates.<template>.*}, or {@code ws.defaults.*} without one) and the keys
+ * set here, which win over the template's. Each setter takes the value of the
+ * {@code ws.clients.<name>.*} key of the same name, with the same validation.
  */
 public final class WsClientSpec {
 
@@ -71,7 +72,8 @@ public final class WsClientSpec {
 
 	/**
 	 * Whether the client connects when it is created in a running application
-	 * ({@code auto-startup}, default {@code true}); otherwise call {@link WsClient#connect()}.
+	 * ({@code auto-startup}, default {@code true}); otherwise call
+	 * {@link WsClient#connect()}.
 	 * @param autoStartup whether to connect at once
 	 * @return this spec
 	 */
@@ -89,7 +91,8 @@ public final class WsClientSpec {
 	}
 
 	/**
-	 * How long nothing may be received before the connection is dead ({@code idle-timeout}).
+	 * How long nothing may be received before the connection is dead
+	 * ({@code idle-timeout}).
 	 * @param idleTimeout the timeout, zero for none
 	 * @return this spec
 	 */

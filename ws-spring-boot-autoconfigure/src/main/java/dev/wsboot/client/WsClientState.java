@@ -8,7 +8,10 @@ public enum WsClientState {
 	/** Created, never connected. */
 	NEW,
 
-	/** The first connection attempt (or one asked for by {@link WsClient#connect()}) is under way. */
+	/**
+	 * The first connection attempt (or one asked for by {@link WsClient#connect()}) is
+	 * under way.
+	 */
 	CONNECTING,
 
 	/** Connected: messages flow. */
@@ -17,10 +20,16 @@ public enum WsClientState {
 	/** The application asked to close; the closing handshake is under way. */
 	CLOSING,
 
-	/** Closed by the application, or reconnecting gave up. Nothing happens until {@link WsClient#connect()}. */
+	/**
+	 * Closed by the application, or reconnecting gave up. Nothing happens until
+	 * {@link WsClient#connect()}.
+	 */
 	CLOSED,
 
-	/** The connection was lost or an attempt failed; the next attempt is scheduled or running. */
+	/**
+	 * The connection was lost or an attempt failed; the next attempt is scheduled or
+	 * running.
+	 */
 	RECONNECTING,
 
 	/**

@@ -24,13 +24,14 @@ import org.springframework.util.Assert;
 
 /**
  * All clients of the application, by name: the configured {@link WsClient} beans (shards
- * included) and the clients created at run time with {@link #create(String, Consumer)}. The
- * one place that knows every client; thread-safe.
+ * included) and the clients created at run time with {@link #create(String, Consumer)}.
+ * The one place that knows every client; thread-safe.
  * <p>
  * Created clients are not beans; this registry runs them: a client created while the
- * application context is running connects at once (unless {@link WsClientSpec#autoStartup}
- * is {@code false}), one created before it starts connects with the configured clients, and
- * all of them close with 1001 when the context closes.
+ * application context is running connects at once (unless
+ * {@link WsClientSpec#autoStartup} is {@code false}), one created before it starts
+ * connects with the configured clients, and all of them close with 1001 when the context
+ * closes.
  */
 public final class WsClients implements SmartLifecycle {
 
@@ -83,8 +84,8 @@ public final class WsClients implements SmartLifecycle {
 	 * @param name the client's name (health name, metric tag); must not be in use
 	 * @param spec sets the template and the keys of the client
 	 * @return the new client
-	 * @throws IllegalArgumentException when the name is in use, the template unknown, or a
-	 * setting missing or invalid (the message names it and the fix)
+	 * @throws IllegalArgumentException when the name is in use, the template unknown, or
+	 * a setting missing or invalid (the message names it and the fix)
 	 */
 	public WsClient create(String name, Consumer<WsClientSpec> spec) {
 		Assert.hasText(name, "'name' must not be empty");
@@ -122,8 +123,8 @@ public final class WsClients implements SmartLifecycle {
 
 	/**
 	 * Remove a client created with {@link #create}: it closes with 1000 and stops
-	 * reconnecting, and its health child, meters and endpoint entry go at once. Its name may
-	 * be used again right away.
+	 * reconnecting, and its health child, meters and endpoint entry go at once. Its name
+	 * may be used again right away.
 	 * @param name the client's name
 	 * @return completes when the client is closed
 	 * @throws IllegalArgumentException when there is no such client, or it is configured
@@ -136,8 +137,8 @@ public final class WsClients implements SmartLifecycle {
 			if (client == null) {
 				if (this.byName.containsKey(name)) {
 					throw new IllegalArgumentException("Cannot remove client '" + name
-							+ "': it is configured under ws.clients, not created; disable it with ws.clients."
-							+ name + ".enabled=false or close() it instead");
+							+ "': it is configured under ws.clients, not created; disable it with ws.clients." + name
+							+ ".enabled=false or close() it instead");
 				}
 				throw new IllegalArgumentException("Cannot remove client '" + name + "': there is no such client");
 			}
@@ -209,8 +210,8 @@ public final class WsClients implements SmartLifecycle {
 	}
 
 	/**
-	 * The shards of a sharded client ({@code ws.clients.<name>.shards} greater than 1), in
-	 * index order; for any other client, the client itself.
+	 * The shards of a sharded client ({@code ws.clients.<name>.shards} greater than 1),
+	 * in index order; for any other client, the client itself.
 	 * @param name the name of the sharded client (or of any client)
 	 * @return the clients of the group, empty when there is no such client
 	 */
@@ -232,7 +233,8 @@ public final class WsClients implements SmartLifecycle {
 	/**
 	 * A point-in-time view of a managed client (state, counters, masked URL).
 	 * @param name the client's name
-	 * @return the snapshot, empty for unknown names and clients not managed by this starter
+	 * @return the snapshot, empty for unknown names and clients not managed by this
+	 * starter
 	 */
 	public Optional<WsClientSnapshot> snapshot(String name) {
 		WsClient client = this.byName.get(name);
@@ -298,7 +300,8 @@ public final class WsClients implements SmartLifecycle {
 	/**
 	 * Have every ping round trip of a managed client reported as it is measured, in
 	 * nanoseconds: how the metrics binder records {@code ws.client.latency} into a
-	 * {@code Timer}. A client has one recorder; a new one replaces it, {@code null} removes it.
+	 * {@code Timer}. A client has one recorder; a new one replaces it, {@code null}
+	 * removes it.
 	 * @param name the client's name
 	 * @param recorder receives each round trip on the client's threads and must return
 	 * quickly, or {@code null}

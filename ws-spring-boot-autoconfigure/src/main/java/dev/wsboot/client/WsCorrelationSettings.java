@@ -12,13 +12,13 @@ import org.springframework.util.Assert;
  *
  * @param requestId where the id goes in a request; {@code null} disables requests
  * @param replyId where the id is in a reply
- * @param replyPayload the part of a reply converted to the reply type; {@code null} for the
- * whole reply
+ * @param replyPayload the part of a reply converted to the reply type; {@code null} for
+ * the whole reply
  * @param error where a reply carries an error; {@code null} when replies carry none
  * @param timeout how long a request waits for its reply
  */
-public record WsCorrelationSettings(@Nullable String requestId, @Nullable String replyId,
-		@Nullable String replyPayload, @Nullable String error, Duration timeout) {
+public record WsCorrelationSettings(@Nullable String requestId, @Nullable String replyId, @Nullable String replyPayload,
+		@Nullable String error, Duration timeout) {
 
 	/** Requests disabled. */
 	public static final WsCorrelationSettings NONE = new WsCorrelationSettings(null, null, null, null,

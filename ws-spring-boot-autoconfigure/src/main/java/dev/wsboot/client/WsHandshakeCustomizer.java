@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Adjusts the handshake headers before <em>every</em> connection attempt of every client,
- * for example to put a fresh token in after a reconnect. Beans of this type are applied in
- * order, after the configured {@code headers}.
+ * for example to put a fresh token in after a reconnect. Beans of this type are applied
+ * in order, after the configured {@code headers}.
  */
 @FunctionalInterface
 public interface WsHandshakeCustomizer {

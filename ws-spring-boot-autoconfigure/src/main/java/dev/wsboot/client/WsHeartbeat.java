@@ -2,12 +2,12 @@ package dev.wsboot.client;
 
 /**
  * A protocol's own heartbeat on one connection, started with
- * {@link WsClient#heartbeat(java.time.Duration, java.util.function.Supplier)}: a beat every
- * interval (the first after a random fraction of it), each to be answered with
- * {@link #acknowledged()}. A beat due while the previous one is still unanswered means the
- * connection is dead (a "zombie"): it is dropped and reconnected. A heartbeat ends with its
- * connection; the next connection needs a new one (typically started by the protocol's
- * hello message).
+ * {@link WsClient#heartbeat(java.time.Duration, java.util.function.Supplier)}: a beat
+ * every interval (the first after a random fraction of it), each to be answered with
+ * {@link #acknowledged()}. A beat due while the previous one is still unanswered means
+ * the connection is dead (a "zombie"): it is dropped and reconnected. A heartbeat ends
+ * with its connection; the next connection needs a new one (typically started by the
+ * protocol's hello message).
  */
 public interface WsHeartbeat {
 
@@ -19,7 +19,8 @@ public interface WsHeartbeat {
 	void acknowledged();
 
 	/**
-	 * Stop beating; nothing more is sent and the connection is no longer checked. Idempotent.
+	 * Stop beating; nothing more is sent and the connection is no longer checked.
+	 * Idempotent.
 	 */
 	void cancel();
 

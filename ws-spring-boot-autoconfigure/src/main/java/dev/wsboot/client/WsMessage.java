@@ -20,7 +20,9 @@ public final class WsMessage {
 
 	private final boolean last;
 
-	/** The parsed text (or what parsing threw), shared by every reader of this message. */
+	/**
+	 * The parsed text (or what parsing threw), shared by every reader of this message.
+	 */
 	private @Nullable Object parsed;
 
 	/** Whether a pending request took this message as its reply: no listener sees it. */
@@ -89,8 +91,8 @@ public final class WsMessage {
 	}
 
 	/**
-	 * Whether this ends the message: always {@code true} except for fragments delivered to
-	 * partial listeners.
+	 * Whether this ends the message: always {@code true} except for fragments delivered
+	 * to partial listeners.
 	 * @return whether this is the last part
 	 */
 	public boolean isLast() {
@@ -132,12 +134,12 @@ public final class WsMessage {
 	}
 
 	/**
-	 * The text of this message as parsed by {@code parser}: parsed at the first call, and the
-	 * same result (or the same exception) from then on. The starter's JSON routing and its
-	 * request/response matching share one parse per message this way, however many listeners
-	 * read it; infrastructure, applications rarely need it.
-	 * @param parser parses the text (every caller of one message must use the same kind of
-	 * parser)
+	 * The text of this message as parsed by {@code parser}: parsed at the first call, and
+	 * the same result (or the same exception) from then on. The starter's JSON routing
+	 * and its request/response matching share one parse per message this way, however
+	 * many listeners read it; infrastructure, applications rarely need it.
+	 * @param parser parses the text (every caller of one message must use the same kind
+	 * of parser)
 	 * @return the parsed text
 	 * @throws IllegalStateException for a binary message
 	 * @throws RuntimeException what the parser threw

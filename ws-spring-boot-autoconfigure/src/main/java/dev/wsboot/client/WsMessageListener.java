@@ -2,8 +2,8 @@ package dev.wsboot.client;
 
 /**
  * Receives the messages of one client, one at a time and in arrival order, never on a
- * transport I/O thread. {@code @WsListener} methods are adapted to this interface; it is also
- * the hook for integrations that register listeners without annotations.
+ * transport I/O thread. {@code @WsListener} methods are adapted to this interface; it is
+ * also the hook for integrations that register listeners without annotations.
  *
  * @see WsMessageListeners
  */
@@ -27,8 +27,8 @@ public interface WsMessageListener {
 
 	/**
 	 * Whether this listener may use the message, or a view of its bytes, after
-	 * {@link #onMessage} returned. When no listener of a client does, binary messages reach
-	 * its listeners in pooled buffers that are reused for later messages once every
+	 * {@link #onMessage} returned. When no listener of a client does, binary messages
+	 * reach its listeners in pooled buffers that are reused for later messages once every
 	 * listener returned (no allocation per message).
 	 * @return {@code true} (the default) when the message may be kept
 	 */

@@ -5,11 +5,9 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * Looks up the {@link WsMessageListener}s of a client. The auto-configuration provides one
- * backed by the {@code @WsListener} registry.
+ * Looks up the {@link WsMessageListener}s of a client. The auto-configuration provides
+ * one backed by the {@code @WsListener} registry.
  */
 @FunctionalInterface
 public interface WsMessageListeners {
@@ -22,8 +20,8 @@ public interface WsMessageListeners {
 	List<WsMessageListener> forClient(String clientName);
 
 	/**
-	 * The parser the listeners turn a text message into their shared JSON tree with, so that
-	 * request/response matching shares the same parse (see
+	 * The parser the listeners turn a text message into their shared JSON tree with, so
+	 * that request/response matching shares the same parse (see
 	 * {@link WsMessage#parsed(Function)}).
 	 * @return the parser, {@code null} to let the client use Jackson's default mapper
 	 */
@@ -32,10 +30,11 @@ public interface WsMessageListeners {
 	}
 
 	/**
-	 * The listeners for a client that may be a shard: those of the client's name and those
-	 * of its group's.
+	 * The listeners for a client that may be a shard: those of the client's name and
+	 * those of its group's.
 	 * @param clientName the client's name
-	 * @param group the sharded client's name when the client is a shard, else {@code null}
+	 * @param group the sharded client's name when the client is a shard, else
+	 * {@code null}
 	 * @return the listeners, possibly empty
 	 */
 	default List<WsMessageListener> forClient(String clientName, @Nullable String group) {

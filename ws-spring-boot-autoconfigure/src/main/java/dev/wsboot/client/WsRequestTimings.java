@@ -3,8 +3,9 @@ package dev.wsboot.client;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How a client's {@link WsClient#request(Object, Class) requests} ended, counted and timed by
- * outcome (from the request to its outcome): read by the {@code ws.client.requests} timer.
+ * How a client's {@link WsClient#request(Object, Class) requests} ended, counted and
+ * timed by outcome (from the request to its outcome): read by the
+ * {@code ws.client.requests} timer.
  */
 public final class WsRequestTimings {
 
@@ -16,7 +17,10 @@ public final class WsRequestTimings {
 		/** A reply arrived and was converted. */
 		SUCCESS("success"),
 
-		/** The reply carried an error, could not be converted, or the request could not be sent. */
+		/**
+		 * The reply carried an error, could not be converted, or the request could not be
+		 * sent.
+		 */
 		ERROR("error"),
 
 		/** No reply within the timeout. */

@@ -4,7 +4,8 @@ import org.springframework.util.Assert;
 
 /**
  * Which shard of a sharded client ({@code ws.clients.<name>.shards} greater than 1) a
- * {@link WsClient} is: shard {@code index} of {@code count}, named {@code <group>-<index>}.
+ * {@link WsClient} is: shard {@code index} of {@code count}, named
+ * {@code <group>-<index>}.
  *
  * @param group the name of the sharded client ({@code ws.clients.<group>})
  * @param index the shard's index, from 0 to {@code count - 1}

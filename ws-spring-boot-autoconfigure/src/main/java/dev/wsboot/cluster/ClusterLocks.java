@@ -13,8 +13,8 @@ import org.springframework.integration.support.locks.RenewableLockRegistry;
 /**
  * The three lock operations cluster ownership needs, on any {@link LockRegistry}: take
  * without waiting, renew, release. Locks with a time-to-live get the lease as theirs.
- * Every call runs on the ownership loop's one thread (JDBC and other registries tie a lock
- * to the thread that took it) and may block on the store.
+ * Every call runs on the ownership loop's one thread (JDBC and other registries tie a
+ * lock to the thread that took it) and may block on the store.
  */
 final class ClusterLocks {
 

@@ -6,11 +6,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How many replicas are alive, told by the lock registry alone: each replica holds one
- * member slot lock ({@code member:0}, {@code member:1}, …), the lowest it can get, renewed
- * with its client locks, so a replica that dies frees its slot after the lease. Counting
- * probes the slots in order with a take-and-release that does not wait; a slot that
- * cannot be taken belongs to a live replica. Probing stops after a few free slots past
- * this replica's own, and replicas move down into free lower slots, so holes left by
+ * member slot lock ({@code member:0}, {@code member:1}, …), the lowest it can get,
+ * renewed with its client locks, so a replica that dies frees its slot after the lease.
+ * Counting probes the slots in order with a take-and-release that does not wait; a slot
+ * that cannot be taken belongs to a live replica. Probing stops after a few free slots
+ * past this replica's own, and replicas move down into free lower slots, so holes left by
  * replicas that went away close within a few rounds. Works with every registry (no query
  * of a particular store); a round costs about N + 3 lock calls.
  */

@@ -20,10 +20,14 @@ final class OwnedClient {
 	/** {@link System#nanoTime()} at the start of the last successful take or renewal. */
 	volatile long renewedAt;
 
-	/** The watchdog dropped the connection (or the lock was lost): release, do not renew. */
+	/**
+	 * The watchdog dropped the connection (or the lock was lost): release, do not renew.
+	 */
 	volatile boolean dropped;
 
-	/** The connection being dropped by the watchdog; the lock is released once it ended. */
+	/**
+	 * The connection being dropped by the watchdog; the lock is released once it ended.
+	 */
 	volatile @Nullable CompletableFuture<Void> dropping;
 
 	/** Closing to hand over; still renewed until the connection has ended. */

@@ -2,10 +2,10 @@ package dev.wsboot.cluster;
 
 /**
  * How many singleton clients one replica should own: its share, {@code ceil(K / N)} for K
- * clients over N live replicas, never more than {@code maxOwned}. A replica above its share
- * hands the surplus over (only once the member count has held still for a round, so a
- * replica that is just joining or leaving does not cause churn); one below it takes free
- * clients.
+ * clients over N live replicas, never more than {@code maxOwned}. A replica above its
+ * share hands the surplus over (only once the member count has held still for a round, so
+ * a replica that is just joining or leaving does not cause churn); one below it takes
+ * free clients.
  */
 final class OwnershipPlan {
 

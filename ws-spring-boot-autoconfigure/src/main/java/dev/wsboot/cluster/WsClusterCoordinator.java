@@ -31,15 +31,15 @@ import dev.wsboot.client.WsClientState;
 
 /**
  * Gives each cluster singleton client to one replica at a time, the way Spring
- * Integration's {@code LockRegistryLeaderInitiator} gives leadership: one lock per client,
- * taken without waiting, renewed while owned, released to yield.
+ * Integration's {@code LockRegistryLeaderInitiator} gives leadership: one lock per
+ * client, taken without waiting, renewed while owned, released to yield.
  * <p>
- * Every {@link WsClusterSettings#tick() tick} the ownership loop renews the locks it holds,
- * counts the live replicas ({@link ClusterMembers}), hands over clients above its share
- * ({@link OwnershipPlan}: close 1001, then release the lock) and takes free clients up to
- * its share. The loop runs on its own thread because lock calls block on the store and
- * JDBC locks belong to the thread that took them; a separate watchdog thread drops the
- * connection of every client whose lock was not renewed for
+ * Every {@link WsClusterSettings#tick() tick} the ownership loop renews the locks it
+ * holds, counts the live replicas ({@link ClusterMembers}), hands over clients above its
+ * share ({@link OwnershipPlan}: close 1001, then release the lock) and takes free clients
+ * up to its share. The loop runs on its own thread because lock calls block on the store
+ * and JDBC locks belong to the thread that took them; a separate watchdog thread drops
+ * the connection of every client whose lock was not renewed for
  * {@link WsClusterSettings#dropAfter() three quarters of the lease}, even while the loop
  * is stuck in a database call, so an owner that cannot renew is gone before the lock can
  * expire for the others. On context close the clients close with 1001 first (they stop in
@@ -47,7 +47,9 @@ import dev.wsboot.client.WsClientState;
  */
 public final class WsClusterCoordinator implements SmartLifecycle {
 
-	/** Starts before the clients (which then wait in STANDBY), stops after they closed. */
+	/**
+	 * Starts before the clients (which then wait in STANDBY), stops after they closed.
+	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
 	private static final Log logger = LogFactory.getLog(WsClusterCoordinator.class);
@@ -65,7 +67,10 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	/** Clients this replica owns, by name; read by the watchdog, changed by the loop. */
 	private final Map<String, OwnedClient> held = new ConcurrentHashMap<>();
 
-	/** Clients handed over, not to be taken back before the time (nanos); loop thread only. */
+	/**
+	 * Clients handed over, not to be taken back before the time (nanos); loop thread
+	 * only.
+	 */
 	private final Map<String, Long> handedOver = new HashMap<>();
 
 	private final Object lifecycleMonitor = new Object();
@@ -83,7 +88,8 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	/**
 	 * Create a coordinator.
 	 * @param registry the lock registry shared by the replicas
-	 * @param clients the application's clients (asked every round: clients may come and go)
+	 * @param clients the application's clients (asked every round: clients may come and
+	 * go)
 	 * @param ownership the gate that holds clients in STANDBY and lets them connect
 	 * @param settings lease, interval and cap
 	 */
@@ -157,7 +163,8 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 			callback.run();
 			return;
 		}
-		// the clients closed with 1001 in their own (earlier) phase; now let the others take over
+		// the clients closed with 1001 in their own (earlier) phase; now let the others
+		// take over
 		CompletableFuture.runAsync(this::releaseAll, loop)
 			.orTimeout(this.settings.lease().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((result, failure) -> {
@@ -209,8 +216,8 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 				this.storeFailing = false;
 			}
 			if (logger.isDebugEnabled()) {
-				logger.debug("Cluster round: " + members + " replicas, share " + share + ", owned " + owned()
-						+ " (" + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
+				logger.debug("Cluster round: " + members + " replicas, share " + share + ", owned " + owned() + " ("
+						+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
 			}
 		}
 		catch (InterruptedException ex) {
@@ -249,7 +256,10 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 		}
 	}
 
-	/** Locks of clients the watchdog dropped: released here, on the thread that holds them. */
+	/**
+	 * Locks of clients the watchdog dropped: released here, on the thread that holds
+	 * them.
+	 */
 	private void releaseDropped() {
 		for (OwnedClient held : List.copyOf(this.held.values())) {
 			CompletableFuture<Void> dropping = held.dropping;
@@ -310,8 +320,8 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 				OwnedClient held = new OwnedClient(client, lock, start);
 				this.held.put(client.name(), held);
 				taken++;
-				logger.info("Client '" + client.name() + "': this replica owns it now (" + this.lastMembers
-						+ " replicas)");
+				logger.info(
+						"Client '" + client.name() + "': this replica owns it now (" + this.lastMembers + " replicas)");
 				this.ownership.grant(client);
 			}
 		}
@@ -326,8 +336,8 @@ public final class WsClusterCoordinator implements SmartLifecycle {
 	private void releaseAll() {
 		for (OwnedClient held : List.copyOf(this.held.values())) {
 			try {
-				this.ownership.revoke(held.client, this.settings.closeTimeout()).get(
-						this.settings.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+				this.ownership.revoke(held.client, this.settings.closeTimeout())
+					.get(this.settings.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			}
 			catch (Exception ex) {
 				logger.debug("Client '" + held.client.name() + "' did not close in time before its lock is released");

@@ -7,9 +7,10 @@ import org.springframework.util.Assert;
 /**
  * Timing of cluster ownership, and what follows from it.
  *
- * @param lease the lock time-to-live: a replica that stops renewing loses its clients after
- * this long
- * @param acquireInterval how often a replica renews and tries to take clients it does not own
+ * @param lease the lock time-to-live: a replica that stops renewing loses its clients
+ * after this long
+ * @param acquireInterval how often a replica renews and tries to take clients it does not
+ * own
  * @param maxOwned most clients one replica owns, {@code 0} for no cap
  * @param closeTimeout how long a graceful hand-over waits for the closing handshake
  */
@@ -20,14 +21,15 @@ public record WsClusterSettings(Duration lease, Duration acquireInterval, int ma
 		Assert.notNull(acquireInterval, "'acquireInterval' must not be null");
 		Assert.notNull(closeTimeout, "'closeTimeout' must not be null");
 		Assert.isTrue(lease.toMillis() >= 100, "'lease' must be at least 100ms (ws.cluster.lease)");
-		Assert.isTrue(acquireInterval.toMillis() > 0, "'acquireInterval' must be positive (ws.cluster.acquire-interval)");
+		Assert.isTrue(acquireInterval.toMillis() > 0,
+				"'acquireInterval' must be positive (ws.cluster.acquire-interval)");
 		Assert.isTrue(maxOwned >= 0, "'maxOwned' must not be negative (ws.cluster.max-owned)");
 		Assert.isTrue(!closeTimeout.isNegative(), "'closeTimeout' must not be negative");
 	}
 
 	/**
-	 * How often the ownership loop runs: {@code acquireInterval}, but at least three times
-	 * per lease so that renewing has two chances before the lease is in danger.
+	 * How often the ownership loop runs: {@code acquireInterval}, but at least three
+	 * times per lease so that renewing has two chances before the lease is in danger.
 	 * @return the period of the loop
 	 */
 	Duration tick() {
@@ -38,8 +40,8 @@ public record WsClusterSettings(Duration lease, Duration acquireInterval, int ma
 	/**
 	 * How long after the start of the last successful renewal an owner drops its
 	 * connection: three quarters of the lease. With {@link #watchdogPeriod()} and
-	 * {@link #dropCloseTimeout()} the connection is gone by 0.9 × lease, before the lock can
-	 * expire for the other replicas.
+	 * {@link #dropCloseTimeout()} the connection is gone by 0.9 × lease, before the lock
+	 * can expire for the other replicas.
 	 * @return the age of the last renewal at which the connection is dropped
 	 */
 	Duration dropAfter() {
@@ -47,8 +49,8 @@ public record WsClusterSettings(Duration lease, Duration acquireInterval, int ma
 	}
 
 	/**
-	 * How often the lease watchdog looks at the renewal ages (independent of the loop, which
-	 * may be blocked in a database call).
+	 * How often the lease watchdog looks at the renewal ages (independent of the loop,
+	 * which may be blocked in a database call).
 	 * @return the watchdog period, a twentieth of the lease within 10–250 ms
 	 */
 	Duration watchdogPeriod() {
@@ -66,8 +68,8 @@ public record WsClusterSettings(Duration lease, Duration acquireInterval, int ma
 	}
 
 	/**
-	 * How long a replica leaves a client it handed over to the others before trying to take
-	 * it again (so that it is not taken back at once).
+	 * How long a replica leaves a client it handed over to the others before trying to
+	 * take it again (so that it is not taken back at once).
 	 * @return the hand-over cool-down
 	 */
 	Duration handOverCooldown() {

@@ -14,17 +14,17 @@ import dev.wsboot.client.WsSecrets;
 
 /**
  * Health of one managed client: {@code UP} when open and ready (or in {@code STANDBY}: a
- * cluster singleton another replica owns), {@code OUT_OF_SERVICE} when never
- * started or stopped by the application, {@code DOWN} otherwise (connecting, reconnecting,
- * or reconnecting gave up).
+ * cluster singleton another replica owns), {@code OUT_OF_SERVICE} when never started or
+ * stopped by the application, {@code DOWN} otherwise (connecting, reconnecting, or
+ * reconnecting gave up).
  * <p>
  * Details: {@code url} (user-info and query string masked), {@code state}, {@code since},
  * {@code reconnectAttempts} (consecutive failed attempts since the last open connection),
- * {@code ready} (and {@code notReadyReason} while an open connection is not ready),
- * and when known {@code latencyMs}, {@code lastMessageReceived}, {@code subprotocol},
+ * {@code ready} (and {@code notReadyReason} while an open connection is not ready), and
+ * when known {@code latencyMs}, {@code lastMessageReceived}, {@code subprotocol},
  * {@code lastCloseCode}, {@code lastCloseReason}, {@code lastFailure} and, for cluster
- * singletons, {@code owner} (whether this replica owns the client). Header values
- * are never shown.
+ * singletons, {@code owner} (whether this replica owns the client). Header values are
+ * never shown.
  */
 public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 
@@ -73,7 +73,8 @@ public final class WsClientHealthIndicator extends AbstractHealthIndicator {
 
 	private static void describe(Health.Builder builder, WsClientSnapshot snapshot) {
 		Status status = status(snapshot.state(), snapshot.stoppedByApplication());
-		// open but not ready (ready-on: application, or notReady): the protocol's handshake is not done
+		// open but not ready (ready-on: application, or notReady): the protocol's
+		// handshake is not done
 		boolean notReady = snapshot.state() == WsClientState.OPEN && !snapshot.protocol().ready();
 		builder.status(notReady ? Status.DOWN : status)
 			.withDetail("url", snapshot.url())

@@ -4,11 +4,11 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default {@link WsListenerObservationConvention}: observation {@code ws.client.listener}
- * with the low-cardinality key values {@code client}, {@code listener}
- * ({@code BeanClass.method}), {@code outcome} ({@code SUCCESS} or {@code ERROR}) and
- * {@code exception} (the exception's simple class name, or {@code none}). Extend it to add
- * key values.
+ * The default {@link WsListenerObservationConvention}: observation
+ * {@code ws.client.listener} with the low-cardinality key values {@code client},
+ * {@code listener} ({@code BeanClass.method}), {@code outcome} ({@code SUCCESS} or
+ * {@code ERROR}) and {@code exception} (the exception's simple class name, or
+ * {@code none}). Extend it to add key values.
  */
 public class DefaultWsListenerObservationConvention implements WsListenerObservationConvention {
 

@@ -8,8 +8,8 @@ import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 
 /**
- * Parses text messages into the JSON tree their listeners share. Touches Jackson types only
- * when Jackson is on the class path.
+ * Parses text messages into the JSON tree their listeners share. Touches Jackson types
+ * only when Jackson is on the class path.
  */
 final class JsonTrees {
 
@@ -17,8 +17,8 @@ final class JsonTrees {
 	}
 
 	/**
-	 * The parser for a message converter: the mapper of the starter's JSON converter when it
-	 * is in use, else Jackson's shared default mapper.
+	 * The parser for a message converter: the mapper of the starter's JSON converter when
+	 * it is in use, else Jackson's shared default mapper.
 	 * @param converter the listeners' message converter
 	 * @return parses a text into a {@code JsonNode}
 	 */

@@ -14,9 +14,9 @@ import org.springframework.messaging.MessageHeaders;
 /**
  * The spring-messaging view of a received message, handed to the argument resolvers. The
  * client and the {@code last} flag travel as fields; the headers (see
- * {@link WsMessageHeaders}) carry no id or timestamp, and are shared per client unless the
- * listener reads its matched values. {@link #toString()} never shows the payload, since
- * conversion exceptions print it.
+ * {@link WsMessageHeaders}) carry no id or timestamp, and are shared per client unless
+ * the listener reads its matched values. {@link #toString()} never shows the payload,
+ * since conversion exceptions print it.
  */
 final class WsInboundMessage implements Message<Object> {
 

@@ -22,12 +22,12 @@ import org.springframework.messaging.converter.MessageConversionException;
  * {@code sendObject}: Jackson 3 with the context's {@code JsonMapper}, not strict about
  * content types (WebSocket messages have none), serializing to text.
  * <p>
- * Besides text and bytes it reads a payload that is an already parsed {@link JsonNode} (the
- * part of a message selected by {@code @WsListener.payload}, or the message's shared parse)
- * directly from the tree, without writing it back to text. Generic target types (such as
- * {@code Envelope<Ready>}) are resolved from the method parameter given as conversion hint,
- * once per parameter: the {@code ObjectReader} for it is kept, so a message costs one map
- * lookup and the read.
+ * Besides text and bytes it reads a payload that is an already parsed {@link JsonNode}
+ * (the part of a message selected by {@code @WsListener.payload}, or the message's shared
+ * parse) directly from the tree, without writing it back to text. Generic target types
+ * (such as {@code Envelope<Ready>}) are resolved from the method parameter given as
+ * conversion hint, once per parameter: the {@code ObjectReader} for it is kept, so a
+ * message costs one map lookup and the read.
  */
 public final class WsJsonMessageConverter extends JacksonJsonMessageConverter {
 
@@ -79,8 +79,8 @@ public final class WsJsonMessageConverter extends JacksonJsonMessageConverter {
 			reader = this.readers.computeIfAbsent(key, (ignored) -> {
 				JsonMapper mapper = getJsonMapper();
 				Class<?> view = getSerializationView(conversionHint);
-				JavaType type = mapper.constructType((conversionHint instanceof MethodParameter parameter)
-						? resolvedType(parameter) : targetClass);
+				JavaType type = mapper.constructType(
+						(conversionHint instanceof MethodParameter parameter) ? resolvedType(parameter) : targetClass);
 				return ((view != null) ? mapper.readerWithView(view) : mapper.reader()).forType(type);
 			});
 		}

@@ -24,11 +24,12 @@ import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.util.ClassUtils;
 
 /**
- * Adapts one {@code @WsListener} method to {@link WsMessageListener}: skips messages whose
- * frame type the payload parameter does not fit or that do not meet its {@code match}
- * (reading the message's one shared parse), invokes the method through spring-messaging,
- * sends a non-null return value back on the client, and turns every failure into one log line,
- * an observation error and a call to the {@link WsListenerErrorHandler}. Never throws.
+ * Adapts one {@code @WsListener} method to {@link WsMessageListener}: skips messages
+ * whose frame type the payload parameter does not fit or that do not meet its
+ * {@code match} (reading the message's one shared parse), invokes the method through
+ * spring-messaging, sends a non-null return value back on the client, and turns every
+ * failure into one log line, an observation error and a call to the
+ * {@link WsListenerErrorHandler}. Never throws.
  */
 final class WsListenerAdapter implements WsMessageListener {
 
@@ -50,7 +51,10 @@ final class WsListenerAdapter implements WsMessageListener {
 
 	private final @Nullable WsListenerRoute route;
 
-	/** Parses a message's text into the tree shared by its listeners; {@code null} without Jackson. */
+	/**
+	 * Parses a message's text into the tree shared by its listeners; {@code null} without
+	 * Jackson.
+	 */
 	private final @Nullable Function<String, ?> parser;
 
 	/** The headers of the client this listener saw last (most listen to one client). */
@@ -267,8 +271,10 @@ final class WsListenerAdapter implements WsMessageListener {
 				errorHandler.handleError(new WsListenerFailure(client, this.name, message, ex));
 			}
 			catch (Throwable handlerEx) {
-				logger.warn("WsListenerErrorHandler " + errorHandler.getClass().getName() + " failed while handling "
-						+ "a failure of @WsListener " + this.name + " on client '" + client.name() + "'", handlerEx);
+				logger.warn(
+						"WsListenerErrorHandler " + errorHandler.getClass().getName() + " failed while handling "
+								+ "a failure of @WsListener " + this.name + " on client '" + client.name() + "'",
+						handlerEx);
 			}
 		}
 	}

@@ -31,8 +31,8 @@ import org.springframework.util.StringUtils;
  * Finds {@link WsListener @WsListener} methods on beans and registers each as a
  * {@link WsListenerEndpoint} with the {@link WsListenerEndpointRegistry}.
  * <p>
- * Runs after other post-processors, so a proxied bean is invoked through its proxy. Client
- * names may contain {@code ${...}} placeholders. Register it from a {@code static}
+ * Runs after other post-processors, so a proxied bean is invoked through its proxy.
+ * Client names may contain {@code ${...}} placeholders. Register it from a {@code static}
  * {@code @Bean} method: the registry is looked up only when the first listener is found.
  */
 public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
@@ -79,8 +79,8 @@ public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProc
 			return bean;
 		}
 		WsListenerEndpointRegistry registry = this.registry.getObject();
-		annotatedMethods.forEach((method, annotation) -> registry
-			.registerEndpoint(createEndpoint(bean, beanName, method, annotation)));
+		annotatedMethods.forEach(
+				(method, annotation) -> registry.registerEndpoint(createEndpoint(bean, beanName, method, annotation)));
 		return bean;
 	}
 

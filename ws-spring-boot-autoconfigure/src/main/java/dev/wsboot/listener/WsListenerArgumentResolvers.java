@@ -15,12 +15,12 @@ import org.springframework.validation.annotation.ValidationAnnotationUtils;
 
 /**
  * The starter's own argument resolvers of {@code @WsListener} methods, consulted before
- * spring-messaging's defaults ({@code @Header}, {@code @Headers}, {@code Message<?>} and, for
- * every other parameter, {@code @Payload} with conversion and validation): the
+ * spring-messaging's defaults ({@code @Header}, {@code @Headers}, {@code Message<?>} and,
+ * for every other parameter, {@code @Payload} with conversion and validation): the
  * {@link WsClient}, the {@code boolean last} flag (of {@code partial} listeners only: for
- * the others a {@code boolean} is the payload, converted like any other type), and payloads
- * passed as they are ({@code String}, {@code byte[]}, {@code ByteBuffer}, {@code WsMessage},
- * even when empty). They read a {@link WsInboundMessage}.
+ * the others a {@code boolean} is the payload, converted like any other type), and
+ * payloads passed as they are ({@code String}, {@code byte[]}, {@code ByteBuffer},
+ * {@code WsMessage}, even when empty). They read a {@link WsInboundMessage}.
  */
 final class WsListenerArgumentResolvers {
 
@@ -65,8 +65,8 @@ final class WsListenerArgumentResolvers {
 	}
 
 	/**
-	 * Resolves {@code boolean last} of a {@code partial} listener: whether a fragment ends its
-	 * message.
+	 * Resolves {@code boolean last} of a {@code partial} listener: whether a fragment
+	 * ends its message.
 	 */
 	private static final class LastArgumentResolver implements HandlerMethodArgumentResolver {
 

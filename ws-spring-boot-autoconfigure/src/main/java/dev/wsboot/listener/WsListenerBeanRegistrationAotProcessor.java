@@ -24,10 +24,10 @@ import org.springframework.messaging.Message;
 import org.springframework.util.ClassUtils;
 
 /**
- * Ahead-of-time support for {@link WsListener @WsListener} beans: registers every listener
- * method for invocation, and the payload types converted from JSON (parameters, and return
- * values sent back as JSON, including those of a {@code CompletableFuture}) for Jackson
- * binding. Registered in {@code META-INF/spring/aot.factories}.
+ * Ahead-of-time support for {@link WsListener @WsListener} beans: registers every
+ * listener method for invocation, and the payload types converted from JSON (parameters,
+ * and return values sent back as JSON, including those of a {@code CompletableFuture})
+ * for Jackson binding. Registered in {@code META-INF/spring/aot.factories}.
  */
 final class WsListenerBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 
@@ -46,8 +46,11 @@ final class WsListenerBeanRegistrationAotProcessor implements BeanRegistrationAo
 		if (!AnnotationUtils.isCandidateClass(beanClass, WsListener.class)) {
 			return Set.of();
 		}
-		return MethodIntrospector.selectMethods(beanClass, (MethodIntrospector.MetadataLookup<WsListener>) (
-				method) -> AnnotatedElementUtils.findMergedAnnotation(method, WsListener.class)).keySet();
+		return MethodIntrospector
+			.selectMethods(beanClass,
+					(MethodIntrospector.MetadataLookup<WsListener>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, WsListener.class))
+			.keySet();
 	}
 
 	static void registerHints(RuntimeHints hints, Iterable<Method> listeners) {
@@ -76,7 +79,10 @@ final class WsListenerBeanRegistrationAotProcessor implements BeanRegistrationAo
 		}
 	}
 
-	/** The type and its resolved generics: a generic of a super type loses its context as a {@code Type}. */
+	/**
+	 * The type and its resolved generics: a generic of a super type loses its context as
+	 * a {@code Type}.
+	 */
 	private static void registerBinding(BindingReflectionHintsRegistrar bindings, RuntimeHints hints,
 			ResolvableType type) {
 		Class<?> resolved = type.resolve();

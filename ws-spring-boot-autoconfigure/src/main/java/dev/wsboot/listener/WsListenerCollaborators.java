@@ -7,8 +7,8 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * The optional beans every listener adapter uses, looked up once (when the singletons are
- * instantiated, or at the first message if that comes earlier) and then read with a single
- * volatile read per message.
+ * instantiated, or at the first message if that comes earlier) and then read with a
+ * single volatile read per message.
  */
 final class WsListenerCollaborators {
 
@@ -43,7 +43,8 @@ final class WsListenerCollaborators {
 	 * The looked-up beans.
 	 *
 	 * @param errorHandler the error handler, if any
-	 * @param observationRegistry the observation registry, {@code NOOP} when there is none
+	 * @param observationRegistry the observation registry, {@code NOOP} when there is
+	 * none
 	 * @param observationConvention the user's convention, if any
 	 */
 	record Resolved(@Nullable WsListenerErrorHandler errorHandler, ObservationRegistry observationRegistry,

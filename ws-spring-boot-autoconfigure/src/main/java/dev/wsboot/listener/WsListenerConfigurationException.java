@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.BeanInitializationException;
 
 /**
- * Thrown at start-up for a {@link dev.wsboot.annotation.WsListener @WsListener} method that
- * cannot work: it names a client that is not configured, or has a parameter it cannot be
- * given. The message names the bean, the method, the problem and the fix.
+ * Thrown at start-up for a {@link dev.wsboot.annotation.WsListener @WsListener} method
+ * that cannot work: it names a client that is not configured, or has a parameter it
+ * cannot be given. The message names the bean, the method, the problem and the fix.
  */
 public final class WsListenerConfigurationException extends BeanInitializationException {
 
@@ -78,9 +78,10 @@ public final class WsListenerConfigurationException extends BeanInitializationEx
 	 * @return the description
 	 */
 	static String describe(Method method) {
-		return method.getDeclaringClass().getName() + "#" + method.getName() + Arrays.stream(method.getParameterTypes())
-			.map(Class::getSimpleName)
-			.collect(Collectors.joining(", ", "(", ")"));
+		return method.getDeclaringClass().getName() + "#" + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 }

@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A listener method to register with the {@link WsListenerEndpointRegistry}: usually found by
- * the {@link WsListenerAnnotationBeanPostProcessor} on a
- * {@link dev.wsboot.annotation.WsListener @WsListener} method, but it can also be registered
- * programmatically.
+ * A listener method to register with the {@link WsListenerEndpointRegistry}: usually
+ * found by the {@link WsListenerAnnotationBeanPostProcessor} on a
+ * {@link dev.wsboot.annotation.WsListener @WsListener} method, but it can also be
+ * registered programmatically.
  *
  * @param beanName the name of the bean declaring the method
  * @param bean the bean to invoke the method on (a proxy when the bean is proxied)
@@ -21,11 +21,11 @@ import org.springframework.util.Assert;
  * parameter) instead of whole messages
  * @param match the {@code <JSON Pointer>=<value>} conditions a message must meet, all of
  * them; empty for every message
- * @param payload the JSON Pointer of the part converted to the payload parameter; empty for
- * the whole message
+ * @param payload the JSON Pointer of the part converted to the payload parameter; empty
+ * for the whole message
  */
-public record WsListenerEndpoint(String beanName, Object bean, Method method, List<String> clientNames,
-		boolean partial, List<String> match, String payload) {
+public record WsListenerEndpoint(String beanName, Object bean, Method method, List<String> clientNames, boolean partial,
+		List<String> match, String payload) {
 
 	public WsListenerEndpoint {
 		Assert.hasText(beanName, "'beanName' must not be empty");
@@ -80,16 +80,16 @@ public record WsListenerEndpoint(String beanName, Object bean, Method method, Li
 	 * Whether this endpoint listens to the given client, a shard of {@code group}.
 	 * @param clientName the client's name
 	 * @param group the sharded client's name, {@code null} when the client is not a shard
-	 * @return {@code true} when the endpoint names (or matches) the client or its group, or
-	 * names no client at all
+	 * @return {@code true} when the endpoint names (or matches) the client or its group,
+	 * or names no client at all
 	 */
 	public boolean listensTo(String clientName, @Nullable String group) {
 		return listensTo(clientName) || (group != null && this.clientNames.contains(group));
 	}
 
 	/**
-	 * Whether a {@code @WsListener} value is a name pattern ({@code tenant-*}): it matches
-	 * every client whose name starts with what comes before the {@code *}.
+	 * Whether a {@code @WsListener} value is a name pattern ({@code tenant-*}): it
+	 * matches every client whose name starts with what comes before the {@code *}.
 	 * @param clientName the value
 	 * @return {@code true} when it ends in {@code *}
 	 */

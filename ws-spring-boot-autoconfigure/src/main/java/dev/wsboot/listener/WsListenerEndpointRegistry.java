@@ -25,12 +25,13 @@ import org.springframework.validation.Validator;
 
 /**
  * The {@link WsListenerEndpoint}s of the application, each adapted to a
- * {@link WsMessageListener}: the {@link WsMessageListeners} the clients get their listeners
- * from.
+ * {@link WsMessageListener}: the {@link WsMessageListeners} the clients get their
+ * listeners from.
  * <p>
- * A method that cannot be a listener fails when it is registered; a listener naming a client
- * that is not configured fails once all singletons are instantiated (or at registration, for
- * beans created later). Both throw a {@link WsListenerConfigurationException}.
+ * A method that cannot be a listener fails when it is registered; a listener naming a
+ * client that is not configured fails once all singletons are instantiated (or at
+ * registration, for beans created later). Both throw a
+ * {@link WsListenerConfigurationException}.
  */
 public final class WsListenerEndpointRegistry implements WsMessageListeners, SmartInitializingSingleton {
 
@@ -56,16 +57,18 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	 * Create a new registry.
 	 * @param messageConverter converts payloads to parameter types other than
 	 * {@code String}, {@code byte[]}, {@code ByteBuffer} and {@code WsMessage}; a
-	 * {@link org.springframework.messaging.converter.SmartMessageConverter} gets the method
-	 * parameter as conversion hint (for generic types)
+	 * {@link org.springframework.messaging.converter.SmartMessageConverter} gets the
+	 * method parameter as conversion hint (for generic types)
 	 * @param errorHandler the error handler, if any
 	 * @param observationRegistry the observation registry, if any
 	 * @param observationConvention a convention replacing
 	 * {@link DefaultWsListenerObservationConvention}, if any
-	 * @param clientNames the names of the configured clients, to check the listeners against
+	 * @param clientNames the names of the configured clients, to check the listeners
+	 * against
 	 */
 	public WsListenerEndpointRegistry(MessageConverter messageConverter,
-			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WsListenerErrorHandler> errorHandler,
+			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<WsListenerObservationConvention> observationConvention, Supplier<Set<String>> clientNames) {
 		this(messageConverter, null, errorHandler, observationRegistry, observationConvention, clientNames);
 	}
@@ -74,18 +77,20 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	 * Create a new registry that validates {@code @Valid} payloads.
 	 * @param messageConverter converts payloads to parameter types other than
 	 * {@code String}, {@code byte[]}, {@code ByteBuffer} and {@code WsMessage}; a
-	 * {@link org.springframework.messaging.converter.SmartMessageConverter} gets the method
-	 * parameter as conversion hint (for generic types)
+	 * {@link org.springframework.messaging.converter.SmartMessageConverter} gets the
+	 * method parameter as conversion hint (for generic types)
 	 * @param validator validates payload parameters annotated with {@code @Valid} or
 	 * {@code @Validated}, if any
 	 * @param errorHandler the error handler, if any
 	 * @param observationRegistry the observation registry, if any
 	 * @param observationConvention a convention replacing
 	 * {@link DefaultWsListenerObservationConvention}, if any
-	 * @param clientNames the names of the configured clients, to check the listeners against
+	 * @param clientNames the names of the configured clients, to check the listeners
+	 * against
 	 */
 	public WsListenerEndpointRegistry(MessageConverter messageConverter, @Nullable Validator validator,
-			ObjectProvider<WsListenerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WsListenerErrorHandler> errorHandler,
+			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<WsListenerObservationConvention> observationConvention, Supplier<Set<String>> clientNames) {
 		Assert.notNull(messageConverter, "'messageConverter' must not be null");
 		Assert.notNull(errorHandler, "'errorHandler' must not be null");
@@ -114,8 +119,8 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	/**
 	 * Register a listener method.
 	 * @param endpoint the endpoint
-	 * @throws WsListenerConfigurationException when the method cannot be a listener, or (after
-	 * start-up) names a client that is not configured
+	 * @throws WsListenerConfigurationException when the method cannot be a listener, or
+	 * (after start-up) names a client that is not configured
 	 */
 	public void registerEndpoint(WsListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
@@ -142,10 +147,10 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	}
 
 	/**
-	 * The listeners of a client, in registration order: those naming the client, those whose
-	 * name pattern ({@code tenant-*}) matches it, and those naming no client. Not cached here
-	 * (each client keeps its own list), so clients created and removed at run time leave
-	 * nothing behind.
+	 * The listeners of a client, in registration order: those naming the client, those
+	 * whose name pattern ({@code tenant-*}) matches it, and those naming no client. Not
+	 * cached here (each client keeps its own list), so clients created and removed at run
+	 * time leave nothing behind.
 	 * @param clientName the client's name
 	 * @return the listeners, possibly empty
 	 */
@@ -155,9 +160,9 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	}
 
 	/**
-	 * The listeners of a client that may be a shard; when more than one of them reads JSON,
-	 * those converting a whole message read the message's shared parse, so that a text
-	 * message is parsed once.
+	 * The listeners of a client that may be a shard; when more than one of them reads
+	 * JSON, those converting a whole message read the message's shared parse, so that a
+	 * text message is parsed once.
 	 */
 	@Override
 	public List<WsMessageListener> forClient(String clientName, @Nullable String group) {

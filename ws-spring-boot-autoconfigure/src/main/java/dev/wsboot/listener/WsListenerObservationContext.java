@@ -6,8 +6,9 @@ import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsMessage;
 
 /**
- * The {@link Observation.Context} of one {@link dev.wsboot.annotation.WsListener @WsListener}
- * invocation, observed as {@code ws.client.listener}.
+ * The {@link Observation.Context} of one
+ * {@link dev.wsboot.annotation.WsListener @WsListener} invocation, observed as
+ * {@code ws.client.listener}.
  *
  * @see WsListenerObservationConvention
  */

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import dev.wsboot.client.WsMessage;
 
 /**
- * Short, log-safe descriptions of a failed message: at most {@value #MAX_CHARS} characters of
- * payload (text with line breaks escaped, binary as hex), never headers.
+ * Short, log-safe descriptions of a failed message: at most {@value #MAX_CHARS}
+ * characters of payload (text with line breaks escaped, binary as hex), never headers.
  */
 final class WsListenerPayloadExcerpt {
 
@@ -20,15 +20,15 @@ final class WsListenerPayloadExcerpt {
 	/**
 	 * Describe a message with its size and the start of its payload.
 	 * @param message the message
-	 * @return e.g. {@code text message (1234 chars) '{"id":1,...'...}
+	 * @return e.g. <code>text message (1234 chars) '{"id":1,...'...</code>
 	 */
 	static String describe(WsMessage message) {
 		String kind = message.isLast() ? "message" : "fragment";
 		if (message.isText()) {
 			String text = message.text();
 			boolean cut = text.length() > MAX_CHARS;
-			return "text " + kind + " (" + text.length() + " chars) '" + escape(cut ? text.substring(0, MAX_CHARS) : text)
-					+ (cut ? "'..." : "'");
+			return "text " + kind + " (" + text.length() + " chars) '"
+					+ escape(cut ? text.substring(0, MAX_CHARS) : text) + (cut ? "'..." : "'");
 		}
 		ByteBuffer data = message.binary();
 		int length = data.remaining();
@@ -42,8 +42,8 @@ final class WsListenerPayloadExcerpt {
 	}
 
 	/**
-	 * Summarize an exception on one line, at most {@value #MAX_CHARS} characters of message
-	 * (parsers may quote the payload).
+	 * Summarize an exception on one line, at most {@value #MAX_CHARS} characters of
+	 * message (parsers may quote the payload).
 	 * @param ex the exception
 	 * @return the class name and message
 	 */

@@ -11,8 +11,8 @@ import tools.jackson.databind.node.NullNode;
 
 /**
  * The JSON routing of one listener, compiled when it is registered: the
- * {@code <JSON Pointer>=<value>} conditions of {@code @WsListener.match} and the pointer of
- * {@code @WsListener.payload}. Reads the message's parsed tree; parses nothing itself.
+ * {@code <JSON Pointer>=<value>} conditions of {@code @WsListener.match} and the pointer
+ * of {@code @WsListener.payload}. Reads the message's parsed tree; parses nothing itself.
  */
 final class WsListenerRoute {
 
@@ -35,7 +35,8 @@ final class WsListenerRoute {
 	 * Compile an endpoint's {@code match} and {@code payload}.
 	 * @param endpoint the endpoint
 	 * @return the route
-	 * @throws WsListenerConfigurationException for a condition or pointer that is not valid
+	 * @throws WsListenerConfigurationException for a condition or pointer that is not
+	 * valid
 	 */
 	static WsListenerRoute of(WsListenerEndpoint endpoint) {
 		List<JsonPointer> pointers = new ArrayList<>();
@@ -60,8 +61,9 @@ final class WsListenerRoute {
 			return JsonPointer.compile(pointer);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(endpoint, "has " + attribute + " pointer '" + pointer + "', which is not a JSON Pointer ("
-					+ ex.getMessage() + ")",
+			throw invalid(endpoint,
+					"has " + attribute + " pointer '" + pointer + "', which is not a JSON Pointer (" + ex.getMessage()
+							+ ")",
 					"Use a JSON Pointer (RFC 6901) starting with '/', such as \"/d\" or \"/data/items/0\".");
 		}
 	}
@@ -119,8 +121,8 @@ final class WsListenerRoute {
 	}
 
 	/**
-	 * The text a {@code match} value is compared with: a string's content, JSON for anything
-	 * else ({@code 0}, {@code true}, {@code null}, {@code {"a":1}}).
+	 * The text a {@code match} value is compared with: a string's content, JSON for
+	 * anything else ({@code 0}, {@code true}, {@code null}, {@code {"a":1}}).
 	 * @param node a present node
 	 * @return its text
 	 */

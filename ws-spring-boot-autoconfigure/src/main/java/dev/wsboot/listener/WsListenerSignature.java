@@ -22,10 +22,10 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.util.ClassUtils;
 
 /**
- * What a listener method's parameters need, worked out once when it is registered: the kind
- * of payload, and so which frame types it accepts, its JSON route ({@code match} and
- * {@code payload}), and whether it reads message headers. Rejects signatures that cannot work
- * with a {@link WsListenerConfigurationException}.
+ * What a listener method's parameters need, worked out once when it is registered: the
+ * kind of payload, and so which frame types it accepts, its JSON route ({@code match} and
+ * {@code payload}), and whether it reads message headers. Rejects signatures that cannot
+ * work with a {@link WsListenerConfigurationException}.
  */
 final class WsListenerSignature {
 
@@ -134,9 +134,10 @@ final class WsListenerSignature {
 	}
 
 	/**
-	 * The payload to put into the spring-messaging message: what the payload parameter takes,
-	 * or for conversion what the converters read: the selected part of the parsed tree when
-	 * there is one, else the text as {@code String} or binary as {@code byte[]}.
+	 * The payload to put into the spring-messaging message: what the payload parameter
+	 * takes, or for conversion what the converters read: the selected part of the parsed
+	 * tree when there is one, else the text as {@code String} or binary as
+	 * {@code byte[]}.
 	 * @param message the message, accepted by {@link #accepts(WsMessage)}
 	 * @param tree the message's parsed JSON, {@code null} when it was not parsed
 	 * @return the payload
@@ -154,8 +155,8 @@ final class WsListenerSignature {
 	}
 
 	/**
-	 * Whether a parameter receives the payload, rather than the client, the last flag, the
-	 * headers or the message. A {@code boolean} is the payload unless the listener is
+	 * Whether a parameter receives the payload, rather than the client, the last flag,
+	 * the headers or the message. A {@code boolean} is the payload unless the listener is
 	 * {@code partial} (then it is the last flag), or when it is annotated with
 	 * {@code @Payload}.
 	 * @param parameter the parameter
@@ -211,8 +212,9 @@ final class WsListenerSignature {
 			Class<?> type = parameter.getParameterType();
 			String unsupported = unsupportedReason(parameter);
 			if (unsupported != null) {
-				throw invalid(endpoint, "has parameter " + i + " of type " + type.getSimpleName() + ", which "
-						+ unsupported, SUPPORTED + ".");
+				throw invalid(endpoint,
+						"has parameter " + i + " of type " + type.getSimpleName() + ", which " + unsupported,
+						SUPPORTED + ".");
 			}
 			if (isHeader(parameter) || MessageHeaders.class.isAssignableFrom(type)
 					|| MessageHeaderAccessor.class.isAssignableFrom(type)) {
@@ -230,8 +232,9 @@ final class WsListenerSignature {
 			}
 			else if (isPayload(parameter, endpoint.partial())) {
 				if (payloadType != null) {
-					throw invalid(endpoint, "has more than one payload parameter (" + payloadType.getSimpleName()
-							+ " and " + type.getSimpleName() + ")",
+					throw invalid(endpoint,
+							"has more than one payload parameter (" + payloadType.getSimpleName() + " and "
+									+ type.getSimpleName() + ")",
 							"Keep a single payload parameter; inject other collaborators into the bean instead.");
 				}
 				payloadType = type;
@@ -260,8 +263,9 @@ final class WsListenerSignature {
 					"Remove partial = true, or remove match and payload.");
 		}
 		if (kind == PayloadKind.BYTES || kind == PayloadKind.BYTE_BUFFER) {
-			throw invalid(endpoint, "uses match or payload, which route JSON text messages, but takes binary "
-					+ "messages", "Declare the payload as String, WsMessage or a type converted from JSON.");
+			throw invalid(endpoint,
+					"uses match or payload, which route JSON text messages, but takes binary " + "messages",
+					"Declare the payload as String, WsMessage or a type converted from JSON.");
 		}
 		return WsListenerRoute.of(endpoint);
 	}
@@ -277,12 +281,16 @@ final class WsListenerSignature {
 					"Declare a single 'boolean last' parameter, with partial = true.");
 		}
 		if (endpoint.partial() && booleans == 0) {
-			throw invalid(endpoint, "is declared with partial = true but has no boolean parameter to tell whether "
-					+ "a fragment is the last one", "Add a 'boolean last' parameter, or remove partial = true.");
+			throw invalid(endpoint,
+					"is declared with partial = true but has no boolean parameter to tell whether "
+							+ "a fragment is the last one",
+					"Add a 'boolean last' parameter, or remove partial = true.");
 		}
 		if (endpoint.partial() && kind == PayloadKind.CONVERTED && payloadType != null) {
-			throw invalid(endpoint, "is declared with partial = true, but a fragment cannot be converted to "
-					+ payloadType.getSimpleName(), "Receive fragments as String, byte[], ByteBuffer or WsMessage, "
+			throw invalid(endpoint,
+					"is declared with partial = true, but a fragment cannot be converted to "
+							+ payloadType.getSimpleName(),
+					"Receive fragments as String, byte[], ByteBuffer or WsMessage, "
 							+ "or remove partial = true to receive whole messages converted from JSON.");
 		}
 	}

@@ -31,25 +31,29 @@ import dev.wsboot.client.WsClients;
 import dev.wsboot.client.WsRequestTimings;
 
 /**
- * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}. All
- * but one are read from the client's counters when the registry polls, so the message path
- * does no meter work; {@code ws.client.latency} is a {@link Timer} that records each ping
- * round trip as it is measured, so {@code management.metrics.distribution.*} (percentiles,
- * histograms, SLOs) applies to it. A client created at run time gets its meters when it is
- * created and loses them when it is removed; all are removed when the binder (with the
- * clients) is destroyed.
+ * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}.
+ * All but one are read from the client's counters when the registry polls, so the message
+ * path does no meter work; {@code ws.client.latency} is a {@link Timer} that records each
+ * ping round trip as it is measured, so {@code management.metrics.distribution.*}
+ * (percentiles, histograms, SLOs) applies to it. A client created at run time gets its
+ * meters when it is created and loses them when it is removed; all are removed when the
+ * binder (with the clients) is destroyed.
  * <p>
  * Micrometer's function meters reference their state object weakly, so the binder keeps
- * each client's state itself: a garbage collection must not turn a counter into a constant.
+ * each client's state itself: a garbage collection must not turn a counter into a
+ * constant.
  */
 public final class WsClientMetrics implements MeterBinder, WsClientRegistrationListener, DisposableBean {
 
-	/** The listener observations' timer (and its {@code .active} long task timer), tagged {@code client}. */
+	/**
+	 * The listener observations' timer (and its {@code .active} long task timer), tagged
+	 * {@code client}.
+	 */
 	private static final String LISTENER_METER_PREFIX = "ws.client.listener";
 
 	/**
-	 * The counters, registered once non-zero: an idle client of a fleet of thousands costs
-	 * two gauges, not ten meters.
+	 * The counters, registered once non-zero: an idle client of a fleet of thousands
+	 * costs two gauges, not ten meters.
 	 */
 	private static final List<Counter> COUNTERS = List.of(
 			new Counter("ws.client.messages.received", "text", WsClientSnapshot::textMessagesReceived,
@@ -64,9 +68,13 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 					"Message payload bytes received (after decompression)", BaseUnits.BYTES),
 			new Counter("ws.client.bytes.sent", null, WsClientSnapshot::bytesSent, "Message payload bytes written",
 					BaseUnits.BYTES),
-			new Counter("ws.client.reconnects", null, WsClientSnapshot::reconnects, "Reconnect attempts started", null));
+			new Counter("ws.client.reconnects", null, WsClientSnapshot::reconnects, "Reconnect attempts started",
+					null));
 
-	/** The bit of the protocol heartbeat timer (registered after the first acknowledged beat). */
+	/**
+	 * The bit of the protocol heartbeat timer (registered after the first acknowledged
+	 * beat).
+	 */
 	private static final int HEARTBEAT = 1 << COUNTERS.size();
 
 	private static final ToDoubleFunction<Snapshots> CONNECTIONS = (snapshots) -> {
@@ -156,12 +164,16 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 			.register(registry));
 		this.clients.requestTimings(client.name())
 			.ifPresent((timings) -> requests(clientMeters.meters, registry, snapshots.tags, timings));
-		// the lazy meters the client has in the other registries, then any newly used ones everywhere
+		// the lazy meters the client has in the other registries, then any newly used
+		// ones everywhere
 		register(clientMeters, snapshots.registered, List.of(registry));
 		registerUsed(clientMeters, snapshots.get());
 	}
 
-	/** Record a ping round trip; the client's latency timers are registered by its first one. */
+	/**
+	 * Record a ping round trip; the client's latency timers are registered by its first
+	 * one.
+	 */
 	private void recordLatency(ClientMeters clientMeters, long nanos) {
 		List<Timer> timers = clientMeters.latency;
 		if (timers == null) {
@@ -249,7 +261,10 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 		}
 	}
 
-	/** Bit {@code i} for each non-zero counter of {@link #COUNTERS}, and {@link #HEARTBEAT}. */
+	/**
+	 * Bit {@code i} for each non-zero counter of {@link #COUNTERS}, and
+	 * {@link #HEARTBEAT}.
+	 */
 	private static int used(WsClientSnapshot snapshot) {
 		int used = 0;
 		for (int kind = 0; kind < COUNTERS.size(); kind++) {
@@ -278,7 +293,9 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 
 		final List<Meter> meters;
 
-		/** The latency timers, one per registry, once the first round trip was measured. */
+		/**
+		 * The latency timers, one per registry, once the first round trip was measured.
+		 */
 		volatile @Nullable List<Timer> latency;
 
 		ClientMeters(Snapshots state, List<Meter> meters) {
@@ -297,7 +314,9 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 
 		final Tags tags;
 
-		/** Which of the lazily registered meters exist (written under the binder's lock). */
+		/**
+		 * Which of the lazily registered meters exist (written under the binder's lock).
+		 */
 		volatile int registered;
 
 		Snapshots(WsClientMetrics metrics, WsClient client) {

@@ -15,17 +15,18 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state machine of one {@link WsTransport#connect connect}, from the attempt to the end
- * of the connection it becomes, which every transport shares: the connect future, the
+ * The state machine of one {@link WsTransport#connect connect}, from the attempt to the
+ * end of the connection it becomes, which every transport shares: the connect future, the
  * connect timeout, the handler (one callback at a time, see
  * {@link SerializedConnectionHandler}) and the single report of the connection's end.
  * <p>
- * An attempt is <em>connecting</em> until it either <em>opens</em> (the handshake succeeded
- * and the handler's {@code onOpen} returned; the future completes with the connection) or
- * <em>fails</em> (first of: {@link #fail(Throwable)} with the transport's failure, the
- * timeout, the transport closing, the caller cancelling the future). Whatever comes later
- * is ignored: a connection that opens after the attempt failed is dropped unseen. The end
- * of an opened connection is reported to the handler exactly once, last.
+ * An attempt is <em>connecting</em> until it either <em>opens</em> (the handshake
+ * succeeded and the handler's {@code onOpen} returned; the future completes with the
+ * connection) or <em>fails</em> (first of: {@link #fail(Throwable)} with the transport's
+ * failure, the timeout, the transport closing, the caller cancelling the future).
+ * Whatever comes later is ignored: a connection that opens after the attempt failed is
+ * dropped unseen. The end of an opened connection is reported to the handler exactly
+ * once, last.
  * <p>
  * For transport implementations; not part of the starter's API.
  */
@@ -148,9 +149,9 @@ public final class ConnectAttempt {
 		long millis = this.request.connectTimeout().toMillis();
 		if (millis > 0) {
 			try {
-				this.timeout = this.scheduler.schedule(() -> fail(new TimeoutException("Connecting to "
-						+ this.description + " timed out after " + this.request.connectTimeout())), millis,
-						TimeUnit.MILLISECONDS);
+				this.timeout = this.scheduler.schedule(() -> fail(new TimeoutException(
+						"Connecting to " + this.description + " timed out after " + this.request.connectTimeout())),
+						millis, TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {
 				fail(closed());
@@ -170,8 +171,8 @@ public final class ConnectAttempt {
 
 	/**
 	 * The handshake succeeded: move to open, unless the attempt failed meanwhile.
-	 * @return {@code true} to go on with {@link #opened(WsConnection)}; {@code false} when
-	 * the attempt had failed, and the transport drops the connection unseen
+	 * @return {@code true} to go on with {@link #opened(WsConnection)}; {@code false}
+	 * when the attempt had failed, and the transport drops the connection unseen
 	 */
 	public boolean opening() {
 		if (!this.state.compareAndSet(CONNECTING, OPENED)) {

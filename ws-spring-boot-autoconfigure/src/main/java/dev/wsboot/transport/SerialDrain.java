@@ -4,11 +4,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a drain action one thread at a time without a lock: the serial-drain loop
- * ("work in progress" counter) that queues of this starter share. A thread that asks for a
- * drain while another one drains does not wait: it counts a missed request, and the
- * draining thread runs the action once more before it stops. So every request is followed
- * by a run of the action that starts after it, and runs never overlap.
+ * Runs a drain action one thread at a time without a lock: the serial-drain loop ("work
+ * in progress" counter) that queues of this starter share. A thread that asks for a drain
+ * while another one drains does not wait: it counts a missed request, and the draining
+ * thread runs the action once more before it stops. So every request is followed by a run
+ * of the action that starts after it, and runs never overlap.
  * <p>
  * The action drains what it finds (a queue until empty, permits until none is left); it
  * must not throw. Infrastructure shared by the starter's packages, not API.
@@ -42,9 +42,9 @@ public final class SerialDrain {
 	/**
 	 * Like {@link #request()}, but the drain runs on an executor.
 	 * @param executor runs the drain when none is running
-	 * @throws java.util.concurrent.RejectedExecutionException when the executor refused the
-	 * drain; the drain is then not running and the caller owns what was to be drained (see
-	 * {@link #reset()})
+	 * @throws java.util.concurrent.RejectedExecutionException when the executor refused
+	 * the drain; the drain is then not running and the caller owns what was to be drained
+	 * (see {@link #reset()})
 	 */
 	public void requestOn(Executor executor) {
 		if (this.pending.getAndIncrement() == 0) {

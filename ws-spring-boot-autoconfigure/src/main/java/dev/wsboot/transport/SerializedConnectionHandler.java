@@ -13,11 +13,12 @@ import org.apache.commons.logging.LogFactory;
  * <p>
  * WebSocket implementations deliver frames one at a time, but the end of a connection may
  * also be reported from another thread ({@code abort()}, the transport closing, Tyrus
- * closing the session on the caller's thread) or from within a callback. A callback that arrives while another one runs is queued and run by the thread
- * already inside, right after it returns. The uncontended case (every inbound frame) runs
- * inline and allocates nothing, so a handler that holds the thread applies backpressure.
- * Exceptions thrown by the handler are logged, except those of {@code onOpen}, which are
- * rethrown to fail the connect.
+ * closing the session on the caller's thread) or from within a callback. A callback that
+ * arrives while another one runs is queued and run by the thread already inside, right
+ * after it returns. The uncontended case (every inbound frame) runs inline and allocates
+ * nothing, so a handler that holds the thread applies backpressure. Exceptions thrown by
+ * the handler are logged, except those of {@code onOpen}, which are rethrown to fail the
+ * connect.
  */
 public final class SerializedConnectionHandler implements WsConnectionHandler {
 

@@ -7,9 +7,9 @@ import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every transport needs to report a failure without leaking the URL's secrets: the URL
- * as it may be shown, the failure behind future wrappers, a cause of a given type, and
- * whether a message shows the query string or user-info.
+ * What every transport needs to report a failure without leaking the URL's secrets: the
+ * URL as it may be shown, the failure behind future wrappers, a cause of a given type,
+ * and whether a message shows the query string or user-info.
  */
 public final class TransportFailures {
 
@@ -49,7 +49,8 @@ public final class TransportFailures {
 	}
 
 	/**
-	 * The failure behind {@link CompletionException} and {@link ExecutionException} wrappers.
+	 * The failure behind {@link CompletionException} and {@link ExecutionException}
+	 * wrappers.
 	 * @param failure a failure
 	 * @return the first cause that is not such a wrapper
 	 */

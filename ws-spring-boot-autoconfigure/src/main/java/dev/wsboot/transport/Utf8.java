@@ -4,8 +4,8 @@ package dev.wsboot.transport;
  * UTF-8 arithmetic on char sequences, without encoding them: the one place the starter
  * counts UTF-8 bytes (message limits, fragmenting outbound text, close reasons).
  * <p>
- * A char outside a surrogate pair counts as UTF-8 encodes it: 1 byte below U+0080, 2 below
- * U+0800, else 3 (also a lone surrogate, which an encoder replaces with a 3-byte
+ * A char outside a surrogate pair counts as UTF-8 encodes it: 1 byte below U+0080, 2
+ * below U+0800, else 3 (also a lone surrogate, which an encoder replaces with a 3-byte
  * character); a surrogate pair counts 4.
  */
 public final class Utf8 {
@@ -29,8 +29,8 @@ public final class Utf8 {
 
 	/**
 	 * Where a fragment starting at {@code start} ends so that it takes at most
-	 * {@code maxBytes} in UTF-8 and does not split a surrogate pair; at least one char (or
-	 * pair) when any is left, whatever its size.
+	 * {@code maxBytes} in UTF-8 and does not split a surrogate pair; at least one char
+	 * (or pair) when any is left, whatever its size.
 	 * @param text the text
 	 * @param start the fragment's first char
 	 * @param maxBytes the byte budget (at least 4)
@@ -42,8 +42,8 @@ public final class Utf8 {
 	}
 
 	/**
-	 * The longest prefix of the text that takes at most {@code maxBytes} in UTF-8 and does
-	 * not end inside a surrogate pair, e.g. for a close reason (at most 123 bytes).
+	 * The longest prefix of the text that takes at most {@code maxBytes} in UTF-8 and
+	 * does not end inside a surrogate pair, e.g. for a close reason (at most 123 bytes).
 	 * @param text the text
 	 * @param maxBytes the byte budget
 	 * @return the text, cut if needed

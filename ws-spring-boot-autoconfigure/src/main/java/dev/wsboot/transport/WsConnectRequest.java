@@ -21,7 +21,8 @@ import org.springframework.util.Assert;
  * @param connectTimeout limit for TCP connect, TLS and the handshake together
  * @param maxMessageSize largest inbound message in bytes, after decompression; larger
  * ones fail the connection with 1009
- * @param sslContext TLS material for {@code wss://}, or {@code null} for the JVM default
+ * @param sslContext the TLS material for {@code wss://}, or {@code null} for the JVM
+ * default
  * @param proxy the HTTP proxy to tunnel through, or {@code null} to connect directly
  */
 public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> extensions,
@@ -48,7 +49,8 @@ public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> 
 	 * @param headers extra handshake headers (values are secrets)
 	 * @param connectTimeout limit for TCP connect, TLS and the handshake together
 	 * @param maxMessageSize largest inbound message in bytes, after decompression
-	 * @param sslContext TLS material for {@code wss://}, or {@code null} for the JVM default
+	 * @param sslContext the TLS material for {@code wss://}, or {@code null} for the JVM
+	 * default
 	 */
 	public WsConnectRequest(URI uri, List<String> subprotocols, List<String> extensions,
 			Map<String, List<String>> headers, Duration connectTimeout, long maxMessageSize,
@@ -58,8 +60,9 @@ public record WsConnectRequest(URI uri, List<String> subprotocols, List<String> 
 
 	@Override
 	public String toString() {
-		return "WsConnectRequest[uri=" + TransportFailures.describe(this.uri) + ", subprotocols=" + subprotocols + ", extensions=" + extensions
-				+ ", headers=" + headers.keySet() + ((proxy != null) ? ", proxy=" + proxy.description() : "") + "]";
+		return "WsConnectRequest[uri=" + TransportFailures.describe(this.uri) + ", subprotocols=" + this.subprotocols
+				+ ", extensions=" + this.extensions + ", headers=" + this.headers.keySet()
+				+ ((this.proxy != null) ? ", proxy=" + this.proxy.description() : "") + "]";
 	}
 
 }

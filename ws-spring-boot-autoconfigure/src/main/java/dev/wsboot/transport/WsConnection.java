@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One open WebSocket connection as a transport sees it.
  * <p>
- * Sends are issued by one thread at a time, in order; a transport writes them in the order
- * they were issued and never blocks the caller on network I/O. Fragments of one message
- * ({@code last == false} then {@code last == true}) are never interleaved with other data
- * messages by the caller.
+ * Sends are issued by one thread at a time, in order; a transport writes them in the
+ * order they were issued and never blocks the caller on network I/O. Fragments of one
+ * message ({@code last == false} then {@code last == true}) are never interleaved with
+ * other data messages by the caller.
  */
 public interface WsConnection {
 
@@ -55,11 +55,11 @@ public interface WsConnection {
 	void abort();
 
 	/**
-	 * Stop reading from this connection until {@link #resumeReading()}, without holding the
-	 * calling thread: called by the handler from within a data callback when it cannot take
-	 * more. Frames the transport has already read may still be delivered (at most the rest
-	 * of one socket read); writes are not paused. Silence on a paused connection says
-	 * nothing about the peer.
+	 * Stop reading from this connection until {@link #resumeReading()}, without holding
+	 * the calling thread: called by the handler from within a data callback when it
+	 * cannot take more. Frames the transport has already read may still be delivered (at
+	 * most the rest of one socket read); writes are not paused. Silence on a paused
+	 * connection says nothing about the peer.
 	 * @return {@code true} when reading will pause; {@code false} when this transport
 	 * cannot pause reading this way (the handler then applies backpressure by holding the
 	 * calling thread)

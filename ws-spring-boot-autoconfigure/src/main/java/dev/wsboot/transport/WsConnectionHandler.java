@@ -3,12 +3,12 @@ package dev.wsboot.transport;
 import java.nio.ByteBuffer;
 
 /**
- * Receives what happens on one connection. A transport calls it from its own threads, never
- * concurrently for one connection, and in the order frames arrived.
+ * Receives what happens on one connection. A transport calls it from its own threads,
+ * never concurrently for one connection, and in the order frames arrived.
  * <p>
  * Implementations must return quickly. To apply backpressure they call
- * {@link WsConnection#pauseReading()}; only where a transport cannot pause reading may they
- * hold the calling thread (which pauses reading of this one connection).
+ * {@link WsConnection#pauseReading()}; only where a transport cannot pause reading may
+ * they hold the calling thread (which pauses reading of this one connection).
  */
 public interface WsConnectionHandler {
 

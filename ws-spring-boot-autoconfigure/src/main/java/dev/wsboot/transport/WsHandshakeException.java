@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server refused or botched the opening handshake: an HTTP status other than 101, or a
- * response that selected a subprotocol or extension that was not offered.
+ * The server refused or botched the opening handshake: an HTTP status other than 101, or
+ * a response that selected a subprotocol or extension that was not offered.
  */
 public class WsHandshakeException extends RuntimeException {
 

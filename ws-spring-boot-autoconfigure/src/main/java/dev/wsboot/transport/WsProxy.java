@@ -16,10 +16,10 @@ import org.springframework.util.Assert;
 
 /**
  * The HTTP proxy one connection goes through: the transport asks it with {@code CONNECT}
- * for a tunnel to the endpoint's host and port, then runs TLS (for {@code wss://}) and the
- * WebSocket handshake inside the tunnel. Credentials, from the proxy URL's user-info, are
- * offered as Basic {@code Proxy-Authorization} to the proxy only; {@link #toString()} and
- * {@link #description()} never show them.
+ * for a tunnel to the endpoint's host and port, then runs TLS (for {@code wss://}) and
+ * the WebSocket handshake inside the tunnel. Credentials, from the proxy URL's user-info,
+ * are offered as Basic {@code Proxy-Authorization} to the proxy only; {@link #toString()}
+ * and {@link #description()} never show them.
  *
  * @param host the proxy's host name or address
  * @param port the proxy's port
@@ -38,12 +38,12 @@ public record WsProxy(String host, int port, @Nullable String username, @Nullabl
 	}
 
 	/**
-	 * The proxy of an {@code http://[user:password@]host[:port]} URL; user and password are
-	 * percent-decoded.
+	 * The proxy of an {@code http://[user:password@]host[:port]} URL; user and password
+	 * are percent-decoded.
 	 * @param url the proxy URL
 	 * @return the proxy
-	 * @throws IllegalArgumentException when the URL's scheme is not {@code http} or it has
-	 * no host (the message does not show the URL's user-info)
+	 * @throws IllegalArgumentException when the URL's scheme is not {@code http} or it
+	 * has no host (the message does not show the URL's user-info)
 	 */
 	public static WsProxy of(URI url) {
 		Assert.notNull(url, "'url' must not be null");
@@ -74,9 +74,9 @@ public record WsProxy(String host, int port, @Nullable String username, @Nullabl
 
 	/**
 	 * The HTTP proxy a {@link ProxySelector} picks for a WebSocket endpoint, asked as the
-	 * JDK's own WebSocket client does: {@code ws://} as {@code http://},
-	 * {@code wss://} as {@code https://} (so {@code https.proxyHost},
-	 * {@code http.proxyHost} and {@code http.nonProxyHosts} apply to the default selector).
+	 * JDK's own WebSocket client does: {@code ws://} as {@code http://}, {@code wss://}
+	 * as {@code https://} (so {@code https.proxyHost}, {@code http.proxyHost} and
+	 * {@code http.nonProxyHosts} apply to the default selector).
 	 * @param endpoint the {@code ws://} or {@code wss://} endpoint
 	 * @param selector the selector, or {@code null} for none
 	 * @return the first HTTP proxy the selector names, or {@code null} for a direct

@@ -14,8 +14,8 @@ import org.springframework.util.Assert;
  * JVM's proxy settings apply to the next attempt.
  *
  * @param proxy the fixed proxy, or {@code null}
- * @param useSystem whether to ask the JVM's default {@link ProxySelector} when there is no
- * fixed proxy
+ * @param useSystem whether to ask the JVM's default {@link ProxySelector} when there is
+ * no fixed proxy
  */
 public record WsProxySettings(@Nullable WsProxy proxy, boolean useSystem) {
 

@@ -16,9 +16,10 @@ public interface WsTransport extends AutoCloseable {
 
 	/**
 	 * Open a connection. The returned future completes with the open connection after the
-	 * handshake succeeded and {@link WsConnectionHandler#onOpen(WsConnection)} returned, or
-	 * exceptionally with a {@link WsHandshakeException} (or the I/O error) when it failed.
-	 * Handshake failures never call {@link WsConnectionHandler#onClose(int, String)}.
+	 * handshake succeeded and {@link WsConnectionHandler#onOpen(WsConnection)} returned,
+	 * or exceptionally with a {@link WsHandshakeException} (or the I/O error) when it
+	 * failed. Handshake failures never call
+	 * {@link WsConnectionHandler#onClose(int, String)}.
 	 * @param request what to connect to and how
 	 * @param handler receives the connection's frames; never invoked concurrently
 	 * @return the connection once open

@@ -63,7 +63,8 @@ class WsClientsEndpointAutoConfigurationTests {
 
 	@Test
 	void createsNothingWithoutClients() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WsClientsEndpointAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WsClientsEndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=wsclients")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(WsClientsEndpoint.class));
 	}

@@ -48,7 +48,9 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class WsClientsEndpointIntegrationTests {
 
-	/** Generous: the build machine may be busy; waits end as soon as the condition holds. */
+	/**
+	 * Generous: the build machine may be busy; waits end as soon as the condition holds.
+	 */
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@RegisterExtension
@@ -205,8 +207,8 @@ class WsClientsEndpointIntegrationTests {
 	}
 
 	private static ObjectName endpointMBean(MBeanServer mbeans) throws Exception {
-		Set<ObjectName> names = mbeans.queryNames(new ObjectName("org.springframework.boot:type=Endpoint,name=Wsclients,*"),
-				null);
+		Set<ObjectName> names = mbeans
+			.queryNames(new ObjectName("org.springframework.boot:type=Endpoint,name=Wsclients,*"), null);
 		assertThat(names).hasSize(1);
 		return names.iterator().next();
 	}

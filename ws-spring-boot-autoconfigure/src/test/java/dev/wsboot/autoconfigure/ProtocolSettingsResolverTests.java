@@ -46,16 +46,16 @@ class ProtocolSettingsResolverTests {
 
 	@Test
 	void bindsStopCodesFromAYamlListAndFromDefaults() {
-		WsClientSettings settings = resolve(Map.of("ws.clients.ticker.url", "ws://localhost/feed",
-				"ws.defaults.reconnect.stop-on-close-codes[0]", "4004",
-				"ws.defaults.reconnect.stop-on-close-codes[1]", "4010-4014"));
+		WsClientSettings settings = resolve(
+				Map.of("ws.clients.ticker.url", "ws://localhost/feed", "ws.defaults.reconnect.stop-on-close-codes[0]",
+						"4004", "ws.defaults.reconnect.stop-on-close-codes[1]", "4010-4014"));
 		assertThat(settings.reconnect().stopOnCloseCodes()).hasToString("[4004, 4010-4014]");
 	}
 
 	@Test
 	void bindsReadyOnApplication() {
-		WsClientSettings settings = resolve(Map.of("ws.clients.ticker.url", "ws://localhost/feed",
-				"ws.clients.ticker.ready-on", "application"));
+		WsClientSettings settings = resolve(
+				Map.of("ws.clients.ticker.url", "ws://localhost/feed", "ws.clients.ticker.ready-on", "application"));
 		assertThat(settings.readyOn()).isEqualTo(WsClientSettings.ReadyOn.APPLICATION);
 	}
 
@@ -85,7 +85,8 @@ class ProtocolSettingsResolverTests {
 	private static WsClientSettings resolve(Map<String, String> properties) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
-		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class), Set.of("tyrus", "jdk"))
+		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class),
+				Set.of("tyrus", "jdk"))
 			.resolve("ticker");
 	}
 

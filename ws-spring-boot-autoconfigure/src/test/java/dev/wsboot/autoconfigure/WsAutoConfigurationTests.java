@@ -41,10 +41,12 @@ class WsAutoConfigurationTests {
 	@Test
 	void createsOneClientBeanPerConfiguredClientNamedAfterIt() {
 		this.contextRunner
-			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed", "ws.clients.chat.url=wss://localhost:2/chat")
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed",
+					"ws.clients.chat.url=wss://localhost:2/chat")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean("ticker", WsClient.class).url()).isEqualTo(URI.create("ws://localhost:1/feed"));
+				assertThat(context.getBean("ticker", WsClient.class).url())
+					.isEqualTo(URI.create("ws://localhost:1/feed"));
 				assertThat(context.getBean("chat", WsClient.class).name()).isEqualTo("chat");
 				assertThat(context.getBean(WsClients.class).names()).containsExactly("ticker", "chat");
 				assertThat(context.getBean("ticker", WsClient.class).state()).isEqualTo(WsClientState.NEW);
@@ -92,22 +94,21 @@ class WsAutoConfigurationTests {
 
 	@Test
 	void contributesOneHealthChildPerClient() {
-		this.contextRunner
-			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")
-			.run((context) -> {
-				CompositeHealthContributor contributor = context.getBean("wsClientsHealthContributor",
-						CompositeHealthContributor.class);
-				HealthIndicator ticker = (HealthIndicator) contributor.getContributor("ticker");
-				assertThat(ticker.health().getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
-				assertThat(ticker.health().getDetails()).containsEntry("state", "NEW")
-					.containsEntry("url", "ws://localhost:1/feed");
-			});
+		this.contextRunner.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed").run((context) -> {
+			CompositeHealthContributor contributor = context.getBean("wsClientsHealthContributor",
+					CompositeHealthContributor.class);
+			HealthIndicator ticker = (HealthIndicator) contributor.getContributor("ticker");
+			assertThat(ticker.health().getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
+			assertThat(ticker.health().getDetails()).containsEntry("state", "NEW")
+				.containsEntry("url", "ws://localhost:1/feed");
+		});
 	}
 
 	@Test
 	void contributesNoHealthWhenSwitchedOff() {
 		this.contextRunner
-			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed", "management.health.ws-clients.enabled=false")
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed",
+					"management.health.ws-clients.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("wsClientsHealthContributor"));
 	}
 
@@ -161,8 +162,8 @@ class WsAutoConfigurationTests {
 	@Test
 	void acceptsAListenerOfADisabledClient() {
 		this.contextRunner.withUserConfiguration(DisabledClientListener.class)
-			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed", "ws.clients.chat.url=ws://localhost:1/chat",
-					"ws.clients.chat.enabled=false")
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed",
+					"ws.clients.chat.url=ws://localhost:1/chat", "ws.clients.chat.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

@@ -32,16 +32,16 @@ class WsClientSettingsResolverTests {
 		assertThat(settings.maxFragmentSize()).isEqualTo(32 * 1024);
 		assertThat(settings.maxMessageSize()).isEqualTo(1024 * 1024);
 		assertThat(settings.sendBufferLimit()).isEqualTo(16 * 1024 * 1024);
-		assertThat(settings.reconnect()).isEqualTo(new WsClientSettings.Reconnect(true, Duration.ofSeconds(1),
-				Duration.ofSeconds(30), 2.0, 0.2, 0));
+		assertThat(settings.reconnect()).isEqualTo(
+				new WsClientSettings.Reconnect(true, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.2, 0));
 		assertThat(settings.transport()).isEqualTo("tyrus");
 		assertThat(settings.sslContext()).isNull();
 	}
 
 	@Test
 	void mergesDefaultsUnderEachClientAndLetsTheClientWin() {
-		WsClientSettings settings = resolve(Map.of("ws.defaults.ping-interval", "5s", "ws.defaults.headers.X-Team",
-				"a", "ws.defaults.reconnect.max-delay", "7s", "ws.clients.ticker.url", "ws://localhost/feed",
+		WsClientSettings settings = resolve(Map.of("ws.defaults.ping-interval", "5s", "ws.defaults.headers.X-Team", "a",
+				"ws.defaults.reconnect.max-delay", "7s", "ws.clients.ticker.url", "ws://localhost/feed",
 				"ws.clients.ticker.headers.Authorization", "Bearer t", "ws.clients.ticker.reconnect.max-delay", "9s"));
 		assertThat(settings.pingInterval()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(15));
@@ -51,16 +51,16 @@ class WsClientSettingsResolverTests {
 
 	@Test
 	void turnsTheIdleDeadlineOffWithPings() {
-		WsClientSettings settings = resolve(Map.of("ws.clients.ticker.url", "ws://localhost/feed",
-				"ws.clients.ticker.ping-interval", "0"));
+		WsClientSettings settings = resolve(
+				Map.of("ws.clients.ticker.url", "ws://localhost/feed", "ws.clients.ticker.ping-interval", "0"));
 		assertThat(settings.idleTimeout()).isZero();
 	}
 
 	@Test
 	void bindsSizesAndDurationsInTheirUsualUnits() {
-		WsClientSettings settings = resolve(Map.of("ws.clients.ticker.url", "ws://localhost/feed",
-				"ws.clients.ticker.max-message-size", "2MB", "ws.clients.ticker.max-fragment-size", "512B",
-				"ws.clients.ticker.connect-timeout", "250ms"));
+		WsClientSettings settings = resolve(
+				Map.of("ws.clients.ticker.url", "ws://localhost/feed", "ws.clients.ticker.max-message-size", "2MB",
+						"ws.clients.ticker.max-fragment-size", "512B", "ws.clients.ticker.connect-timeout", "250ms"));
 		assertThat(settings.maxMessageSize()).isEqualTo(2 * 1024 * 1024);
 		assertThat(settings.maxFragmentSize()).isEqualTo(512);
 		assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(250));
@@ -81,8 +81,9 @@ class WsClientSettingsResolverTests {
 	void rejectsNegativeDurations() {
 		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.ping-interval", "-1s"),
 				"ws.clients.ticker.ping-interval", "must not be negative");
-		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.reconnect.initial-delay",
-				"-5s"), "ws.clients.ticker.reconnect.initial-delay", "must not be negative");
+		assertInvalid(
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.reconnect.initial-delay", "-5s"),
+				"ws.clients.ticker.reconnect.initial-delay", "must not be negative");
 	}
 
 	@Test
@@ -101,22 +102,25 @@ class WsClientSettingsResolverTests {
 
 	@Test
 	void bindsCorrelationWithTheReplyIdDefaultingToTheRequestId() {
-		WsClientSettings settings = resolve(Map.of("ws.clients.rpc.url", "ws://localhost/", "ws.defaults.correlation.timeout",
-				"5s", "ws.clients.rpc.correlation.request-id", "/id", "ws.clients.rpc.correlation.error", "/error"),
+		WsClientSettings settings = resolve(
+				Map.of("ws.clients.rpc.url", "ws://localhost/", "ws.defaults.correlation.timeout", "5s",
+						"ws.clients.rpc.correlation.request-id", "/id", "ws.clients.rpc.correlation.error", "/error"),
 				"rpc");
-		assertThat(settings.correlation()).isEqualTo(new WsCorrelationSettings("/id", "/id", null, "/error",
-				Duration.ofSeconds(5)));
+		assertThat(settings.correlation())
+			.isEqualTo(new WsCorrelationSettings("/id", "/id", null, "/error", Duration.ofSeconds(5)));
 		assertThat(resolve(Map.of("ws.clients.ticker.url", "ws://localhost/")).correlation().enabled()).isFalse();
 	}
 
 	@Test
 	void rejectsACorrelationPointerThatIsNotAJsonPointer() {
-		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.request-id",
-				"id"), "ws.clients.ticker.correlation.request-id", "'id', which is not a JSON Pointer");
-		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id",
-				"/a~2"), "ws.clients.ticker.correlation.reply-id", "not a JSON Pointer");
-		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.timeout",
-				"0s"), "ws.clients.ticker.correlation.timeout", "must be positive");
+		assertInvalid(
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.request-id", "id"),
+				"ws.clients.ticker.correlation.request-id", "'id', which is not a JSON Pointer");
+		assertInvalid(
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id", "/a~2"),
+				"ws.clients.ticker.correlation.reply-id", "not a JSON Pointer");
+		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.timeout", "0s"),
+				"ws.clients.ticker.correlation.timeout", "must be positive");
 	}
 
 	@Test
@@ -136,8 +140,9 @@ class WsClientSettingsResolverTests {
 		Binder binder = new Binder(new MapConfigurationPropertySource(
 				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk")));
 		assertThatExceptionOfType(InvalidWsConfigurationException.class)
-			.isThrownBy(() -> new WsClientSettingsResolver(binder, new DefaultListableBeanFactory().getBeanProvider(SslBundles.class),
-					Set.of("tyrus")).resolve("ticker"))
+			.isThrownBy(() -> new WsClientSettingsResolver(binder,
+					new DefaultListableBeanFactory().getBeanProvider(SslBundles.class), Set.of("tyrus"))
+				.resolve("ticker"))
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("ws.clients.ticker.transport"))
 			.withMessageContaining("not available");
 	}
@@ -150,9 +155,10 @@ class WsClientSettingsResolverTests {
 
 	@Test
 	void rejectsExtensionsOnTheJdkTransport() {
-		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk",
-				"ws.clients.ticker.extensions", "permessage-deflate"), "ws.clients.ticker.extensions",
-				"cannot offer extensions");
+		assertInvalid(
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.transport", "jdk",
+						"ws.clients.ticker.extensions", "permessage-deflate"),
+				"ws.clients.ticker.extensions", "cannot offer extensions");
 	}
 
 	private static void assertInvalid(Map<String, String> properties, String property, String problem) {
@@ -171,7 +177,8 @@ class WsClientSettingsResolverTests {
 	private static WsClientSettings resolve(Map<String, String> properties, String name) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
-		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class), Set.of("tyrus", "jdk"))
+		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class),
+				Set.of("tyrus", "jdk"))
 			.resolve(name);
 	}
 

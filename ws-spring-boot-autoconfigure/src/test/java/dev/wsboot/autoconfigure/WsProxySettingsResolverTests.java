@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * How {@code proxy.url} and {@code proxy.use-system} become a client's proxy settings, and
- * which proxy settings fail start-up.
+ * How {@code proxy.url} and {@code proxy.use-system} become a client's proxy settings,
+ * and which proxy settings fail start-up.
  */
 class WsProxySettingsResolverTests {
 
@@ -111,8 +111,10 @@ class WsProxySettingsResolverTests {
 						.contains("ws.clients.ticker.transport=tyrus");
 					assertThat(ex.getMessage() + ex.problem() + ex.action()).doesNotContain("secret");
 				});
-			assertThat(resolve(Map.of("ws.clients.ticker.transport", "jdk", "ws.clients.ticker.proxy.url",
-					"http://proxy:3128")).proxy().proxy()).isNotNull();
+			assertThat(resolve(
+					Map.of("ws.clients.ticker.transport", "jdk", "ws.clients.ticker.proxy.url", "http://proxy:3128"))
+				.proxy()
+				.proxy()).isNotNull();
 		}
 		finally {
 			if (previous != null) {
@@ -129,7 +131,8 @@ class WsProxySettingsResolverTests {
 		all.put("ws.clients.ticker.url", "wss://stream.example.com/feed");
 		Binder binder = new Binder(new MapConfigurationPropertySource(all));
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
-		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class), Set.of("tyrus", "jdk"))
+		return new WsClientSettingsResolver(binder, beanFactory.getBeanProvider(SslBundles.class),
+				Set.of("tyrus", "jdk"))
 			.resolve("ticker");
 	}
 

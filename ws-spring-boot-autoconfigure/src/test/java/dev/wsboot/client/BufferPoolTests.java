@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link BufferPool}: buffers are reused once given back, never handed out twice
- * at once, bounded per size class, and large messages are not pooled.
+ * Tests for {@link BufferPool}: buffers are reused once given back, never handed out
+ * twice at once, bounded per size class, and large messages are not pooled.
  */
 class BufferPoolTests {
 
@@ -30,7 +30,8 @@ class BufferPoolTests {
 	private final ExecutorService listenerThreads = Executors.newCachedThreadPool();
 
 	private final WsClient client = (WsClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-			new Class<?>[] { WsClient.class }, (proxy, method, args) -> method.getName().equals("name") ? "feed" : null);
+			new Class<?>[] { WsClient.class },
+			(proxy, method, args) -> method.getName().equals("name") ? "feed" : null);
 
 	@AfterEach
 	void stopThreads() throws InterruptedException {
@@ -134,7 +135,8 @@ class BufferPoolTests {
 		await().atMost(TIMEOUT).until(() -> received.get() == messages);
 		assertThat(handedOutTwice).hasValue(0);
 		assertThat(corrupted).hasValue(0);
-		// the hand-off holds at most 16 messages: buffers are created for those in flight, not
+		// the hand-off holds at most 16 messages: buffers are created for those in
+		// flight, not
 		// once per message
 		assertThat(pool.created()).isLessThanOrEqualTo(17);
 	}

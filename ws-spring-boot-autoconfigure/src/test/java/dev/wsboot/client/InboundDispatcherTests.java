@@ -31,7 +31,8 @@ class InboundDispatcherTests {
 	private final ExecutorService producer = Executors.newSingleThreadExecutor();
 
 	private final WsClient client = (WsClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-			new Class<?>[] { WsClient.class }, (proxy, method, args) -> method.getName().equals("name") ? "feed" : null);
+			new Class<?>[] { WsClient.class },
+			(proxy, method, args) -> method.getName().equals("name") ? "feed" : null);
 
 	@AfterEach
 	void stopThreads() throws InterruptedException {
@@ -180,8 +181,7 @@ class InboundDispatcherTests {
 		assertThat(dispatcher.isReadingPaused()).isTrue();
 		release.countDown();
 		await().atMost(TIMEOUT).until(() -> received.size() == 12);
-		assertThat(received).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10",
-				"m11");
+		assertThat(received).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11");
 		assertThat(source.paused).isFalse();
 		assertThat(source.resumes).hasValue(1);
 		assertThat(dispatcher.isReadingPaused()).isFalse();

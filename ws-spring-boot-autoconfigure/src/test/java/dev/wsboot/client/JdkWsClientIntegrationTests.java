@@ -1,7 +1,8 @@
 package dev.wsboot.client;
 
 /**
- * {@link WsClientIntegrationTests} on the JDK's {@code java.net.http.WebSocket} transport.
+ * {@link WsClientIntegrationTests} on the JDK's {@code java.net.http.WebSocket}
+ * transport.
  */
 class JdkWsClientIntegrationTests extends WsClientIntegrationTests {
 

@@ -50,7 +50,8 @@ class PooledBinaryMessagesIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> checker.received.get() == MESSAGES);
 			assertThat(checker.corrupted).hasValue(0);
 			BufferPool pool = context.getBean("feed", ManagedWsClient.class).bufferPool();
-			// a buffer per message in flight (the flood fills the hand-off), reused once given
+			// a buffer per message in flight (the flood fills the hand-off), reused once
+			// given
 			// back as far as the pool keeps them (256 KiB per class)
 			assertThat(pool.created()).isPositive().isLessThan(MESSAGES);
 		});

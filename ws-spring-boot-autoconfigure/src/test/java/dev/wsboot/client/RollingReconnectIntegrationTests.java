@@ -57,10 +57,8 @@ class RollingReconnectIntegrationTests {
 			WsTestConnection second = this.server.awaitConnection();
 			await().atMost(TIMEOUT).until(() -> first.texts().size() + second.texts().size() == 200);
 			List<String> received = Stream.concat(first.texts().stream(), second.texts().stream()).toList();
-			assertThat(received).containsExactlyElementsOf(Stream.iterate(0, (i) -> i + 1)
-				.limit(200)
-				.map((i) -> "m" + i)
-				.toList());
+			assertThat(received)
+				.containsExactlyElementsOf(Stream.iterate(0, (i) -> i + 1).limit(200).map((i) -> "m" + i).toList());
 		});
 	}
 

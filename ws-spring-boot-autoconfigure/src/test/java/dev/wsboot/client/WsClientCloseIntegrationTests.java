@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link WsClient#close(int, String)} as the contract has it: a client closed before it was
- * ever started is CLOSED and refuses sends at once, and the future of a close completes only
- * after that close's {@link WsClientClosedEvent} was published.
+ * {@link WsClient#close(int, String)} as the contract has it: a client closed before it
+ * was ever started is CLOSED and refuses sends at once, and the future of a close
+ * completes only after that close's {@link WsClientClosedEvent} was published.
  */
 class WsClientCloseIntegrationTests {
 
@@ -81,12 +81,13 @@ class WsClientCloseIntegrationTests {
 			ClosingListener listener = context.getBean(ClosingListener.class);
 			await().atMost(Duration.ofSeconds(20)).until(() -> listener.outcome != null);
 			assertThat(listener.outcome).isEqualTo("closed");
-			await().atMost(TIMEOUT)
-				.until(() -> context.getBean(SlowClosedListener.class).events.size() == 1);
+			await().atMost(TIMEOUT).until(() -> context.getBean(SlowClosedListener.class).events.size() == 1);
 		});
 	}
 
-	/** Closes its client when told to and waits for the close, from the listener thread. */
+	/**
+	 * Closes its client when told to and waits for the close, from the listener thread.
+	 */
 	static class ClosingListener {
 
 		volatile String outcome;

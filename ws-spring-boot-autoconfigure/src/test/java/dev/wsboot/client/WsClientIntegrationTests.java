@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client configured from properties against a real WebSocket server on a random loopback
- * port; run once per transport (the behaviour must not depend on it).
+ * A client configured from properties against a real WebSocket server on a random
+ * loopback port; run once per transport (the behaviour must not depend on it).
  */
 abstract class WsClientIntegrationTests {
 
@@ -75,7 +75,8 @@ abstract class WsClientIntegrationTests {
 		});
 		this.contextRunner.run((context) -> {
 			Received received = context.getBean(Received.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> received.quotes.size() == 1 && received.binaries.size() == 1);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> received.quotes.size() == 1 && received.binaries.size() == 1);
 			assertThat(received.texts).containsExactly("{\"symbol\":\"ACME\",\"price\":12.5}");
 			assertThat(received.quotes).containsExactly(new Quote("ACME", 12.5));
 			assertThat(received.binaries.get(0)).containsExactly(1, 2, 3);
@@ -156,22 +157,21 @@ abstract class WsClientIntegrationTests {
 	@Test
 	void healthFlipsFromUpToDownWhenTheServerGoesAway() {
 		server.onConnect(WsTestConnection::echo);
-		this.contextRunner
-			.withPropertyValues("ws.clients.feed.reconnect.initial-delay=5s")
-			.run((context) -> {
-				HealthIndicator health = (HealthIndicator) context
-					.getBean("wsClientsHealthContributor", CompositeHealthContributor.class)
-					.getContributor("feed");
-				await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(health.health().getStatus().getCode()));
-				server.stop();
-				try {
-					await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(health.health().getStatus().getCode()));
-					assertThat(health.health().getDetails()).containsEntry("state", "RECONNECTING");
-				}
-				finally {
-					server.restart();
-				}
-			});
+		this.contextRunner.withPropertyValues("ws.clients.feed.reconnect.initial-delay=5s").run((context) -> {
+			HealthIndicator health = (HealthIndicator) context
+				.getBean("wsClientsHealthContributor", CompositeHealthContributor.class)
+				.getContributor("feed");
+			await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(health.health().getStatus().getCode()));
+			server.stop();
+			try {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> "DOWN".equals(health.health().getStatus().getCode()));
+				assertThat(health.health().getDetails()).containsEntry("state", "RECONNECTING");
+			}
+			finally {
+				server.restart();
+			}
+		});
 	}
 
 	@Test

@@ -37,9 +37,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * {@link WsClient#request(Object, Class)} end to end against a JSON-RPC 2.0 style server on a
- * loopback port: ids written and matched, replies out of order, the error pointer, timeouts,
- * lost connections, and replies kept from listeners while notifications reach them.
+ * {@link WsClient#request(Object, Class)} end to end against a JSON-RPC 2.0 style server
+ * on a loopback port: ids written and matched, replies out of order, the error pointer,
+ * timeouts, lost connections, and replies kept from listeners while notifications reach
+ * them.
  */
 class WsClientRequestIntegrationTests {
 
@@ -120,7 +121,8 @@ class WsClientRequestIntegrationTests {
 			CompletableFuture<Integer> reply = rpc.request(new RpcCall("2.0", "nope", List.of()), Integer.class);
 			WsTestConnection connection = server.awaitConnection();
 			connection.awaitTexts(1);
-			connection.sendText("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}");
+			connection.sendText(
+					"{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}");
 			Throwable failure = catchThrowable(() -> reply.get(10, TimeUnit.SECONDS));
 			assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(WsRequestException.class);
 			WsRequestException ex = (WsRequestException) failure.getCause();

@@ -61,7 +61,10 @@ class WsClusterIntegrationTests {
 
 	static final Duration ACQUIRE_INTERVAL = Duration.ofMillis(500);
 
-	/** The server notices a closed socket within its polling period; intervals may touch by this much. */
+	/**
+	 * The server notices a closed socket within its polling period; intervals may touch
+	 * by this much.
+	 */
 	static final long OVERLAP_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
 	static EmbeddedPostgres postgres;
@@ -80,7 +83,8 @@ class WsClusterIntegrationTests {
 	static void startInfrastructure() throws Exception {
 		postgres = EmbeddedPostgres.start();
 		DataSource dataSource = postgres.getPostgresDatabase();
-		new ResourceDatabasePopulator(new ClassPathResource("org/springframework/integration/jdbc/schema-postgresql.sql"))
+		new ResourceDatabasePopulator(
+				new ClassPathResource("org/springframework/integration/jdbc/schema-postgresql.sql"))
 			.execute(dataSource);
 		server = WsTestServer.start().onConnect(WsClusterIntegrationTests::record);
 	}
@@ -146,23 +150,25 @@ class WsClusterIntegrationTests {
 		await().atMost(Duration.ofSeconds(15)).until(() -> openTotal() == shards);
 		assertThat(owned(first)).hasSize(shards);
 		ConfigurableApplicationContext second = replica(shards);
-		await().atMost(Duration.ofSeconds(20)).until(() -> owned(first).size() <= 4 && owned(second).size() >= 2
-				&& openTotal() == shards);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> owned(first).size() <= 4 && owned(second).size() >= 2 && openTotal() == shards);
 		ConfigurableApplicationContext third = replica(shards);
 		long joined = System.nanoTime();
 		List<ConfigurableApplicationContext> all = List.of(first, second, third);
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> all.stream().allMatch((r) -> owned(r).size() <= 3 && !owned(r).isEmpty()) && openTotal() == shards);
+			.until(() -> all.stream().allMatch((r) -> owned(r).size() <= 3 && !owned(r).isEmpty())
+					&& openTotal() == shards);
 		// the first replica gained all six, then handed some over
 		assertThat(events(first)).filteredOn((event) -> event.endsWith("=true")).hasSizeGreaterThanOrEqualTo(shards);
 		assertThat(events(first)).filteredOn((event) -> event.endsWith("=false")).hasSizeGreaterThanOrEqualTo(3);
 		System.out.printf("cluster spread: %s after the third replica joined (%d ms)%n",
 				all.stream().map((r) -> owned(r).size()).toList(), millis(System.nanoTime() - joined));
-		await().during(LEASE).atMost(LEASE.multipliedBy(2))
+		await().during(LEASE)
+			.atMost(LEASE.multipliedBy(2))
 			.until(() -> all.stream().allMatch((r) -> owned(r).size() <= 3) && openTotal() == shards);
 		third.close();
-		await().atMost(Duration.ofSeconds(20)).until(() -> openTotal() == shards && owned(first).size() <= 4
-				&& owned(second).size() <= 4);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> openTotal() == shards && owned(first).size() <= 4 && owned(second).size() <= 4);
 		assertNoOverlap();
 	}
 
@@ -171,7 +177,8 @@ class WsClusterIntegrationTests {
 		ConfigurableApplicationContext first = replica(6, "ws.cluster.max-owned=2");
 		ConfigurableApplicationContext second = replica(6, "ws.cluster.max-owned=2");
 		await().atMost(Duration.ofSeconds(15)).until(() -> openTotal() == 4);
-		await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3))
+		await().during(LEASE.multipliedBy(2))
+			.atMost(LEASE.multipliedBy(3))
 			.until(() -> openTotal() == 4 && owned(first).size() == 2 && owned(second).size() == 2);
 		assertNoOverlap();
 	}
@@ -179,22 +186,25 @@ class WsClusterIntegrationTests {
 	@Test
 	void anOwnerThatCannotReachTheDatabaseDropsItsConnectionBeforeTheLeaseExpires() throws Exception {
 		try (BlackholeProxy proxy = new BlackholeProxy(postgres.getPort())) {
-			ConfigurableApplicationContext owner = replica(1, "cluster.datasource.url=jdbc:postgresql://127.0.0.1:"
-					+ proxy.port() + "/postgres?socketTimeout=4");
+			ConfigurableApplicationContext owner = replica(1,
+					"cluster.datasource.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?socketTimeout=4");
 			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
 			assertThat(owned(owner)).containsExactly("feed-0");
 			replica(1);
 			long outage = System.nanoTime();
 			proxy.blackhole();
-			await().atMost(Duration.ofSeconds(15)).until(() -> connections("feed-0").size() == 2 && open("feed-0") == 1);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> connections("feed-0").size() == 2 && open("feed-0") == 1);
 			List<Interval> feed = connections("feed-0");
-			System.out.printf("cluster database outage on the owner: dropped %d ms after the outage began (lease %d ms),"
-					+ " standby connected %d ms after it%n", millis(feed.get(0).end - outage), LEASE.toMillis(),
-					millis(feed.get(1).start - outage));
+			System.out.printf(
+					"cluster database outage on the owner: dropped %d ms after the outage began (lease %d ms),"
+							+ " standby connected %d ms after it%n",
+					millis(feed.get(0).end - outage), LEASE.toMillis(), millis(feed.get(1).start - outage));
 			assertThat(Duration.ofNanos(feed.get(0).end - outage)).isLessThan(LEASE);
 			assertThat(events(owner)).containsExactly("feed-0=true", "feed-0=false");
 			assertThat(owner.getBean(WsClients.class).get("feed-0").state()).isEqualTo(WsClientState.STANDBY);
-			assertThat(Duration.ofNanos(feed.get(1).start - outage)).isLessThan(LEASE.plus(ACQUIRE_INTERVAL).plusSeconds(3));
+			assertThat(Duration.ofNanos(feed.get(1).start - outage))
+				.isLessThan(LEASE.plus(ACQUIRE_INTERVAL).plusSeconds(3));
 			assertNoOverlap();
 		}
 	}
@@ -205,15 +215,18 @@ class WsClusterIntegrationTests {
 		try {
 			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
 			ConfigurableApplicationContext standby = replica(1);
-			await().during(ACQUIRE_INTERVAL.multipliedBy(2)).atMost(Duration.ofSeconds(5))
+			await().during(ACQUIRE_INTERVAL.multipliedBy(2))
+				.atMost(Duration.ofSeconds(5))
 				.until(() -> open("feed-0") == 1 && owned(standby).isEmpty());
 			long killed = System.nanoTime();
 			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			await().atMost(Duration.ofSeconds(15)).until(() -> connections("feed-0").size() == 2 && open("feed-0") == 1);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> connections("feed-0").size() == 2 && open("feed-0") == 1);
 			List<Interval> feed = connections("feed-0");
 			System.out.printf("cluster failover after SIGKILL: standby connected %d ms after the kill (lease %d ms)%n",
 					millis(feed.get(1).start - killed), LEASE.toMillis());
-			assertThat(Duration.ofNanos(feed.get(1).start - killed)).isLessThan(LEASE.plus(ACQUIRE_INTERVAL).plusSeconds(3));
+			assertThat(Duration.ofNanos(feed.get(1).start - killed))
+				.isLessThan(LEASE.plus(ACQUIRE_INTERVAL).plusSeconds(3));
 			assertThat(owned(standby)).containsExactly("feed-0");
 			assertNoOverlap();
 		}
@@ -228,7 +241,8 @@ class WsClusterIntegrationTests {
 		try {
 			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1);
 			ConfigurableApplicationContext standby = replica(1);
-			await().during(ACQUIRE_INTERVAL.multipliedBy(2)).atMost(Duration.ofSeconds(5))
+			await().during(ACQUIRE_INTERVAL.multipliedBy(2))
+				.atMost(Duration.ofSeconds(5))
 				.until(() -> open("feed-0") == 1 && owned(standby).isEmpty());
 			// a long GC pause, a frozen container: the owner's watchdog cannot run
 			signal("STOP", process.pid());
@@ -242,16 +256,23 @@ class WsClusterIntegrationTests {
 				signal("CONT", process.pid());
 				resumed = System.nanoTime();
 			}
-			await().atMost(Duration.ofSeconds(15)).until(() -> open("feed-0") == 1 && connections("feed-0").get(0).end != 0);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> open("feed-0") == 1 && connections("feed-0").get(0).end != 0);
 			List<Interval> feed = connections("feed-0");
 			long overlap = feed.get(0).end - feed.get(1).start;
 			long pause = resumed - paused;
-			System.out.printf("cluster: owner paused %d ms (lease %d ms): the new owner connected %d ms into the pause,"
-					+ " the old connection ended %d ms after the resume, overlap %d ms%n", millis(pause), LEASE.toMillis(),
-					millis(feed.get(1).start - paused), millis(feed.get(0).end - resumed), millis(overlap));
-			// the documented bound: pause - lease / 4, plus the resumed owner's watchdog period and close time
-			assertThat(Duration.ofNanos(overlap)).isLessThan(Duration.ofNanos(pause).minus(LEASE.dividedBy(4))
-				.plus(LEASE.dividedBy(20)).plus(LEASE.dividedBy(10)).plusMillis(200));
+			System.out.printf(
+					"cluster: owner paused %d ms (lease %d ms): the new owner connected %d ms into the pause,"
+							+ " the old connection ended %d ms after the resume, overlap %d ms%n",
+					millis(pause), LEASE.toMillis(), millis(feed.get(1).start - paused),
+					millis(feed.get(0).end - resumed), millis(overlap));
+			// the documented bound: pause - lease / 4, plus the resumed owner's watchdog
+			// period and close time
+			assertThat(Duration.ofNanos(overlap)).isLessThan(Duration.ofNanos(pause)
+				.minus(LEASE.dividedBy(4))
+				.plus(LEASE.dividedBy(20))
+				.plus(LEASE.dividedBy(10))
+				.plusMillis(200));
 			assertThat(owned(standby)).containsExactly("feed-0");
 		}
 		finally {
@@ -261,8 +282,9 @@ class WsClusterIntegrationTests {
 
 	/** A replica in a JVM of its own, owning {@code feed-0} once it is ready. */
 	private Process replicaProcess() throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), ClusterReplicaMain.class.getName()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+						System.getProperty("java.class.path"), ClusterReplicaMain.class.getName()));
 		properties(1).forEach((key, value) -> command.add("--" + key + "=" + value));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -333,7 +355,8 @@ class WsClusterIntegrationTests {
 		return replica.isActive() ? replica.getBean(WsClusterCoordinator.class).owned() : List.of();
 	}
 
-	private static ConfigurableApplicationContext ownerOf(String client, List<ConfigurableApplicationContext> replicas) {
+	private static ConfigurableApplicationContext ownerOf(String client,
+			List<ConfigurableApplicationContext> replicas) {
 		return replicas.stream().filter((r) -> owned(r).contains(client)).findFirst().orElseThrow();
 	}
 
@@ -360,7 +383,10 @@ class WsClusterIntegrationTests {
 
 	private List<Interval> connections(String client) {
 		String path = "/" + this.prefix + "/" + client;
-		return intervals.stream().filter((i) -> i.path.equals(path)).sorted(Comparator.comparingLong((i) -> i.start)).toList();
+		return intervals.stream()
+			.filter((i) -> i.path.equals(path))
+			.sorted(Comparator.comparingLong((i) -> i.start))
+			.toList();
 	}
 
 	private long open(String client) {
@@ -371,18 +397,25 @@ class WsClusterIntegrationTests {
 		return intervals.stream().filter((i) -> i.path.startsWith("/" + this.prefix + "/") && i.end == 0).count();
 	}
 
-	/** Per client, a connection starts only after the one before it ended, as the server saw it. */
+	/**
+	 * Per client, a connection starts only after the one before it ended, as the server
+	 * saw it.
+	 */
 	private void assertNoOverlap() {
 		AtomicInteger checked = new AtomicInteger();
-		intervals.stream().filter((i) -> i.path.startsWith("/" + this.prefix + "/")).map((i) -> i.path).distinct()
+		intervals.stream()
+			.filter((i) -> i.path.startsWith("/" + this.prefix + "/"))
+			.map((i) -> i.path)
+			.distinct()
 			.forEach((path) -> {
 				List<Interval> list = connections(path.substring(path.lastIndexOf('/') + 1));
 				for (int i = 1; i < list.size(); i++) {
 					Interval before = list.get(i - 1);
 					assertThat(before.end).as("%s: connection %d still open when %d started", path, i - 1, i)
 						.isNotZero();
-					assertThat(list.get(i).start + OVERLAP_TOLERANCE_NANOS).as("%s: connections %d and %d overlap", path,
-							i - 1, i).isGreaterThanOrEqualTo(before.end);
+					assertThat(list.get(i).start + OVERLAP_TOLERANCE_NANOS)
+						.as("%s: connections %d and %d overlap", path, i - 1, i)
+						.isGreaterThanOrEqualTo(before.end);
 					checked.incrementAndGet();
 				}
 			});

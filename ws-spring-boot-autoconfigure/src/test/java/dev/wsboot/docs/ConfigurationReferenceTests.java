@@ -46,10 +46,10 @@ class ConfigurationReferenceTests {
 				"ws.defaults.auto-startup", "ws.defaults.subprotocols", "ws.defaults.extensions", "ws.defaults.headers",
 				"ws.defaults.connect-timeout", "ws.defaults.ping-interval", "ws.defaults.idle-timeout",
 				"ws.defaults.max-fragment-size", "ws.defaults.max-message-size", "ws.defaults.send-buffer-limit",
-				"ws.defaults.reconnect.enabled", "ws.defaults.reconnect.initial-delay", "ws.defaults.reconnect.max-delay",
-				"ws.defaults.reconnect.multiplier", "ws.defaults.reconnect.jitter", "ws.defaults.reconnect.max-attempts",
-				"ws.defaults.ssl.bundle", "ws.defaults.transport", "ws.defaults.proxy.url",
-				"ws.defaults.proxy.use-system", "management.health.ws-clients.enabled");
+				"ws.defaults.reconnect.enabled", "ws.defaults.reconnect.initial-delay",
+				"ws.defaults.reconnect.max-delay", "ws.defaults.reconnect.multiplier", "ws.defaults.reconnect.jitter",
+				"ws.defaults.reconnect.max-attempts", "ws.defaults.ssl.bundle", "ws.defaults.transport",
+				"ws.defaults.proxy.url", "ws.defaults.proxy.use-system", "management.health.ws-clients.enabled");
 	}
 
 	@Test
@@ -61,7 +61,8 @@ class ConfigurationReferenceTests {
 		assertThat(begin).as("marker in %s", REFERENCE).isNotNegative();
 		String current = document.substring(begin + BEGIN.length(), end);
 		if (Boolean.getBoolean("wsboot.docs.update")) {
-			Files.writeString(REFERENCE, document.substring(0, begin + BEGIN.length()) + table + document.substring(end),
+			Files.writeString(REFERENCE,
+					document.substring(0, begin + BEGIN.length()) + table + document.substring(end),
 					StandardCharsets.UTF_8);
 			return;
 		}
@@ -70,14 +71,19 @@ class ConfigurationReferenceTests {
 	}
 
 	private static String table() throws IOException {
-		StringBuilder table = new StringBuilder("\n| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+		StringBuilder table = new StringBuilder(
+				"\n| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
 		for (JsonNode property : properties()) {
 			String name = property.path("name").asString();
-			String key = name.startsWith("ws.defaults.") ? "ws.clients.<name>." + name.substring("ws.defaults.".length())
-					+ " <br> " + name : name;
-			table.append("| `").append(key.replace(" <br> ", "` <br> `")).append("` | ")
-				.append(simpleType(property.path("type").asString(""))).append(" | ")
-				.append(defaultValue(property.path("defaultValue"))).append(" | ")
+			String key = name.startsWith("ws.defaults.")
+					? "ws.clients.<name>." + name.substring("ws.defaults.".length()) + " <br> " + name : name;
+			table.append("| `")
+				.append(key.replace(" <br> ", "` <br> `"))
+				.append("` | ")
+				.append(simpleType(property.path("type").asString("")))
+				.append(" | ")
+				.append(defaultValue(property.path("defaultValue")))
+				.append(" | ")
 				.append(property.path("description").asString("").replace("|", "\\|").replace("\n", " "))
 				.append(" |\n");
 		}

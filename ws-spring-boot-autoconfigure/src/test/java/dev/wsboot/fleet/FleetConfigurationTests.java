@@ -53,7 +53,8 @@ class FleetConfigurationTests {
 				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(settings.pingInterval()).isEqualTo(Duration.ofSeconds(7));
 				assertThat(settings.reconnect().maxDelay()).isEqualTo(Duration.ofSeconds(9));
-				assertThat(settings.headers()).containsEntry("X-Env", "prod").containsEntry("Authorization", "Bearer 42");
+				assertThat(settings.headers()).containsEntry("X-Env", "prod")
+					.containsEntry("Authorization", "Bearer 42");
 				assertThat(clients.names()).containsExactly("tenant-42");
 				assertThat(clients.get("tenant-42")).isSameAs(client);
 				assertThat(client.shard()).isEmpty();
@@ -111,7 +112,8 @@ class FleetConfigurationTests {
 	void createFailsForAMissingOrInvalidUrl() {
 		this.contextRunner.withPropertyValues("ws.templates.tenant.ping-interval=5s").run((context) -> {
 			WsClients clients = context.getBean(WsClients.class);
-			assertThatIllegalArgumentException().isThrownBy(() -> clients.create("t-1", (spec) -> spec.template("tenant")))
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> clients.create("t-1", (spec) -> spec.template("tenant")))
 				.withMessageContaining("Cannot create client 't-1' from template 'tenant': it has no url")
 				.withMessageContaining("ws.templates.tenant.url");
 			assertThatIllegalArgumentException()
@@ -119,10 +121,10 @@ class FleetConfigurationTests {
 				.withMessageContaining("Cannot create client 't-2'")
 				.withMessageContaining("scheme 'http'")
 				.withMessageContaining("ws:// or wss://");
-			assertThatIllegalArgumentException()
-				.isThrownBy(() -> clients.create("t-3",
-						(spec) -> spec.url(URI.create("ws://localhost:1/x")).pingInterval(Duration.ofSeconds(10))
-							.idleTimeout(Duration.ofSeconds(5))))
+			assertThatIllegalArgumentException().isThrownBy(() -> clients.create("t-3",
+					(spec) -> spec.url(URI.create("ws://localhost:1/x"))
+						.pingInterval(Duration.ofSeconds(10))
+						.idleTimeout(Duration.ofSeconds(5))))
 				.withMessageContaining("idle-timeout");
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> clients.create("t-4",

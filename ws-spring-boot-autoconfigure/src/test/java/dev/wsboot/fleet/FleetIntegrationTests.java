@@ -1,6 +1,5 @@
 package dev.wsboot.fleet;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -42,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients created and removed at run time, name-pattern listeners and shards, against a real
- * server, seen through listeners, events, health, meters and the {@code wsclients} endpoint.
+ * Clients created and removed at run time, name-pattern listeners and shards, against a
+ * real server, seen through listeners, events, health, meters and the {@code wsclients}
+ * endpoint.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,wsclients",
@@ -52,7 +52,9 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class FleetIntegrationTests {
 
-	/** Generous: the build machine may be busy; waits end as soon as the condition holds. */
+	/**
+	 * Generous: the build machine may be busy; waits end as soon as the condition holds.
+	 */
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@RegisterExtension
@@ -62,7 +64,8 @@ class FleetIntegrationTests {
 	@DynamicPropertySource
 	static void urls(DynamicPropertyRegistry registry) {
 		registry.add("ws.templates.tenant.url", () -> server.url("/tenant"));
-		registry.add("ws.clients.gateway.url", () -> "ws://127.0.0.1:" + server.port() + "/gateway/{shard}?of={shards}");
+		registry.add("ws.clients.gateway.url",
+				() -> "ws://127.0.0.1:" + server.port() + "/gateway/{shard}?of={shards}");
 	}
 
 	@LocalServerPort
@@ -95,7 +98,8 @@ class FleetIntegrationTests {
 		assertThat(connection.handshake().header("Authorization")).isEqualTo("Bearer 7");
 		await().atMost(TIMEOUT).until(client::isOpen);
 
-		// a pattern listener registered at start-up receives from the client created later
+		// a pattern listener registered at start-up receives from the client created
+		// later
 		connection.sendText("hello 7");
 		await().atMost(TIMEOUT).until(() -> this.listeners.tenants.contains("tenant-7:hello 7"));
 		client.sendText("to server").get(10, TimeUnit.SECONDS);
@@ -113,11 +117,11 @@ class FleetIntegrationTests {
 		assertThat(entry.status()).isEqualTo(200);
 		assertThat(entry.<String>read("$.state")).isEqualTo("OPEN");
 		assertThat(actuator.get("/wsclients").body()).contains("tenant-7");
-		// reading the gauge (as a publish or scrape does) registers the counters that are non-zero
+		// reading the gauge (as a publish or scrape does) registers the counters that are
+		// non-zero
 		assertThat(this.registry.get("ws.client.connections").tag("client", "tenant-7").gauge().value()).isEqualTo(1);
 		assertThat(meterNames("tenant-7")).contains("ws.client.connections", "ws.client.messages.received",
-				"ws.client.messages.sent", "ws.client.bytes.received", "ws.client.send.buffered",
-				"ws.client.listener");
+				"ws.client.messages.sent", "ws.client.bytes.received", "ws.client.send.buffered", "ws.client.listener");
 
 		this.clients.remove("tenant-7").get(10, TimeUnit.SECONDS);
 		WsTestFrame close = connection.awaitFrame(WsTestFrame::isClose);
@@ -145,10 +149,11 @@ class FleetIntegrationTests {
 
 	@Test
 	void createdClientReconnectsAfterTheServerDropsIt() {
-		WsClient client = this.clients.create("tenant-8", (spec) -> spec.template("tenant")
-			.url(server.url("/tenant/8"))
-			.set("reconnect.initial-delay", "100ms")
-			.set("reconnect.max-delay", "200ms"));
+		WsClient client = this.clients.create("tenant-8",
+				(spec) -> spec.template("tenant")
+					.url(server.url("/tenant/8"))
+					.set("reconnect.initial-delay", "100ms")
+					.set("reconnect.max-delay", "200ms"));
 		awaitHandshake("/tenant/8").dropTcp();
 		awaitHandshake("/tenant/8");
 		await().atMost(TIMEOUT).until(client::isOpen);
@@ -159,7 +164,8 @@ class FleetIntegrationTests {
 	void shardsConnectToTheirOwnUrlsAndOneListenerHearsThemAll() {
 		List<WsClient> group = this.clients.group("gateway");
 		assertThat(group).extracting(WsClient::name).containsExactly("gateway-0", "gateway-1", "gateway-2");
-		assertThat(group).extracting((client) -> client.shard().map(WsShard::index).orElse(-1)).containsExactly(0, 1, 2);
+		assertThat(group).extracting((client) -> client.shard().map(WsShard::index).orElse(-1))
+			.containsExactly(0, 1, 2);
 		for (int index = 0; index < 3; index++) {
 			WsTestConnection connection = awaitHandshake("/gateway/" + index);
 			assertThat(connection.handshake().query()).isEqualTo("of=3");
@@ -168,14 +174,16 @@ class FleetIntegrationTests {
 			connection.sendText("from " + index);
 		}
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(this.listeners.gateway).containsExactlyInAnyOrder(
-					"gateway-0:from 0", "gateway-1:from 1", "gateway-2:from 2"));
+			.untilAsserted(() -> assertThat(this.listeners.gateway).containsExactlyInAnyOrder("gateway-0:from 0",
+					"gateway-1:from 1", "gateway-2:from 2"));
 		assertThat(this.listeners.tenants).noneMatch((text) -> text.startsWith("gateway"));
 	}
 
 	private static WsTestConnection awaitHandshake(String path) {
 		await().atMost(TIMEOUT)
-			.until(() -> server.connections().stream().anyMatch((connection) -> path.equals(connection.handshake().path())));
+			.until(() -> server.connections()
+				.stream()
+				.anyMatch((connection) -> path.equals(connection.handshake().path())));
 		List<WsTestConnection> matching = server.connections()
 			.stream()
 			.filter((connection) -> path.equals(connection.handshake().path()))
@@ -207,12 +215,13 @@ class FleetIntegrationTests {
 
 	}
 
-	/** Creates a client while the context is being refreshed, before the clients start. */
+	/**
+	 * Creates a client while the context is being refreshed, before the clients start.
+	 */
 	static class Early {
 
 		Early(WsClients clients) {
-			WsClient client = clients.create("early-1",
-					(spec) -> spec.template("tenant").url(server.url("/early/1")));
+			WsClient client = clients.create("early-1", (spec) -> spec.template("tenant").url(server.url("/early/1")));
 			assertThat(client.state().name()).isEqualTo("NEW");
 		}
 

@@ -38,7 +38,9 @@ class FleetScaleIntegrationTests {
 
 	private static final int CLIENTS = 1000;
 
-	/** Generous: the build machine may be busy; waits end as soon as the condition holds. */
+	/**
+	 * Generous: the build machine may be busy; waits end as soon as the condition holds.
+	 */
 	private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
 	@RegisterExtension
@@ -59,7 +61,8 @@ class FleetScaleIntegrationTests {
 					CompositeHealthContributor.class);
 			ScheduledThreadPoolExecutor timer = (ScheduledThreadPoolExecutor) ReflectionTestUtils
 				.getField(context.getBean("wsClientThreads"), "scheduler");
-			// one client first, so the transport's shared threads exist before the baseline
+			// one client first, so the transport's shared threads exist before the
+			// baseline
 			clients.create("warm-up", (spec) -> spec.template("tenant"));
 			await().atMost(TIMEOUT).until(() -> clients.get("warm-up").isOpen());
 			clients.remove("warm-up").join();
@@ -89,14 +92,16 @@ class FleetScaleIntegrationTests {
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(timer.getQueue()).isEmpty());
 			// no thread per client: only the shared, bounded pools (transport workers and
 			// connect threads, listener executor) grow while 1,000 connect at once
-			assertThat(total(threadsOpen)).as("threads with 1,000 open clients: %s, before: %s", threadsOpen,
-					threadsBefore)
+			assertThat(total(threadsOpen))
+				.as("threads with 1,000 open clients: %s, before: %s", threadsOpen, threadsBefore)
 				.isLessThan(total(threadsBefore) + 50);
 			Map<String, Integer> threadsAfter = clientThreads();
-			// bounded pools may still grow while the fleet closes (close events run on the
-			// listener executor), and other tests' contexts share this JVM: nothing per client
-			assertThat(total(threadsAfter)).as("threads after removing them: %s, before: %s", threadsAfter,
-					threadsBefore)
+			// bounded pools may still grow while the fleet closes (close events run on
+			// the
+			// listener executor), and other tests' contexts share this JVM: nothing per
+			// client
+			assertThat(total(threadsAfter))
+				.as("threads after removing them: %s, before: %s", threadsAfter, threadsBefore)
 				.isLessThan(total(threadsBefore) + CLIENTS / 10);
 			assertThat(threadsAfter.keySet())
 				.filteredOn((kind) -> kind.startsWith("ws-") || kind.startsWith("tyrus") || kind.startsWith("Grizzly"))

@@ -31,21 +31,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code /actuator/health/wsClients/<name>} and the readiness group over HTTP, for a client
- * of a real server.
+ * {@code /actuator/health/wsClients/<name>} and the readiness group over HTTP, for a
+ * client of a real server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,wsclients",
 				"management.endpoint.health.show-details=always",
 				"management.endpoint.health.group.readiness.include=readinessState,wsClients",
-				"management.endpoint.health.group.feeds.include=wsClients/feed",
-				"ws.clients.feed.subprotocols=v1.json", "ws.clients.feed.ping-interval=200ms",
-				"ws.clients.feed.idle-timeout=5s", "ws.clients.feed.reconnect.initial-delay=100ms",
-				"ws.clients.feed.reconnect.max-delay=300ms" })
+				"management.endpoint.health.group.feeds.include=wsClients/feed", "ws.clients.feed.subprotocols=v1.json",
+				"ws.clients.feed.ping-interval=200ms", "ws.clients.feed.idle-timeout=5s",
+				"ws.clients.feed.reconnect.initial-delay=100ms", "ws.clients.feed.reconnect.max-delay=300ms" })
 @DirtiesContext
 class WsClientHealthIntegrationTests {
 
-	/** Generous: the build machine may be busy; waits end as soon as the condition holds. */
+	/**
+	 * Generous: the build machine may be busy; waits end as soon as the condition holds.
+	 */
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@RegisterExtension
@@ -75,8 +76,7 @@ class WsClientHealthIntegrationTests {
 
 	@Test
 	void isUpWithMaskedUrlAndConnectionDetailsWhileOpen() {
-		await().atMost(TIMEOUT)
-			.until(() -> this.actuator.get("/health/wsClients/feed").body().contains("latencyMs"));
+		await().atMost(TIMEOUT).until(() -> this.actuator.get("/health/wsClients/feed").body().contains("latencyMs"));
 		Response health = this.actuator.get("/health/wsClients/feed");
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.<String>read("$.status")).isEqualTo("UP");

@@ -56,7 +56,8 @@ class WsHealthContributorAutoConfigurationTests {
 	@Test
 	void canBeSwitchedOff() {
 		this.contextRunner
-			.withPropertyValues("ws.clients.feed.url=ws://127.0.0.1:9/feed", "management.health.ws-clients.enabled=false")
+			.withPropertyValues("ws.clients.feed.url=ws://127.0.0.1:9/feed",
+					"management.health.ws-clients.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("wsClientsHealthContributor"));
 	}
 

@@ -23,8 +23,8 @@ import org.springframework.messaging.converter.StringMessageConverter;
 
 /**
  * A real application context with the listener infrastructure wired as the
- * auto-configuration wires it, configured clients {@code ticker} and {@code orders}, and the
- * given listener beans.
+ * auto-configuration wires it, configured clients {@code ticker} and {@code orders}, and
+ * the given listener beans.
  */
 final class ListenerTestContext implements AutoCloseable {
 

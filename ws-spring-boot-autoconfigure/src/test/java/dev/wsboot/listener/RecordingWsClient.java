@@ -13,8 +13,8 @@ import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientState;
 
 /**
- * An in-memory {@link WsClient} that records what is sent: enough for testing invocation and
- * replies, which never touch a socket.
+ * An in-memory {@link WsClient} that records what is sent: enough for testing invocation
+ * and replies, which never touch a socket.
  */
 final class RecordingWsClient implements WsClient {
 

@@ -15,8 +15,8 @@ import dev.wsboot.client.WsMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WsListenerAdapter}: which parameters a listener gets, which frames reach it,
- * and what is sent back.
+ * Tests for {@link WsListenerAdapter}: which parameters a listener gets, which frames
+ * reach it, and what is sent back.
  */
 class WsListenerAdapterTests {
 
@@ -34,8 +34,7 @@ class WsListenerAdapterTests {
 	void binaryMessageIsPassedToByteArrayParameter() {
 		try (ListenerTestContext context = ListenerTestContext.of(BytesListener.class)) {
 			context.deliver(this.ticker, WsMessage.binary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true));
-			assertThat(context.bean(BytesListener.class).received).singleElement()
-				.isEqualTo(new byte[] { 1, 2, 3 });
+			assertThat(context.bean(BytesListener.class).received).singleElement().isEqualTo(new byte[] { 1, 2, 3 });
 		}
 	}
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Tests for {@link WsListenerAnnotationBeanPostProcessor} with proxied beans: the listener is
- * invoked through the proxy, so advice (transactions, security) applies.
+ * Tests for {@link WsListenerAnnotationBeanPostProcessor} with proxied beans: the
+ * listener is invoked through the proxy, so advice (transactions, security) applies.
  */
 class WsListenerAnnotationBeanPostProcessorTests {
 
@@ -27,10 +27,8 @@ class WsListenerAnnotationBeanPostProcessorTests {
 
 	@Test
 	void classProxiedListenerIsInvokedThroughItsProxy() {
-		try (ListenerTestContext context = ListenerTestContext.of(
-				(applicationContext) -> applicationContext.registerBean(ProxyingPostProcessor.class,
-						() -> new ProxyingPostProcessor(true)),
-				ClassListener.class)) {
+		try (ListenerTestContext context = ListenerTestContext.of((applicationContext) -> applicationContext
+			.registerBean(ProxyingPostProcessor.class, () -> new ProxyingPostProcessor(true)), ClassListener.class)) {
 			context.deliver(this.ticker, WsMessage.text("hi", true));
 			assertThat(context.bean(ProxyingPostProcessor.class).intercepted).hasValue(1);
 			assertThat(context.bean(ClassListener.class).received()).containsExactly("hi");
@@ -41,9 +39,8 @@ class WsListenerAnnotationBeanPostProcessorTests {
 
 	@Test
 	void interfaceProxiedListenerIsInvokedThroughItsProxy() {
-		try (ListenerTestContext context = ListenerTestContext.of(
-				(applicationContext) -> applicationContext.registerBean(ProxyingPostProcessor.class,
-						() -> new ProxyingPostProcessor(false)),
+		try (ListenerTestContext context = ListenerTestContext.of((applicationContext) -> applicationContext
+			.registerBean(ProxyingPostProcessor.class, () -> new ProxyingPostProcessor(false)),
 				InterfaceListener.class)) {
 			context.deliver(this.ticker, WsMessage.text("hi", true));
 			assertThat(context.bean(ProxyingPostProcessor.class).intercepted).hasValue(1);

@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link WsListenerBeanRegistrationAotProcessor}: the runtime hints a native image
- * (or {@code spring.aot.enabled}) needs for {@code @WsListener} beans.
+ * Tests for {@link WsListenerBeanRegistrationAotProcessor}: the runtime hints a native
+ * image (or {@code spring.aot.enabled}) needs for {@code @WsListener} beans.
  */
 class WsListenerBeanRegistrationAotProcessorTests {
 
@@ -64,7 +64,8 @@ class WsListenerBeanRegistrationAotProcessorTests {
 		RuntimeHints hints = hintsFor(TradeListener.class);
 		assertThat(RuntimeHintsPredicates.reflection().onType(Trade.class)).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Trade.class, "symbol")).accepts(hints);
-		assertThat(RuntimeHintsPredicates.reflection().onType(Trade.class)
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onType(Trade.class)
 			.withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(hints);
 	}
 
@@ -123,7 +124,8 @@ class WsListenerBeanRegistrationAotProcessorTests {
 			for (String path : files.getGeneratedFiles(Kind.SOURCE).keySet()) {
 				sources.add(files.getGeneratedFileContent(Kind.SOURCE, path));
 			}
-			assertThat(sources).anySatisfy((source) -> assertThat(source).contains("createClient").contains("\"feed\""));
+			assertThat(sources)
+				.anySatisfy((source) -> assertThat(source).contains("createClient").contains("\"feed\""));
 		}
 	}
 

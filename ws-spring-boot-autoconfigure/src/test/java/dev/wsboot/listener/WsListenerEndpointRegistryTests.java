@@ -48,7 +48,8 @@ class WsListenerEndpointRegistryTests {
 
 	@Test
 	void listenersOfAClientAreLookedUpAgainNotKeptPerClientName() {
-		// each client keeps its own list; the registry keeps nothing per name, so a fleet of
+		// each client keeps its own list; the registry keeps nothing per name, so a fleet
+		// of
 		// created and removed clients leaves no entry behind
 		try (ListenerTestContext context = ListenerTestContext.of(TickerListener.class)) {
 			assertThat(context.listeners("ticker")).isEqualTo(context.listeners("ticker")).hasSize(1);
@@ -91,10 +92,11 @@ class WsListenerEndpointRegistryTests {
 
 	@Test
 	void clientNamesMayUsePlaceholders() {
-		try (ListenerTestContext context = ListenerTestContext.of((applicationContext) -> applicationContext
-			.getEnvironment()
-			.getPropertySources()
-			.addFirst(new MapPropertySource("test", Map.of("feed.client", "orders"))), PlaceholderListener.class)) {
+		try (ListenerTestContext context = ListenerTestContext.of(
+				(applicationContext) -> applicationContext.getEnvironment()
+					.getPropertySources()
+					.addFirst(new MapPropertySource("test", Map.of("feed.client", "orders"))),
+				PlaceholderListener.class)) {
 			assertThat(context.listeners("orders")).hasSize(1);
 			assertThat(context.listeners("ticker")).isEmpty();
 		}

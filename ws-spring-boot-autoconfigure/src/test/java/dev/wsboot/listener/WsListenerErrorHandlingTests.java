@@ -19,8 +19,9 @@ import org.springframework.messaging.converter.MessageConversionException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for failures in {@code @WsListener} methods: never propagated, logged once without
- * more than 200 characters of payload, passed to the {@link WsListenerErrorHandler}.
+ * Tests for failures in {@code @WsListener} methods: never propagated, logged once
+ * without more than 200 characters of payload, passed to the
+ * {@link WsListenerErrorHandler}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WsListenerErrorHandlingTests {
@@ -61,8 +62,7 @@ class WsListenerErrorHandlingTests {
 
 	@Test
 	void exceptionInListenerIsLoggedOnceWithCauseThenPassedToErrorHandler(CapturedOutput output) {
-		try (ListenerTestContext context = ListenerTestContext.of(FailingListener.class,
-				RecordingErrorHandler.class)) {
+		try (ListenerTestContext context = ListenerTestContext.of(FailingListener.class, RecordingErrorHandler.class)) {
 			context.deliver(this.ticker, WsMessage.text("first", true));
 			context.deliver(this.ticker, WsMessage.text("second", true));
 
@@ -95,14 +95,14 @@ class WsListenerErrorHandlingTests {
 
 	@Test
 	void exceptionThrownByErrorHandlerIsLoggedAndSwallowed(CapturedOutput output) {
-		try (ListenerTestContext context = ListenerTestContext.of(FailingListener.class,
-				ThrowingErrorHandler.class)) {
+		try (ListenerTestContext context = ListenerTestContext.of(FailingListener.class, ThrowingErrorHandler.class)) {
 			context.deliver(this.ticker, WsMessage.text("first", true));
 			context.deliver(this.ticker, WsMessage.text("second", true));
 			assertThat(context.bean(FailingListener.class).received).containsExactly("first", "second");
 		}
-		assertThat(output).contains("WsListenerErrorHandler " + ThrowingErrorHandler.class.getName()
-				+ " failed while handling a failure of @WsListener FailingListener.onText on client 'ticker'")
+		assertThat(output)
+			.contains("WsListenerErrorHandler " + ThrowingErrorHandler.class.getName()
+					+ " failed while handling a failure of @WsListener FailingListener.onText on client 'ticker'")
 			.contains("error handler failed");
 	}
 

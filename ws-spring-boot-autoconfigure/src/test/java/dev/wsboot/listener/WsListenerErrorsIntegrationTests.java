@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Listener failures over a real socket: an exception or a payload that cannot be converted
- * never closes the connection and the next message is delivered as usual, unless the
- * {@link WsListenerErrorHandler} decides to close the client.
+ * Listener failures over a real socket: an exception or a payload that cannot be
+ * converted never closes the connection and the next message is delivered as usual,
+ * unless the {@link WsListenerErrorHandler} decides to close the client.
  */
 class WsListenerErrorsIntegrationTests {
 
@@ -51,21 +51,19 @@ class WsListenerErrorsIntegrationTests {
 			connection.sendText("boom");
 			connection.sendText("fine");
 		});
-		this.contextRunner.withUserConfiguration(FailingListener.class, RecordingErrorHandler.class)
-			.run((context) -> {
-				FailingListener listener = context.getBean(FailingListener.class);
-				assertThat(listener.received.await(2)).containsExactly("boom", "fine");
-				assertThat(listener.succeeded.await(1)).containsExactly("fine");
-				assertThat(context.getBean(RecordingErrorHandler.class).failures).singleElement()
-					.satisfies((failure) -> {
-						assertThat(failure.client()).isSameAs(context.getBean("feed", WsClient.class));
-						assertThat(failure.listener()).isEqualTo("FailingListener.onText");
-						assertThat(failure.message().text()).isEqualTo("boom");
-						assertThat(failure.cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-					});
-				assertThat(context.getBean("feed", WsClient.class).isOpen()).isTrue();
-				assertThat(context.getBean(ClosedEvents.class).events).isEmpty();
+		this.contextRunner.withUserConfiguration(FailingListener.class, RecordingErrorHandler.class).run((context) -> {
+			FailingListener listener = context.getBean(FailingListener.class);
+			assertThat(listener.received.await(2)).containsExactly("boom", "fine");
+			assertThat(listener.succeeded.await(1)).containsExactly("fine");
+			assertThat(context.getBean(RecordingErrorHandler.class).failures).singleElement().satisfies((failure) -> {
+				assertThat(failure.client()).isSameAs(context.getBean("feed", WsClient.class));
+				assertThat(failure.listener()).isEqualTo("FailingListener.onText");
+				assertThat(failure.message().text()).isEqualTo("boom");
+				assertThat(failure.cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
 			});
+			assertThat(context.getBean("feed", WsClient.class).isOpen()).isTrue();
+			assertThat(context.getBean(ClosedEvents.class).events).isEmpty();
+		});
 	}
 
 	@Test
@@ -74,18 +72,16 @@ class WsListenerErrorsIntegrationTests {
 			connection.sendText("{\"symbol\":\"ACME\",\"price\":");
 			connection.sendText("{\"symbol\":\"ACME\",\"price\":2}");
 		});
-		this.contextRunner.withUserConfiguration(TradeListener.class, RecordingErrorHandler.class)
-			.run((context) -> {
-				TradeListener listener = context.getBean(TradeListener.class);
-				assertThat(listener.received.await(1)).containsExactly(new Trade("ACME", 2));
-				assertThat(context.getBean(RecordingErrorHandler.class).failures).singleElement()
-					.satisfies((failure) -> {
-						assertThat(failure.listener()).isEqualTo("TradeListener.onTrade");
-						assertThat(failure.cause()).isInstanceOf(MessageConversionException.class);
-					});
-				assertThat(context.getBean("feed", WsClient.class).isOpen()).isTrue();
-				assertThat(context.getBean(ClosedEvents.class).events).isEmpty();
+		this.contextRunner.withUserConfiguration(TradeListener.class, RecordingErrorHandler.class).run((context) -> {
+			TradeListener listener = context.getBean(TradeListener.class);
+			assertThat(listener.received.await(1)).containsExactly(new Trade("ACME", 2));
+			assertThat(context.getBean(RecordingErrorHandler.class).failures).singleElement().satisfies((failure) -> {
+				assertThat(failure.listener()).isEqualTo("TradeListener.onTrade");
+				assertThat(failure.cause()).isInstanceOf(MessageConversionException.class);
 			});
+			assertThat(context.getBean("feed", WsClient.class).isOpen()).isTrue();
+			assertThat(context.getBean(ClosedEvents.class).events).isEmpty();
+		});
 	}
 
 	@Test

@@ -18,7 +18,8 @@ import dev.wsboot.client.WsMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the {@code ws.client.listener} observation of {@code @WsListener} invocations.
+ * Tests for the {@code ws.client.listener} observation of {@code @WsListener}
+ * invocations.
  */
 class WsListenerObservationTests {
 
@@ -92,8 +93,8 @@ class WsListenerObservationTests {
 	}
 
 	private ListenerTestContext observed(Class<?>... beans) {
-		return ListenerTestContext.of(
-				(context) -> context.registerBean(ObservationRegistry.class, () -> this.observationRegistry), beans);
+		return ListenerTestContext
+			.of((context) -> context.registerBean(ObservationRegistry.class, () -> this.observationRegistry), beans);
 	}
 
 	static class TextListener {
@@ -131,8 +132,8 @@ class WsListenerObservationTests {
 
 		@Override
 		public KeyValues getLowCardinalityKeyValues(WsListenerObservationContext context) {
-			return super.getLowCardinalityKeyValues(context)
-				.and("size", String.valueOf(context.getMessage().text().length()));
+			return super.getLowCardinalityKeyValues(context).and("size",
+					String.valueOf(context.getMessage().text().length()));
 		}
 
 	}

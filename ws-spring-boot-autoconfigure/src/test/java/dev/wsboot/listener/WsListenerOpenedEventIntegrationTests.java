@@ -56,14 +56,14 @@ class WsListenerOpenedEventIntegrationTests {
 		this.contextRunner.withPropertyValues("ws.clients.feed.transport=" + transport).run((context) -> {
 			Subscriber subscriber = context.getBean(Subscriber.class);
 			WsTestConnection first = server.awaitConnection();
-			assertThat(first.awaitTexts(4)).containsExactly("subscribe #1", "ack tick-1", "ack tick-2",
-					"ack tick-3");
+			assertThat(first.awaitTexts(4)).containsExactly("subscribe #1", "ack tick-1", "ack tick-2", "ack tick-3");
 			first.dropTcp();
 			WsTestConnection second = server.awaitConnection();
-			assertThat(second.awaitTexts(4)).containsExactly("subscribe #2", "ack tick-1", "ack tick-2",
-					"ack tick-3");
-			// the listener ran after the opened event, whose subscribe was already on its way
-			// (the server got it first, above); when its future completes is up to the transport
+			assertThat(second.awaitTexts(4)).containsExactly("subscribe #2", "ack tick-1", "ack tick-2", "ack tick-3");
+			// the listener ran after the opened event, whose subscribe was already on its
+			// way
+			// (the server got it first, above); when its future completes is up to the
+			// transport
 			assertThat(subscriber.log.await(8)).containsExactly("opened #1", "tick-1 (subscribe sent)",
 					"tick-2 (subscribe sent)", "tick-3 (subscribe sent)", "opened #2", "tick-1 (subscribe sent)",
 					"tick-2 (subscribe sent)", "tick-3 (subscribe sent)");

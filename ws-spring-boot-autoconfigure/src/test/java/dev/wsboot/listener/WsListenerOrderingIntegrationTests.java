@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Ordering and backpressure over a real socket: a flood of 100,000 messages reaches a slow
- * listener complete and in order, the client's heap stays bounded while the listener holds
- * reading back, and the idle deadline does not fire while reading is paused by this side.
+ * Ordering and backpressure over a real socket: a flood of 100,000 messages reaches a
+ * slow listener complete and in order, the client's heap stays bounded while the listener
+ * holds reading back, and the idle deadline does not fire while reading is paused by this
+ * side.
  */
 class WsListenerOrderingIntegrationTests {
 
@@ -68,13 +69,15 @@ class WsListenerOrderingIntegrationTests {
 			.run((context) -> {
 				SlowListener listener = context.getBean(SlowListener.class);
 				WsClient feed = context.getBean("feed", WsClient.class);
-				// measured before connecting: a full GC pause longer than the idle-timeout would
+				// measured before connecting: a full GC pause longer than the
+				// idle-timeout would
 				// (rightly) look like a dead connection
 				long baseline = Heap.retained();
 				feed.connect();
 				try {
 					assertThat(listener.stalled.await(30, TimeUnit.SECONDS)).isTrue();
-					// the hand-off fills and reading pauses: nothing is read, not even pongs,
+					// the hand-off fills and reading pauses: nothing is read, not even
+					// pongs,
 					// for three idle-timeouts, yet the connection is not declared dead
 					await().during(IDLE_TIMEOUT.multipliedBy(3)).atMost(Duration.ofSeconds(10)).until(feed::isOpen);
 					assertThat(Heap.retained() - baseline).as("heap retained while the listener stalls")

@@ -25,9 +25,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@code @WsListener} parameter kind and return value, end to end: a real server on a
- * loopback port sends, the auto-configured client receives and the listener's reply reaches
- * the server.
+ * Every {@code @WsListener} parameter kind and return value, end to end: a real server on
+ * a loopback port sends, the auto-configured client receives and the listener's reply
+ * reaches the server.
  */
 class WsListenerParametersIntegrationTests {
 
@@ -193,7 +193,8 @@ class WsListenerParametersIntegrationTests {
 	void objectReturnValueIsSentBackAsJson() {
 		sendOnConnect((connection) -> connection.sendText("{\"symbol\":\"ACME\",\"price\":12.5}"));
 		this.contextRunner.withUserConfiguration(AckListener.class).run((context) -> {
-			assertThat(server.awaitConnection().awaitTexts(1)).containsExactly("{\"symbol\":\"ACME\",\"accepted\":true}");
+			assertThat(server.awaitConnection().awaitTexts(1))
+				.containsExactly("{\"symbol\":\"ACME\",\"accepted\":true}");
 		});
 	}
 

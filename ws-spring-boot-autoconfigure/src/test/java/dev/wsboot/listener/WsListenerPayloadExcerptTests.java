@@ -34,8 +34,8 @@ class WsListenerPayloadExcerptTests {
 
 	@Test
 	void binaryIsShownAsHexOfAtMost100Bytes() {
-		assertThat(WsListenerPayloadExcerpt.describe(WsMessage.binary(ByteBuffer.wrap(new byte[] { 1, (byte) 0xff }),
-				true)))
+		assertThat(WsListenerPayloadExcerpt
+			.describe(WsMessage.binary(ByteBuffer.wrap(new byte[] { 1, (byte) 0xff }), true)))
 			.isEqualTo("binary message (2 bytes) 0x01ff");
 		assertThat(WsListenerPayloadExcerpt.describe(WsMessage.binary(ByteBuffer.allocate(101), true)))
 			.isEqualTo("binary message (101 bytes) 0x" + "00".repeat(100) + "...");

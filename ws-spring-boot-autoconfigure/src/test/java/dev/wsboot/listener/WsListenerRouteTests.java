@@ -56,8 +56,8 @@ class WsListenerRouteTests {
 
 	@Test
 	void matchedValuesAreKeptByPointer() {
-		assertThat(route(List.of("/op=0", "/t=READY"), "").matchedValues(MESSAGE)).containsExactly(
-				java.util.Map.entry("/op", "0"), java.util.Map.entry("/t", "READY"));
+		assertThat(route(List.of("/op=0", "/t=READY"), "").matchedValues(MESSAGE))
+			.containsExactly(java.util.Map.entry("/op", "0"), java.util.Map.entry("/t", "READY"));
 	}
 
 	private static boolean matches(String... conditions) {
@@ -66,7 +66,8 @@ class WsListenerRouteTests {
 
 	private static WsListenerRoute route(List<String> match, String payload) {
 		Method method = ReflectionUtils.findMethod(WsListenerRouteTests.class, "listener");
-		return WsListenerRoute.of(new WsListenerEndpoint("bean", new Object(), method, List.of(), false, match, payload));
+		return WsListenerRoute
+			.of(new WsListenerEndpoint("bean", new Object(), method, List.of(), false, match, payload));
 	}
 
 	void listener() {

@@ -39,10 +39,10 @@ import org.springframework.validation.Validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @WsListener(match, payload)} end to end: a server speaking a Discord-style gateway
- * protocol on a loopback port, listeners routed by JSON Pointer, one parse per message, and
- * the spring-messaging parameters ({@code @Header}, {@code @Payload}, {@code Message<?>},
- * {@code @Valid}).
+ * {@code @WsListener(match, payload)} end to end: a server speaking a Discord-style
+ * gateway protocol on a loopback port, listeners routed by JSON Pointer, one parse per
+ * message, and the spring-messaging parameters ({@code @Header}, {@code @Payload},
+ * {@code Message<?>}, {@code @Valid}).
  */
 class WsListenerRoutingIntegrationTests {
 
@@ -101,7 +101,8 @@ class WsListenerRoutingIntegrationTests {
 			DiscordBot bot = context.getBean(DiscordBot.class);
 			bot.frames.await(GATEWAY.size());
 			bot.texts.await(GATEWAY.size());
-			// seven listeners read JSON (six match, one converts every message): one parse per message
+			// seven listeners read JSON (six match, one converts every message): one
+			// parse per message
 			assertThat(context.getBean(CountingJsonFactory.class).parses).hasValue(GATEWAY.size());
 		});
 	}
@@ -123,7 +124,8 @@ class WsListenerRoutingIntegrationTests {
 		sendOnConnect((connection) -> GATEWAY.forEach(connection::sendText));
 		this.contextRunner.withUserConfiguration(HeadersBot.class).run((context) -> {
 			HeadersBot bot = context.getBean(HeadersBot.class);
-			assertThat(bot.seen.await(2)).containsExactly("discord MESSAGE_CREATE 0 hi", "discord MESSAGE_CREATE 0 again");
+			assertThat(bot.seen.await(2)).containsExactly("discord MESSAGE_CREATE 0 hi",
+					"discord MESSAGE_CREATE 0 again");
 			Map<String, Object> headers = bot.headers.await(1).get(0);
 			assertThat(headers).containsEntry(WsMessageHeaders.CLIENT, "discord")
 				.containsEntry(WsMessageHeaders.MATCH_PREFIX + "/op", "11");

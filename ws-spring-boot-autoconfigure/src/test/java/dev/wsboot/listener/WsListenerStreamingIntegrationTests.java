@@ -32,12 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Partial listeners over a real socket: a 20 MB message streamed in 64 KB fragments reaches
- * them fragment by fragment without the client holding the message, and text fragments are
- * whole characters even where the frames split a UTF-8 sequence.
+ * Partial listeners over a real socket: a 20 MB message streamed in 64 KB fragments
+ * reaches them fragment by fragment without the client holding the message, and text
+ * fragments are whole characters even where the frames split a UTF-8 sequence.
  * <p>
- * The server writes the message frame by frame, so neither side of the socket ever holds it
- * whole; the heap is measured after a full GC and compared with a baseline taken before.
+ * The server writes the message frame by frame, so neither side of the socket ever holds
+ * it whole; the heap is measured after a full GC and compared with a baseline taken
+ * before.
  */
 class WsListenerStreamingIntegrationTests {
 
@@ -77,8 +78,8 @@ class WsListenerStreamingIntegrationTests {
 				CRC32 sent = new CRC32();
 				long grownMidway = 0;
 				for (int i = 0; i < FRAGMENTS; i++) {
-					connection.sendFrame((i == 0) ? WsTestFrame.BINARY : WsTestFrame.CONTINUATION, i == FRAGMENTS - 1, 0,
-							false, fragment);
+					connection.sendFrame((i == 0) ? WsTestFrame.BINARY : WsTestFrame.CONTINUATION, i == FRAGMENTS - 1,
+							0, false, fragment);
 					sent.update(fragment);
 					if (i == FRAGMENTS / 2) {
 						long expected = (long) (i + 1) * FRAGMENT;
@@ -153,8 +154,9 @@ class WsListenerStreamingIntegrationTests {
 					assertThat(stream.stalled.await(10, TimeUnit.SECONDS)).isTrue();
 					awaitNoProgress(written);
 					long grown = Heap.retained() - baseline;
-					assertThat(grown).as("heap retained while the listener is stalled (written %d of %d fragments)",
-							written.get(), FRAGMENTS)
+					assertThat(grown)
+						.as("heap retained while the listener is stalled (written %d of %d fragments)", written.get(),
+								FRAGMENTS)
 						.isLessThan(RETAINED_LIMIT);
 				}
 				finally {
@@ -191,7 +193,8 @@ class WsListenerStreamingIntegrationTests {
 						assertThat(fragment.isEmpty() || !Character.isLowSurrogate(fragment.charAt(0)))
 							.as("fragment %s starts with a low surrogate", fragment)
 							.isTrue();
-						assertThat(fragment.isEmpty() || !Character.isHighSurrogate(fragment.charAt(fragment.length() - 1)))
+						assertThat(fragment.isEmpty()
+								|| !Character.isHighSurrogate(fragment.charAt(fragment.length() - 1)))
 							.as("fragment %s ends with a high surrogate", fragment)
 							.isTrue();
 					}
@@ -215,15 +218,16 @@ class WsListenerStreamingIntegrationTests {
 		return fragment;
 	}
 
-	/** Wait until the writer finished or has made no progress for a while (TCP pushing back). */
+	/**
+	 * Wait until the writer finished or has made no progress for a while (TCP pushing
+	 * back).
+	 */
 	private static void awaitNoProgress(AtomicInteger written) {
 		AtomicLong previous = new AtomicLong(-1);
-		await().atMost(Duration.ofSeconds(20))
-			.pollInterval(Duration.ofMillis(300))
-			.until(() -> {
-				int now = written.get();
-				return now == FRAGMENTS || previous.getAndSet(now) == now;
-			});
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+			int now = written.get();
+			return now == FRAGMENTS || previous.getAndSet(now) == now;
+		});
 	}
 
 	static class BinaryStream {

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which threads run {@code @WsListener} methods: the client's listener threads, never a
- * transport I/O thread, and virtual threads when {@code spring.threads.virtual.enabled=true}
- * on Java 21 or later.
+ * transport I/O thread, and virtual threads when
+ * {@code spring.threads.virtual.enabled=true} on Java 21 or later.
  */
 class WsListenerThreadsIntegrationTests {
 
@@ -60,7 +60,9 @@ class WsListenerThreadsIntegrationTests {
 		});
 	}
 
-	/** {@code Thread.isVirtual()} through reflection: this module compiles for Java 17. */
+	/**
+	 * {@code Thread.isVirtual()} through reflection: this module compiles for Java 17.
+	 */
 	private static boolean isVirtual(Thread thread) {
 		Method isVirtual = ReflectionUtils.findMethod(Thread.class, "isVirtual");
 		return isVirtual != null && (boolean) ReflectionUtils.invokeMethod(isVirtual, thread);

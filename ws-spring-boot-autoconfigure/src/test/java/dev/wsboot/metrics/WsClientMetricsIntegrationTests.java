@@ -52,7 +52,9 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext(classMode = ClassMode.AFTER_EACH_TEST_METHOD)
 class WsClientMetricsIntegrationTests {
 
-	/** Generous: the build machine may be busy; waits end as soon as the condition holds. */
+	/**
+	 * Generous: the build machine may be busy; waits end as soon as the condition holds.
+	 */
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Set<String> BOUND_METERS = Set.of("ws.client.connections", "ws.client.messages.received",
@@ -96,8 +98,7 @@ class WsClientMetricsIntegrationTests {
 		this.feed.sendText("{}").get(10, TimeUnit.SECONDS);
 		this.feed.sendBinary(new byte[10]).get(10, TimeUnit.SECONDS);
 		first.awaitReceivedMessages(3);
-		await().atMost(TIMEOUT)
-			.until(() -> count("ws.client.messages.received", "type", "binary") == 2);
+		await().atMost(TIMEOUT).until(() -> count("ws.client.messages.received", "type", "binary") == 2);
 		first.dropTcp();
 		server.awaitConnection();
 		await().atMost(TIMEOUT)
@@ -118,7 +119,11 @@ class WsClientMetricsIntegrationTests {
 		assertThat(latency.count()).isBetween(1L, this.clients.snapshot("feed").orElseThrow().pongs());
 		assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 		await().atMost(TIMEOUT)
-			.until(() -> this.registry.find("ws.client.listener").timers().stream().mapToLong((t) -> t.count()).sum() == 3);
+			.until(() -> this.registry.find("ws.client.listener")
+				.timers()
+				.stream()
+				.mapToLong((t) -> t.count())
+				.sum() == 3);
 		assertThat(this.registry.get("ws.client.listener")
 			.tags("client", "feed", "listener", "TextListener.onText", "outcome", "SUCCESS", "exception", "none")
 			.timer()
@@ -144,7 +149,8 @@ class WsClientMetricsIntegrationTests {
 	void namesTagsAndUnitsFollowTheContract() throws Exception {
 		WsTestConnection connection = server.awaitConnection();
 		await().atMost(TIMEOUT).until(this.feed::isOpen);
-		// an idle client has its two gauges; each counter once it is non-zero, the latency
+		// an idle client has its two gauges; each counter once it is non-zero, the
+		// latency
 		// timer from the first ping round trip (which may have come already)
 		assertThat(wsMeters(this.registry)).extracting((meter) -> meter.getId().getName())
 			.filteredOn((name) -> !name.equals("ws.client.latency"))
@@ -155,9 +161,9 @@ class WsClientMetricsIntegrationTests {
 		this.feed.sendBinary(new byte[] { 1 }).get(10, TimeUnit.SECONDS);
 		connection.dropTcp();
 		await().atMost(TIMEOUT).until(() -> count("ws.client.reconnects") == 1 && this.feed.isOpen());
-		await().atMost(TIMEOUT).until(() -> readConnectionsGauge(this.registry) == 1
-				&& this.registry.find("ws.client.latency").timer() != null
-				&& wsMeters(this.registry).size() == 10);
+		await().atMost(TIMEOUT)
+			.until(() -> readConnectionsGauge(this.registry) == 1
+					&& this.registry.find("ws.client.latency").timer() != null && wsMeters(this.registry).size() == 10);
 		List<Meter> meters = wsMeters(this.registry);
 		assertThat(meters.stream().map((meter) -> meter.getId().getName()).collect(Collectors.toSet()))
 			.isEqualTo(BOUND_METERS);
@@ -168,7 +174,8 @@ class WsClientMetricsIntegrationTests {
 			.containsExactlyInAnyOrder("ws.client.messages.received{text}", "ws.client.messages.received{binary}",
 					"ws.client.messages.sent{text}", "ws.client.messages.sent{binary}");
 		assertThat(meters).filteredOn((meter) -> !meter.getId().getName().startsWith("ws.client.messages."))
-			.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey).containsExactly("client"));
+			.allSatisfy(
+					(meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey).containsExactly("client"));
 		assertThat(meters)
 			.filteredOn((meter) -> meter.getId().getName().startsWith("ws.client.bytes.")
 					|| meter.getId().getName().equals("ws.client.send.buffered"))
@@ -209,7 +216,8 @@ class WsClientMetricsIntegrationTests {
 			assertThat(wsMeters(registry)).hasSize(2);
 			await().atMost(TIMEOUT).until(() -> {
 				registry.get("ws.client.connections").gauge().value();
-				return wsMeters(registry).size() == 3; // the latency timer after the first pong
+				return wsMeters(registry).size() == 3; // the latency timer after the
+														// first pong
 			});
 		}
 		assertThat(wsMeters(registry)).isEmpty();
@@ -221,7 +229,10 @@ class WsClientMetricsIntegrationTests {
 		return (counter != null) ? (long) counter.count() : 0;
 	}
 
-	/** A read of the gauge (as every publish or scrape does) registers the meters that became non-zero. */
+	/**
+	 * A read of the gauge (as every publish or scrape does) registers the meters that
+	 * became non-zero.
+	 */
 	private static double readConnectionsGauge(MeterRegistry registry) {
 		return registry.get("ws.client.connections").tag("client", "feed").gauge().value();
 	}

@@ -12,8 +12,8 @@ import java.time.Duration;
 import com.jayway.jsonpath.JsonPath;
 
 /**
- * Plain HTTP calls to the actuator of an application running on an embedded server, without
- * treating 4xx and 5xx as errors (health answers 503 when DOWN).
+ * Plain HTTP calls to the actuator of an application running on an embedded server,
+ * without treating 4xx and 5xx as errors (health answers 503 when DOWN).
  */
 public final class ActuatorClient {
 

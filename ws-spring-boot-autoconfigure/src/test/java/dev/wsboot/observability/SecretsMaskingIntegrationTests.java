@@ -40,8 +40,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A client whose URL carries a password and a token and whose handshake carries a bearer
- * token: none of the three ever shows in the logs (at DEBUG), health, the {@code wsclients}
- * endpoint, the metrics or the events, through connect, failure, close and reconnect.
+ * token: none of the three ever shows in the logs (at DEBUG), health, the
+ * {@code wsclients} endpoint, the metrics or the events, through connect, failure, close
+ * and reconnect.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,wsclients,metrics",
@@ -53,7 +54,9 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class SecretsMaskingIntegrationTests {
 
-	/** Generous: the build machine may be busy; waits end as soon as the condition holds. */
+	/**
+	 * Generous: the build machine may be busy; waits end as soon as the condition holds.
+	 */
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	static final String HEADER_SECRET = "s3cr3t-t0ken";
@@ -93,16 +96,16 @@ class SecretsMaskingIntegrationTests {
 		assertThat(handshake.header("Authorization")).isEqualTo("Bearer " + HEADER_SECRET);
 		assertThat(handshake.query()).contains(QUERY_SECRET);
 		this.feed.sendText("hello").join();
-		await().atMost(TIMEOUT)
-			.until(() -> actuator.get("/health/wsClients/feed").body().contains("latencyMs"));
+		await().atMost(TIMEOUT).until(() -> actuator.get("/health/wsClients/feed").body().contains("latencyMs"));
 		collect(shown, actuator);
 
 		// the server refuses the handshake, then goes away: failed attempts, 1006 close
 		server.handshake((request) -> WsTestHandshakeResponse.refuse(401));
 		latestConnection().dropTcp();
 		await().atMost(TIMEOUT)
-			.until(() -> this.events.failures().stream().anyMatch((event) -> event.cause().getMessage() != null
-					&& event.cause().getMessage().contains("401")));
+			.until(() -> this.events.failures()
+				.stream()
+				.anyMatch((event) -> event.cause().getMessage() != null && event.cause().getMessage().contains("401")));
 		collect(shown, actuator);
 		server.stop();
 		int failures = this.events.failures().size();
@@ -117,16 +120,15 @@ class SecretsMaskingIntegrationTests {
 		await().atMost(TIMEOUT).until(this.feed::isOpen);
 		int connections = server.connections().size();
 		this.feed.terminate();
-		await().atMost(TIMEOUT)
-			.until(() -> this.feed.isOpen() && server.connections().size() == connections + 1);
+		await().atMost(TIMEOUT).until(() -> this.feed.isOpen() && server.connections().size() == connections + 1);
 		assertThat(actuator.post("/wsclients/feed", "{\"action\":\"disconnect\"}").status()).isEqualTo(200);
 		assertThat(this.feed.state()).isEqualTo(WsClientState.CLOSED);
 		collect(shown, actuator);
 		this.events.all().forEach((event) -> shown.append(event).append('\n'));
 		this.events.failures().forEach((event) -> shown.append(stackTrace(event.cause())));
 
-		assertThat(server.handshakes()).allSatisfy((request) -> assertThat(request.header("Authorization"))
-			.isEqualTo("Bearer " + HEADER_SECRET));
+		assertThat(server.handshakes())
+			.allSatisfy((request) -> assertThat(request.header("Authorization")).isEqualTo("Bearer " + HEADER_SECRET));
 		String everything = shown + output.getAll();
 		assertThat(everything).contains("ws://******@127.0.0.1:" + server.port() + "/feed?******")
 			.contains("reconnect attempt")

@@ -27,8 +27,8 @@ final class ClientContexts {
 	}
 
 	/**
-	 * A runner for a context with the client {@code feed} at {@code /feed} of the server and
-	 * a {@link RecordedEvents} bean.
+	 * A runner for a context with the client {@code feed} at {@code /feed} of the server
+	 * and a {@link RecordedEvents} bean.
 	 * @param server the server
 	 * @return the runner
 	 */

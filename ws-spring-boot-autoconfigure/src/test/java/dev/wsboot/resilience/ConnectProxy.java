@@ -72,13 +72,19 @@ final class ConnectProxy implements AutoCloseable {
 		return this;
 	}
 
-	/** After a refusal, keep the connection open (as keep-alive proxies do) until the client closes it. */
+	/**
+	 * After a refusal, keep the connection open (as keep-alive proxies do) until the
+	 * client closes it.
+	 */
 	ConnectProxy keepRefusedConnections() {
 		this.keepRefusedConnections = true;
 		return this;
 	}
 
-	/** Refused connections the client has not closed yet (with {@link #keepRefusedConnections()}). */
+	/**
+	 * Refused connections the client has not closed yet (with
+	 * {@link #keepRefusedConnections()}).
+	 */
 	int refusedConnectionsOpen() {
 		return this.refusedOpen.get();
 	}
@@ -112,8 +118,8 @@ final class ConnectProxy implements AutoCloseable {
 	}
 
 	static String basic(String username, String password) {
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+		return "Basic "
+				+ Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Override
@@ -259,6 +265,7 @@ final class ConnectProxy implements AutoCloseable {
 
 	/**
 	 * A request the proxy received.
+	 *
 	 * @param method the method, {@code CONNECT} from a WebSocket client
 	 * @param target the request target, {@code host:port} for {@code CONNECT}
 	 * @param proxyAuthorization the {@code Proxy-Authorization} header, or {@code null}

@@ -53,10 +53,12 @@ class FramingIntegrationTests {
 			List<WsTestFrame> frames = connection.frames().stream().filter((frame) -> !frame.isControl()).toList();
 			assertThat(frames).allSatisfy((frame) -> assertThat(frame.size()).isLessThanOrEqualTo(1024));
 			int textBytes = text.getBytes(StandardCharsets.UTF_8).length;
-			assertThat(frames).hasSizeGreaterThanOrEqualTo((textBytes + 1023) / 1024 + (binary.length + 1023) / 1024 + 1);
+			assertThat(frames)
+				.hasSizeGreaterThanOrEqualTo((textBytes + 1023) / 1024 + (binary.length + 1023) / 1024 + 1);
 			assertThat(frames.get(0).opcode()).isEqualTo(WsTestFrame.TEXT);
 			assertThat(frames.get(0).fin()).isFalse();
-			assertThat(frames).filteredOn(WsTestFrame::isBinary).singleElement()
+			assertThat(frames).filteredOn(WsTestFrame::isBinary)
+				.singleElement()
 				.satisfies((first) -> assertThat(first.fin()).isFalse());
 			assertThat(frames.get(frames.size() - 1)).satisfies((last) -> {
 				assertThat(last.isText()).isTrue();
@@ -106,7 +108,9 @@ class FramingIntegrationTests {
 		});
 	}
 
-	/** The client {@code feed} offering permessage-deflate to a server that accepts it. */
+	/**
+	 * The client {@code feed} offering permessage-deflate to a server that accepts it.
+	 */
 	private ApplicationContextRunner deflating(Received received) {
 		this.server.handshake((handshake) -> WsTestHandshakeResponse.accept().withPermessageDeflate());
 		return this.contextRunner.withPropertyValues("ws.clients.feed.extensions=permessage-deflate")

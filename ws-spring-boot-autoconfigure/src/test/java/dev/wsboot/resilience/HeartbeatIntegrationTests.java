@@ -65,7 +65,8 @@ class HeartbeatIntegrationTests {
 			await().atMost(RecordedEvents.TIMEOUT).until(() -> this.beats.received().size() >= 6);
 			List<Long> nanos = this.beats.received();
 			long first = (nanos.get(0) - started) / 1_000_000;
-			assertThat(first).as("first beat after a fraction of the interval").isLessThan(INTERVAL.toMillis() + SLACK_MILLIS);
+			assertThat(first).as("first beat after a fraction of the interval")
+				.isLessThan(INTERVAL.toMillis() + SLACK_MILLIS);
 			long fiveIntervals = (nanos.get(5) - nanos.get(0)) / 1_000_000;
 			assertThat(fiveIntervals).as("five intervals")
 				.isBetween(5 * INTERVAL.toMillis() - 150, 5 * INTERVAL.toMillis() + SLACK_MILLIS);
@@ -78,7 +79,8 @@ class HeartbeatIntegrationTests {
 			assertThat(timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS)).isPositive().isLessThan(SLACK_MILLIS);
 			heartbeat.cancel();
 			int count = this.beats.received().size();
-			await().during(INTERVAL.multipliedBy(3)).atMost(RecordedEvents.TIMEOUT)
+			await().during(INTERVAL.multipliedBy(3))
+				.atMost(RecordedEvents.TIMEOUT)
 				.until(() -> this.beats.received().size() <= count + 1);
 			assertThat(heartbeat.isActive()).isFalse();
 		});
@@ -101,8 +103,8 @@ class HeartbeatIntegrationTests {
 				heartbeat.cancel();
 				firstBeats.add((this.beats.received().get(seen) - started) / 1_000_000);
 			}
-			assertThat(firstBeats).allSatisfy(
-					(millis) -> assertThat(millis).isBetween(0L, interval.toMillis() + SLACK_MILLIS));
+			assertThat(firstBeats)
+				.allSatisfy((millis) -> assertThat(millis).isBetween(0L, interval.toMillis() + SLACK_MILLIS));
 			long spread = firstBeats.stream().mapToLong(Long::longValue).max().getAsLong()
 					- firstBeats.stream().mapToLong(Long::longValue).min().getAsLong();
 			assertThat(spread).as("first beats %s are jittered", firstBeats).isGreaterThan(25);
@@ -149,7 +151,8 @@ class HeartbeatIntegrationTests {
 			events.awaitOpened(2);
 			WsTestConnection second = this.server.awaitConnection();
 			assertThat(heartbeat.isActive()).isFalse();
-			await().during(INTERVAL.multipliedBy(4)).atMost(RecordedEvents.TIMEOUT)
+			await().during(INTERVAL.multipliedBy(4))
+				.atMost(RecordedEvents.TIMEOUT)
 				.until(() -> second.texts().isEmpty());
 		});
 	}
@@ -178,7 +181,10 @@ class HeartbeatIntegrationTests {
 		});
 	}
 
-	/** The server says hello (Discord's op 10); the client starts its heartbeat on its listener thread. */
+	/**
+	 * The server says hello (Discord's op 10); the client starts its heartbeat on its
+	 * listener thread.
+	 */
 	private WsHeartbeat sayHello(Hello hello) {
 		hello.heartbeat.set(null);
 		this.server.connections().get(this.server.connections().size() - 1).sendText("hello");
@@ -189,7 +195,9 @@ class HeartbeatIntegrationTests {
 	record Beat(int op, int d) {
 	}
 
-	/** The server side: records when each beat arrived and acknowledges it while acking. */
+	/**
+	 * The server side: records when each beat arrived and acknowledges it while acking.
+	 */
 	static final class Beats {
 
 		final AtomicBoolean acking = new AtomicBoolean(true);
@@ -223,7 +231,10 @@ class HeartbeatIntegrationTests {
 
 	}
 
-	/** Starts the heartbeat on the protocol's hello, as a Discord bot does on op 10, and acknowledges it. */
+	/**
+	 * Starts the heartbeat on the protocol's hello, as a Discord bot does on op 10, and
+	 * acknowledges it.
+	 */
 	static final class Hello {
 
 		final AtomicReference<WsHeartbeat> heartbeat = new AtomicReference<>();

@@ -51,8 +51,9 @@ class LivenessIntegrationTests {
 		this.contextRunner.run((context) -> {
 			WsClient feed = context.getBean("feed", WsClient.class);
 			WsTestConnection connection = this.server.awaitConnection();
-			await().atMost(RecordedEvents.TIMEOUT).until(() -> feed.latency().isPresent()
-					&& connection.frames().stream().filter(WsTestFrame::isPing).count() >= 3);
+			await().atMost(RecordedEvents.TIMEOUT)
+				.until(() -> feed.latency().isPresent()
+						&& connection.frames().stream().filter(WsTestFrame::isPing).count() >= 3);
 			List<String> payloads = connection.frames()
 				.stream()
 				.filter(WsTestFrame::isPing)
@@ -72,7 +73,8 @@ class LivenessIntegrationTests {
 				WsClient feed = context.getBean("feed", WsClient.class);
 				RecordedEvents events = context.getBean(RecordedEvents.class);
 				WsTestConnection connection = this.server.awaitConnection();
-				// what a predictable ping payload (a counter from 1) would be matched with
+				// what a predictable ping payload (a counter from 1) would be matched
+				// with
 				byte[] firstCounterValue = ByteBuffer.allocate(Long.BYTES).putLong(0, 1).array();
 				pongs.scheduleAtFixedRate(() -> connection.sendPong(firstCounterValue), 0, 50, TimeUnit.MILLISECONDS);
 				await().atMost(RecordedEvents.TIMEOUT)
@@ -151,11 +153,13 @@ class LivenessIntegrationTests {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
 			WsClient feed = context.getBean("feed", WsClient.class);
 			await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-			await().during(IDLE_TIMEOUT.multipliedBy(3)).atMost(RecordedEvents.TIMEOUT)
+			await().during(IDLE_TIMEOUT.multipliedBy(3))
+				.atMost(RecordedEvents.TIMEOUT)
 				.until(() -> events.closed().isEmpty() || fail(events));
 			release.countDown();
 			await().atMost(RecordedEvents.TIMEOUT).until(() -> received.get() == 3000);
-			// the server no longer answers pings and sends nothing: now the connection is dead
+			// the server no longer answers pings and sends nothing: now the connection is
+			// dead
 			events.awaitClosed();
 		});
 	}

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code max-message-size} holds against a frame that announces more than the limit: the
- * client fails it with 1009 before reading it. Endless fragmented messages and decompression
- * bombs, on both transports and with a bounded heap, are in the fault suite
+ * client fails it with 1009 before reading it. Endless fragmented messages and
+ * decompression bombs, on both transports and with a bounded heap, are in the fault suite
  * ({@code ws-spring-boot-fault-suite}, {@code OversizeFaultTests}).
  */
 class MessageLimitsIntegrationTests {
@@ -28,8 +28,7 @@ class MessageLimitsIntegrationTests {
 
 	private final ApplicationContextRunner contextRunner = ClientContexts.feed(this.server)
 		.withPropertyValues("ws.clients.feed.auto-startup=false", "ws.clients.feed.ping-interval=0",
-				"ws.clients.feed.max-message-size=1MB",
-				"ws.clients.feed.reconnect.initial-delay=5s");
+				"ws.clients.feed.max-message-size=1MB", "ws.clients.feed.reconnect.initial-delay=5s");
 
 	@AfterEach
 	void closeServer() {

@@ -123,7 +123,8 @@ class ProtocolViolationIntegrationTests {
 
 	@Test
 	void closeFrameWithAOneBytePayloadFailsTheConnectionWith1002() {
-		assertFailsWith(1002, (connection) -> connection.sendFrame(WsTestFrame.CLOSE, true, 0, false, new byte[] { 3 }));
+		assertFailsWith(1002,
+				(connection) -> connection.sendFrame(WsTestFrame.CLOSE, true, 0, false, new byte[] { 3 }));
 	}
 
 	@Test
@@ -134,8 +135,8 @@ class ProtocolViolationIntegrationTests {
 
 	@Test
 	void frameHeaderWithTheMostSignificantLengthBitSetFailsTheConnectionWith1002() {
-		assertFailsWith(1002, (connection) -> connection
-			.sendRaw(new byte[] { (byte) 0x82, 127, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1 }));
+		assertFailsWith(1002,
+				(connection) -> connection.sendRaw(new byte[] { (byte) 0x82, 127, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1 }));
 	}
 
 	@Test
@@ -205,8 +206,8 @@ class ProtocolViolationIntegrationTests {
 	}
 
 	/**
-	 * The first connection runs the script, later ones echo: the client must fail the first
-	 * with the given code (telling the server in its close frame) and reconnect.
+	 * The first connection runs the script, later ones echo: the client must fail the
+	 * first with the given code (telling the server in its close frame) and reconnect.
 	 */
 	private void assertFailsWith(int code, Consumer<WsTestConnection> violation) {
 		assertFailsWith(this.contextRunner, code, violation);

@@ -68,8 +68,8 @@ class ProxyIntegrationTests {
 
 	private ApplicationContextRunner contextRunner(String transport) {
 		return ClientContexts.feed(this.server)
-			.withPropertyValues("ws.clients.feed.transport=" + transport, "ws.clients.feed.reconnect.initial-delay=100ms",
-					"ws.clients.feed.reconnect.max-delay=200ms");
+			.withPropertyValues("ws.clients.feed.transport=" + transport,
+					"ws.clients.feed.reconnect.initial-delay=100ms", "ws.clients.feed.reconnect.max-delay=200ms");
 	}
 
 	@ParameterizedTest
@@ -229,70 +229,73 @@ class ProxyIntegrationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "tyrus", "jdk" })
 	void useSystemTakesTheProxyFromTheJvmsSystemProperties(String transport) {
-		withSystemProxy(this.proxy, "localhost", () -> contextRunner(transport)
-			.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.proxy.use-system=true")
-			.run((context) -> {
-				WsClient feed = context.getBean("feed", WsClient.class);
-				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-				assertThat(this.proxy.requests()).extracting(ConnectProxy.Request::target)
-					.contains(PROXIED_HOST + ":" + this.server.port());
-			}));
+		withSystemProxy(this.proxy, "localhost",
+				() -> contextRunner(transport)
+					.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.proxy.use-system=true")
+					.run((context) -> {
+						WsClient feed = context.getBean("feed", WsClient.class);
+						await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+						assertThat(this.proxy.requests()).extracting(ConnectProxy.Request::target)
+							.contains(PROXIED_HOST + ":" + this.server.port());
+					}));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "tyrus", "jdk" })
 	void useSystemConnectsDirectlyToTheHostsInNonProxyHosts(String transport) {
-		withSystemProxy(this.proxy, "*.proxied.test", () -> contextRunner(transport)
-			.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.proxy.use-system=true",
-					"ws.clients.feed.connect-timeout=2s")
-			.run((context) -> {
-				// direct: the name does not resolve (or the lookup times out)
-				WsClientFailedEvent failed = context.getBean(RecordedEvents.class).awaitFailed();
-				assertThat(failed.cause()).hasStackTraceContaining(PROXIED_HOST);
-				assertThat(this.proxy.requests()).isEmpty();
-			}));
+		withSystemProxy(this.proxy, "*.proxied.test",
+				() -> contextRunner(transport)
+					.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.proxy.use-system=true",
+							"ws.clients.feed.connect-timeout=2s")
+					.run((context) -> {
+						// direct: the name does not resolve (or the lookup times out)
+						WsClientFailedEvent failed = context.getBean(RecordedEvents.class).awaitFailed();
+						assertThat(failed.cause()).hasStackTraceContaining(PROXIED_HOST);
+						assertThat(this.proxy.requests()).isEmpty();
+					}));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "tyrus", "jdk" })
 	void aProxyUrlWinsOverUseSystem(String transport) throws IOException {
 		try (ConnectProxy system = ConnectProxy.start()) {
-			withSystemProxy(system, "localhost", () -> contextRunner(transport)
-				.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.proxy.use-system=true",
-						"ws.clients.feed.proxy.url=" + this.proxy.url())
-				.run((context) -> {
-					WsClient feed = context.getBean("feed", WsClient.class);
-					await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-					assertThat(this.proxy.tunnels()).isEqualTo(1);
-					assertThat(system.requests()).isEmpty();
-				}));
+			withSystemProxy(system, "localhost",
+					() -> contextRunner(transport).withPropertyValues("ws.clients.feed.url=" + proxiedUrl(),
+							"ws.clients.feed.proxy.use-system=true", "ws.clients.feed.proxy.url=" + this.proxy.url())
+						.run((context) -> {
+							WsClient feed = context.getBean("feed", WsClient.class);
+							await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+							assertThat(this.proxy.tunnels()).isEqualTo(1);
+							assertThat(system.requests()).isEmpty();
+						}));
 		}
 	}
 
 	@Test
 	void withoutUseSystemTheJdkTransportIgnoresTheJvmsProxySettings() {
-		withSystemProxy(this.proxy, "localhost", () -> contextRunner("jdk")
-			.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.connect-timeout=2s")
-			.run((context) -> {
-				WsClientFailedEvent failed = context.getBean(RecordedEvents.class).awaitFailed();
-				assertThat(failed.cause()).hasStackTraceContaining(PROXIED_HOST);
-				assertThat(this.proxy.requests()).isEmpty();
-			}));
+		withSystemProxy(this.proxy, "localhost",
+				() -> contextRunner("jdk")
+					.withPropertyValues("ws.clients.feed.url=" + proxiedUrl(), "ws.clients.feed.connect-timeout=2s")
+					.run((context) -> {
+						WsClientFailedEvent failed = context.getBean(RecordedEvents.class).awaitFailed();
+						assertThat(failed.cause()).hasStackTraceContaining(PROXIED_HOST);
+						assertThat(this.proxy.requests()).isEmpty();
+					}));
 	}
 
 	/**
-	 * A limitation documented in docs/security.md: Tyrus's Grizzly container asks the JVM's
-	 * default ProxySelector itself, whatever {@code proxy.use-system} says.
+	 * A limitation documented in docs/security.md: Tyrus's Grizzly container asks the
+	 * JVM's default ProxySelector itself, whatever {@code proxy.use-system} says.
 	 */
 	@Test
 	void theTyrusTransportFollowsTheJvmsProxySettingsEvenWithoutUseSystem() {
-		withSystemProxy(this.proxy, "localhost", () -> contextRunner("tyrus")
-			.withPropertyValues("ws.clients.feed.url=" + proxiedUrl())
-			.run((context) -> {
-				WsClient feed = context.getBean("feed", WsClient.class);
-				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-				assertThat(this.proxy.requests()).isNotEmpty();
-			}));
+		withSystemProxy(this.proxy, "localhost",
+				() -> contextRunner("tyrus").withPropertyValues("ws.clients.feed.url=" + proxiedUrl())
+					.run((context) -> {
+						WsClient feed = context.getBean("feed", WsClient.class);
+						await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+						assertThat(this.proxy.requests()).isNotEmpty();
+					}));
 	}
 
 	/** A URL of the test server under a name only the proxy resolves. */
@@ -300,7 +303,10 @@ class ProxyIntegrationTests {
 		return "ws://" + PROXIED_HOST + ":" + this.server.port() + "/feed";
 	}
 
-	/** Run with the JVM's http and https proxy set to the given one, restoring the properties after. */
+	/**
+	 * Run with the JVM's http and https proxy set to the given one, restoring the
+	 * properties after.
+	 */
 	private static void withSystemProxy(ConnectProxy proxy, String nonProxyHosts, Runnable action) {
 		withSystemProperties(new String[] { "http.proxyHost", "127.0.0.1", "http.proxyPort",
 				String.valueOf(proxy.port()), "https.proxyHost", "127.0.0.1", "https.proxyPort",

@@ -86,8 +86,7 @@ class ProxySecretsMaskingIntegrationTests {
 		proxy.requireBasic("proxy-user", "another-password");
 		this.feed.terminate();
 		await().atMost(TIMEOUT).until(() -> this.events.failed().size() >= 2);
-		await().atMost(TIMEOUT)
-			.until(() -> actuator.get("/health/wsClients/feed").body().contains("407"));
+		await().atMost(TIMEOUT).until(() -> actuator.get("/health/wsClients/feed").body().contains("407"));
 		collect(shown, actuator);
 		this.events.all().forEach((event) -> shown.append(event).append('\n'));
 		this.events.failed().forEach((event) -> shown.append(stackTrace(event.cause())));

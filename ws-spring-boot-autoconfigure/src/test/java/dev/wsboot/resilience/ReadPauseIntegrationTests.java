@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Backpressure on the default (Tyrus) transport pauses reading of the connection instead of
- * holding a transport thread: with a hundred clients whose listeners are stalled under a
- * flood, in one application, another client keeps receiving and measuring its pings on the
- * same bounded Grizzly worker pool, no worker waits for listeners, and the heap stays
+ * Backpressure on the default (Tyrus) transport pauses reading of the connection instead
+ * of holding a transport thread: with a hundred clients whose listeners are stalled under
+ * a flood, in one application, another client keeps receiving and measuring its pings on
+ * the same bounded Grizzly worker pool, no worker waits for listeners, and the heap stays
  * bounded; once released, every client gets all its messages, in order.
  */
 class ReadPauseIntegrationTests {
@@ -46,7 +46,10 @@ class ReadPauseIntegrationTests {
 
 	private static final int HEALTHY_MESSAGES = 20_000;
 
-	/** What a queued message may cost at most (a 100-character text, its message and node). */
+	/**
+	 * What a queued message may cost at most (a 100-character text, its message and
+	 * node).
+	 */
 	private static final long BYTES_PER_QUEUED_MESSAGE = 512;
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -84,7 +87,8 @@ class ReadPauseIntegrationTests {
 			.run((context) -> {
 				long heapBefore = usedHeapAfterGc();
 				WsClients clients = context.getBean(WsClients.class);
-				// every stalled client has read more than its hand-off holds (1024 messages)
+				// every stalled client has read more than its hand-off holds (1024
+				// messages)
 				await().atMost(TIMEOUT)
 					.until(() -> IntStream.range(0, STALLED_CLIENTS)
 						.allMatch((i) -> received(clients, "stalled" + i) > 1024));
@@ -95,7 +99,8 @@ class ReadPauseIntegrationTests {
 							&& clients.snapshot("healthy").orElseThrow().pongs() >= 5);
 				assertThat(listeners.healthyOutOfOrder.get()).isZero();
 				assertThat(workersWaitingForListeners()).isZero();
-				// reading stopped: what the stalled clients read is bounded, not the whole flood
+				// reading stopped: what the stalled clients read is bounded, not the
+				// whole flood
 				for (int i = 0; i < STALLED_CLIENTS; i++) {
 					assertThat(received(clients, "stalled" + i)).isLessThan(STALLED_MESSAGES);
 				}
@@ -123,7 +128,9 @@ class ReadPauseIntegrationTests {
 		return memory.getHeapMemoryUsage().getUsed();
 	}
 
-	/** Grizzly workers parked inside a client's hand-off (what backpressure used to do). */
+	/**
+	 * Grizzly workers parked inside a client's hand-off (what backpressure used to do).
+	 */
 	private static long workersWaitingForListeners() {
 		return Thread.getAllStackTraces()
 			.entrySet()

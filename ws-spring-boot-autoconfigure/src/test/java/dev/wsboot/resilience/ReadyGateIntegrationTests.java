@@ -1,7 +1,6 @@
 package dev.wsboot.resilience;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;

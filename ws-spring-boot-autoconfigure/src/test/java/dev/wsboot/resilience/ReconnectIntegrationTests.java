@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reconnecting: back-off measured from the server's side, refused handshakes, give-up, and
- * what happens to messages sent meanwhile.
+ * Reconnecting: back-off measured from the server's side, refused handshakes, give-up,
+ * and what happens to messages sent meanwhile.
  */
 class ReconnectIntegrationTests {
 
@@ -118,8 +118,9 @@ class ReconnectIntegrationTests {
 
 	@Test
 	void retryAfterOfARefusedHandshakeIsHonoured() {
-		ClientContexts.TimedHandshakes handshakes = new ClientContexts.TimedHandshakes((n) -> (n == 1)
-				? WsTestHandshakeResponse.refuse(503).withHeader("Retry-After", "1") : WsTestHandshakeResponse.accept());
+		ClientContexts.TimedHandshakes handshakes = new ClientContexts.TimedHandshakes(
+				(n) -> (n == 1) ? WsTestHandshakeResponse.refuse(503).withHeader("Retry-After", "1")
+						: WsTestHandshakeResponse.accept());
 		this.server.handshake(handshakes);
 		this.contextRunner.run((context) -> {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
@@ -135,8 +136,8 @@ class ReconnectIntegrationTests {
 		ClientContexts.TimedHandshakes handshakes = new ClientContexts.TimedHandshakes(
 				(n) -> WsTestHandshakeResponse.refuse(401));
 		this.server.handshake(handshakes);
-		WsReconnectPolicy notWhenUnauthorized = (client, failure, attempts) -> !(failure instanceof WsHandshakeException refused
-				&& refused.status() == 401);
+		WsReconnectPolicy notWhenUnauthorized = (client, failure,
+				attempts) -> !(failure instanceof WsHandshakeException refused && refused.status() == 401);
 		this.contextRunner.withPropertyValues("ws.clients.feed.auto-startup=false")
 			.withBean(WsReconnectPolicy.class, () -> notWhenUnauthorized)
 			.run((context) -> {
@@ -151,7 +152,8 @@ class ReconnectIntegrationTests {
 				await().atMost(RecordedEvents.TIMEOUT).until(() -> feed.state() == WsClientState.CLOSED);
 				assertThatExceptionOfType(Exception.class).isThrownBy(queued::join)
 					.withCauseInstanceOf(WsSendException.ClientClosed.class);
-				await().during(INITIAL_DELAY.multipliedBy(3)).atMost(RecordedEvents.TIMEOUT)
+				await().during(INITIAL_DELAY.multipliedBy(3))
+					.atMost(RecordedEvents.TIMEOUT)
 					.until(() -> handshakes.count() == 1);
 				assertThat(events.reconnecting()).isEmpty();
 			});
@@ -168,7 +170,8 @@ class ReconnectIntegrationTests {
 			events.awaitOpened(1);
 			feed.close(1000, "bye").get();
 			assertThat(this.server.connections().get(0).awaitClose().closeCode()).isEqualTo(1000);
-			await().during(INITIAL_DELAY.multipliedBy(2)).atMost(RecordedEvents.TIMEOUT)
+			await().during(INITIAL_DELAY.multipliedBy(2))
+				.atMost(RecordedEvents.TIMEOUT)
 				.until(() -> handshakes.count() == 1);
 			assertThat(feed.state()).isEqualTo(WsClientState.CLOSED);
 			events.awaitClosed();
@@ -201,8 +204,8 @@ class ReconnectIntegrationTests {
 	@Test
 	void messagesSentDuringAnOutageAreDeliveredInOrderAfterTheReconnect() {
 		AtomicBoolean outage = new AtomicBoolean();
-		this.server.handshake((handshake) -> outage.get() ? WsTestHandshakeResponse.refuse(503)
-				: WsTestHandshakeResponse.accept());
+		this.server.handshake(
+				(handshake) -> outage.get() ? WsTestHandshakeResponse.refuse(503) : WsTestHandshakeResponse.accept());
 		this.contextRunner.run((context) -> {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
 			WsClient feed = context.getBean("feed", WsClient.class);
@@ -255,7 +258,8 @@ class ReconnectIntegrationTests {
 		ClientContexts.TimedHandshakes handshakes = new ClientContexts.TimedHandshakes(
 				(n) -> WsTestHandshakeResponse.refuse(503));
 		this.server.handshake(handshakes);
-		this.contextRunner.withPropertyValues("ws.clients.feed.auto-startup=false", "ws.clients.feed.reconnect.max-attempts=2")
+		this.contextRunner
+			.withPropertyValues("ws.clients.feed.auto-startup=false", "ws.clients.feed.reconnect.max-attempts=2")
 			.run((context) -> {
 				RecordedEvents events = context.getBean(RecordedEvents.class);
 				WsClient feed = context.getBean("feed", WsClient.class);
@@ -268,7 +272,8 @@ class ReconnectIntegrationTests {
 					assertThatExceptionOfType(Exception.class).isThrownBy(future::join)
 						.withCauseInstanceOf(WsSendException.ClientClosed.class);
 				}
-				assertThat(events.failed()).extracting(WsClientFailedEvent::willRetry).containsExactly(true, true, false);
+				assertThat(events.failed()).extracting(WsClientFailedEvent::willRetry)
+					.containsExactly(true, true, false);
 				assertThat(feed.sendText("late")).failsWithin(Duration.ZERO)
 					.withThrowableOfType(ExecutionException.class)
 					.withCauseInstanceOf(WsSendException.ClientClosed.class);
@@ -343,7 +348,8 @@ class ReconnectIntegrationTests {
 				feed.sendText("queued-1");
 				feed.sendText("queued-2");
 				feed.connect();
-				assertThat(this.server.awaitConnection().awaitTexts(3)).containsExactly("subscribe", "queued-1", "queued-2");
+				assertThat(this.server.awaitConnection().awaitTexts(3)).containsExactly("subscribe", "queued-1",
+						"queued-2");
 			});
 	}
 

@@ -22,7 +22,6 @@ import dev.wsboot.autoconfigure.health.WsHealthContributorAutoConfiguration;
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.event.WsClientClosedEvent;
-import dev.wsboot.client.event.WsClientReconnectingEvent;
 import dev.wsboot.test.WsTestConnection;
 import dev.wsboot.test.WsTestHandshakeResponse;
 import dev.wsboot.test.WsTestServer;
@@ -33,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link WsClient#redirect(URI)} / {@link WsClient#resetUrl()} (Discord's
- * {@code resume_gateway_url}) and {@link WsClient#reconnect(int, String)} (Discord's op 7),
- * seen from the server, health and the {@code wsclients} endpoint.
+ * {@code resume_gateway_url}) and {@link WsClient#reconnect(int, String)} (Discord's op
+ * 7), seen from the server, health and the {@code wsclients} endpoint.
  */
 class RedirectAndReconnectIntegrationTests {
 
@@ -78,7 +77,8 @@ class RedirectAndReconnectIntegrationTests {
 			assertThat(this.server.awaitConnection().handshake().path()).as("until reset").isEqualTo("/resume");
 			events.awaitOpened(3);
 			feed.resetUrl();
-			assertThat(health(context).getDetails()).containsEntry("url", "ws://127.0.0.1:" + this.server.port() + "/feed");
+			assertThat(health(context).getDetails()).containsEntry("url",
+					"ws://127.0.0.1:" + this.server.port() + "/feed");
 			feed.terminate();
 			assertThat(this.server.awaitConnection().handshake().path()).isEqualTo("/feed");
 			assertThat(String.valueOf(health(context).getDetails())).doesNotContain("s3cret");
@@ -143,8 +143,8 @@ class RedirectAndReconnectIntegrationTests {
 	@Test
 	void reconnectWhileWaitingForABackOffDelayConnectsNow() {
 		AtomicBoolean outage = new AtomicBoolean(true);
-		this.server.handshake((handshake) -> outage.get() ? WsTestHandshakeResponse.refuse(503)
-				: WsTestHandshakeResponse.accept());
+		this.server.handshake(
+				(handshake) -> outage.get() ? WsTestHandshakeResponse.refuse(503) : WsTestHandshakeResponse.accept());
 		this.contextRunner.run((context) -> {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
 			WsClient feed = context.getBean("feed", WsClient.class);
@@ -167,8 +167,10 @@ class RedirectAndReconnectIntegrationTests {
 			feed.reconnect(4000, "again");
 			feed.close(1000, "bye").get(10, TimeUnit.SECONDS);
 			assertThat(feed.state()).isEqualTo(WsClientState.CLOSED);
-			// the new attempt may have been under way already: it is abandoned, never opened
-			await().during(Duration.ofSeconds(1)).atMost(RecordedEvents.TIMEOUT)
+			// the new attempt may have been under way already: it is abandoned, never
+			// opened
+			await().during(Duration.ofSeconds(1))
+				.atMost(RecordedEvents.TIMEOUT)
 				.until(() -> feed.state() == WsClientState.CLOSED && this.server.handshakes().size() <= 2);
 			assertThat(this.server.connections()).allSatisfy(WsTestConnection::awaitDisconnected);
 			assertThat(events.opened()).hasSize(1);

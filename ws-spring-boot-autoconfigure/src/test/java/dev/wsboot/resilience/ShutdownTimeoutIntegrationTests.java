@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code ws.shutdown-timeout} on context close, on both transports: every open client sends
- * close 1001, waits up to the timeout for the server's close frame, then drops the socket.
+ * {@code ws.shutdown-timeout} on context close, on both transports: every open client
+ * sends close 1001, waits up to the timeout for the server's close frame, then drops the
+ * socket.
  */
 class ShutdownTimeoutIntegrationTests {
 

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients share the transport's threads: clients whose listeners are stuck pause reading of
- * their own connections only, without holding a transport thread, and another client keeps
- * connecting and receiving on the same (bounded) Tyrus worker pool.
+ * Clients share the transport's threads: clients whose listeners are stuck pause reading
+ * of their own connections only, without holding a transport thread, and another client
+ * keeps connecting and receiving on the same (bounded) Tyrus worker pool.
  */
 class SlowListenerIsolationIntegrationTests {
 
@@ -67,7 +67,8 @@ class SlowListenerIsolationIntegrationTests {
 		this.contextRunner.withPropertyValues(stuckClients)
 			.withBean(Listeners.class, () -> new Listeners(release, fastReceived))
 			.run((context) -> {
-				// every stuck client's hand-off is full (1024 messages): its reading is paused
+				// every stuck client's hand-off is full (1024 messages): its reading is
+				// paused
 				WsClients clients = context.getBean(WsClients.class);
 				await().atMost(TIMEOUT)
 					.until(() -> Arrays.stream(STUCK_NAMES)

@@ -83,22 +83,25 @@ class SslBundleReloadIntegrationTests {
 	@ValueSource(strings = { "tyrus", "jdk" })
 	void aRotatedTrustFileReachesNewConnectionsAndOpenClientsWithoutARestart(String transport) {
 		contextRunner(transport)
-			.withPropertyValues("ws.clients.feed.url=" + this.oldServer.url("/old"), "ws.clients.feed.ssl.bundle=server",
-					"ws.clients.next.url=" + this.newServer.url("/new"), "ws.clients.next.ssl.bundle=server")
+			.withPropertyValues("ws.clients.feed.url=" + this.oldServer.url("/old"),
+					"ws.clients.feed.ssl.bundle=server", "ws.clients.next.url=" + this.newServer.url("/new"),
+					"ws.clients.next.ssl.bundle=server")
 			.run((context) -> {
 				RecordedEvents events = context.getBean(RecordedEvents.class);
 				WsClient feed = context.getBean("feed", WsClient.class);
 				WsClient next = context.getBean("next", WsClient.class);
 				// before: only the old certificate is trusted
 				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
-				await().atMost(RecordedEvents.TIMEOUT).until(() -> !of(events, WsClientFailedEvent.class, "next").isEmpty());
+				await().atMost(RecordedEvents.TIMEOUT)
+					.until(() -> !of(events, WsClientFailedEvent.class, "next").isEmpty());
 				assertThat(of(events, WsClientFailedEvent.class, "next").get(0).cause())
 					.hasStackTraceContaining("certification path");
 				assertThat(next.isOpen()).isFalse();
 
 				writeTrust(this.newIdentity);
 
-				// after: the new server is reached, the open client was reconnected with 1001
+				// after: the new server is reached, the open client was reconnected with
+				// 1001
 				// and no longer trusts the old server
 				await().atMost(RecordedEvents.TIMEOUT).until(next::isOpen);
 				await().atMost(RecordedEvents.TIMEOUT)
@@ -136,7 +139,8 @@ class SslBundleReloadIntegrationTests {
 			writeTrust(this.oldIdentity, this.newIdentity);
 
 			for (String name : names) {
-				await().atMost(RecordedEvents.TIMEOUT).until(() -> of(events, WsClientOpenedEvent.class, name).size() == 2);
+				await().atMost(RecordedEvents.TIMEOUT)
+					.until(() -> of(events, WsClientOpenedEvent.class, name).size() == 2);
 			}
 			// one at a time: a client closes only after the previous one is open again
 			List<String> order = names.stream()

@@ -53,7 +53,8 @@ class StopOnCloseCodesIntegrationTests {
 	@Test
 	void aListedCodeIsNotRetriedTheClientIsClosedAndHealthIsDownWithTheCode() {
 		this.server.onConnect((connection) -> connection.close(4004, "Authentication failed."));
-		this.contextRunner.withPropertyValues("ws.clients.feed.auto-startup=false", "ws.clients.feed.ready-on=application")
+		this.contextRunner
+			.withPropertyValues("ws.clients.feed.auto-startup=false", "ws.clients.feed.ready-on=application")
 			.run((context) -> {
 				RecordedEvents events = context.getBean(RecordedEvents.class);
 				WsClient feed = context.getBean("feed", WsClient.class);
@@ -74,7 +75,8 @@ class StopOnCloseCodesIntegrationTests {
 				assertThat(health.getDetails()).containsEntry("state", "CLOSED")
 					.containsEntry("lastCloseCode", 4004)
 					.containsEntry("lastCloseReason", "Authentication failed.");
-				await().during(INITIAL_DELAY.multipliedBy(5)).atMost(RecordedEvents.TIMEOUT)
+				await().during(INITIAL_DELAY.multipliedBy(5))
+					.atMost(RecordedEvents.TIMEOUT)
 					.until(() -> this.server.handshakes().size() == 1);
 				assertThat(events.reconnecting()).isEmpty();
 				feed.connect();
@@ -99,7 +101,8 @@ class StopOnCloseCodesIntegrationTests {
 			assertThat(events.closed()).extracting(WsClientClosedEvent::code).containsExactly(4009, 4012);
 			assertThat(events.closed()).extracting(WsClientClosedEvent::willReconnect).containsExactly(true, false);
 			assertThat(events.reconnecting()).hasSize(1);
-			await().during(INITIAL_DELAY.multipliedBy(5)).atMost(RecordedEvents.TIMEOUT)
+			await().during(INITIAL_DELAY.multipliedBy(5))
+				.atMost(RecordedEvents.TIMEOUT)
 				.until(() -> this.server.handshakes().size() == 2);
 			assertThat(context.getBean("feed", WsClient.class).state()).isEqualTo(WsClientState.CLOSED);
 		});
@@ -123,8 +126,8 @@ class StopOnCloseCodesIntegrationTests {
 
 		};
 		AtomicInteger connections = new AtomicInteger();
-		this.server.onConnect((connection) -> connection.close(4500, (connections.incrementAndGet() == 1) ? "retry"
-				: "fatal"));
+		this.server.onConnect(
+				(connection) -> connection.close(4500, (connections.incrementAndGet() == 1) ? "retry" : "fatal"));
 		this.contextRunner.withBean(WsReconnectPolicy.class, () -> policy).run((context) -> {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
 			await().atMost(RecordedEvents.TIMEOUT).until(() -> events.closed().size() == 2);
@@ -159,7 +162,8 @@ class StopOnCloseCodesIntegrationTests {
 		this.contextRunner.withBean(WsReconnectPolicy.class, () -> failing).run((context) -> {
 			RecordedEvents events = context.getBean(RecordedEvents.class);
 			events.awaitOpened(2);
-			assertThat(events.closed()).singleElement().satisfies((closed) -> assertThat(closed.willReconnect()).isTrue());
+			assertThat(events.closed()).singleElement()
+				.satisfies((closed) -> assertThat(closed.willReconnect()).isTrue());
 			assertThat(context.getBean("feed", WsClient.class).state()).isEqualTo(WsClientState.OPEN);
 		});
 	}

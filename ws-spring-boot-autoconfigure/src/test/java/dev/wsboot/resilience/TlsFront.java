@@ -24,9 +24,10 @@ import dev.wsboot.test.WsTestServer;
 
 /**
  * TLS in front of a plain {@link WsTestServer} (which speaks only TCP): accepts TLS
- * connections on {@code 127.0.0.1} and a random port and relays the decrypted bytes to the
- * server, so that every scripting and recording feature of the server works for
- * {@code wss://}. The certificates are self-signed, made with {@code keytool} at test time.
+ * connections on {@code 127.0.0.1} and a random port and relays the decrypted bytes to
+ * the server, so that every scripting and recording feature of the server works for
+ * {@code wss://}. The certificates are self-signed, made with {@code keytool} at test
+ * time.
  */
 final class TlsFront implements AutoCloseable {
 
@@ -50,8 +51,8 @@ final class TlsFront implements AutoCloseable {
 	 * Start TLS in front of the server.
 	 * @param server the plain server
 	 * @param identity the server's key store (PKCS12)
-	 * @param trustedClients trust store of client certificates to require, or {@code null}
-	 * for no client authentication
+	 * @param trustedClients trust store of client certificates to require, or
+	 * {@code null} for no client authentication
 	 * @return the running front
 	 */
 	static TlsFront start(WsTestServer server, Path identity, Path trustedClients) throws Exception {

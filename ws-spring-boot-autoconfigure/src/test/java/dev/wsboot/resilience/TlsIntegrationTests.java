@@ -131,13 +131,14 @@ class TlsIntegrationTests {
 
 	@Test
 	void mutualTlsPresentsTheClientCertificateFromTheBundle() {
-		contextRunner(this.mutualTls).withPropertyValues("ws.clients.feed.ssl.bundle=mtls",
-				"spring.ssl.bundle.jks.mtls.keystore.location=" + clientIdentity.toUri(),
-				"spring.ssl.bundle.jks.mtls.keystore.password=" + TlsFront.PASSWORD,
-				"spring.ssl.bundle.jks.mtls.keystore.type=PKCS12",
-				"spring.ssl.bundle.jks.mtls.truststore.location=" + trustServer.toUri(),
-				"spring.ssl.bundle.jks.mtls.truststore.password=" + TlsFront.PASSWORD,
-				"spring.ssl.bundle.jks.mtls.truststore.type=PKCS12")
+		contextRunner(this.mutualTls)
+			.withPropertyValues("ws.clients.feed.ssl.bundle=mtls",
+					"spring.ssl.bundle.jks.mtls.keystore.location=" + clientIdentity.toUri(),
+					"spring.ssl.bundle.jks.mtls.keystore.password=" + TlsFront.PASSWORD,
+					"spring.ssl.bundle.jks.mtls.keystore.type=PKCS12",
+					"spring.ssl.bundle.jks.mtls.truststore.location=" + trustServer.toUri(),
+					"spring.ssl.bundle.jks.mtls.truststore.password=" + TlsFront.PASSWORD,
+					"spring.ssl.bundle.jks.mtls.truststore.type=PKCS12")
 			.run((context) -> {
 				WsClient feed = context.getBean("feed", WsClient.class);
 				await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
@@ -147,20 +148,20 @@ class TlsIntegrationTests {
 	}
 
 	/**
-	 * With TLS 1.3 the server rejects the client certificate after the client finished its
-	 * handshake; Tyrus's Grizzly container ignores a connection that closes before the
-	 * upgrade response, so the attempt fails at {@code connect-timeout}.
+	 * With TLS 1.3 the server rejects the client certificate after the client finished
+	 * its handshake; Tyrus's Grizzly container ignores a connection that closes before
+	 * the upgrade response, so the attempt fails at {@code connect-timeout}.
 	 */
 	@Test
 	void mutualTlsWithAnUntrustedClientCertificateFailsTheAttemptAtTheLatestAfterTheConnectTimeout() {
-		contextRunner(this.mutualTls).withPropertyValues("ws.clients.feed.connect-timeout=1s",
-				"ws.clients.feed.ssl.bundle=stranger",
-				"spring.ssl.bundle.jks.stranger.keystore.location=" + otherClientIdentity.toUri(),
-				"spring.ssl.bundle.jks.stranger.keystore.password=" + TlsFront.PASSWORD,
-				"spring.ssl.bundle.jks.stranger.keystore.type=PKCS12",
-				"spring.ssl.bundle.jks.stranger.truststore.location=" + trustServer.toUri(),
-				"spring.ssl.bundle.jks.stranger.truststore.password=" + TlsFront.PASSWORD,
-				"spring.ssl.bundle.jks.stranger.truststore.type=PKCS12")
+		contextRunner(this.mutualTls)
+			.withPropertyValues("ws.clients.feed.connect-timeout=1s", "ws.clients.feed.ssl.bundle=stranger",
+					"spring.ssl.bundle.jks.stranger.keystore.location=" + otherClientIdentity.toUri(),
+					"spring.ssl.bundle.jks.stranger.keystore.password=" + TlsFront.PASSWORD,
+					"spring.ssl.bundle.jks.stranger.keystore.type=PKCS12",
+					"spring.ssl.bundle.jks.stranger.truststore.location=" + trustServer.toUri(),
+					"spring.ssl.bundle.jks.stranger.truststore.password=" + TlsFront.PASSWORD,
+					"spring.ssl.bundle.jks.stranger.truststore.type=PKCS12")
 			.run((context) -> {
 				RecordedEvents events = context.getBean(RecordedEvents.class);
 				WsClientFailedEvent failed = events.awaitFailed();

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link SerialDrain}: runs never overlap, and nothing requested is left behind.
+ * Tests for {@link SerialDrain}: runs never overlap, and nothing requested is left
+ * behind.
  */
 class SerialDrainTests {
 

@@ -86,7 +86,10 @@ final class SilentHandshakeServer implements AutoCloseable {
 			return this.acceptedNanos;
 		}
 
-		/** When the client closed the connection ({@link System#nanoTime()}), 0 while it is open. */
+		/**
+		 * When the client closed the connection ({@link System#nanoTime()}), 0 while it
+		 * is open.
+		 */
 		long closedNanos() {
 			return this.closedNanos;
 		}

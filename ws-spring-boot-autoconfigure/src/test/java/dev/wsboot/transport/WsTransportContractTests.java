@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What every {@link WsTransport} must do, against a real server over loopback sockets: each
- * transport runs it through a subclass (Micrometer's {@code MeterRegistryCompatibilityKit}
- * is the model), which adds the tests of what is its own.
+ * What every {@link WsTransport} must do, against a real server over loopback sockets:
+ * each transport runs it through a subclass (Micrometer's
+ * {@code MeterRegistryCompatibilityKit} is the model), which adds the tests of what is
+ * its own.
  */
 public abstract class WsTransportContractTests {
 
@@ -230,7 +231,8 @@ public abstract class WsTransportContractTests {
 		WsTestConnection serverSide = server().awaitConnection();
 		connection.sendClose(1001, "going away").get(10, TimeUnit.SECONDS);
 		assertThat(serverSide.awaitClose().closeCode()).isEqualTo(1001);
-		// the closing handshake is not cut short: the connection waits for the server's close
+		// the closing handshake is not cut short: the connection waits for the server's
+		// close
 		await().during(QUIET).atMost(TIMEOUT).until(serverSide::isOpen);
 		connection.abort();
 		serverSide.awaitDisconnected();
@@ -261,7 +263,8 @@ public abstract class WsTransportContractTests {
 				.withCauseInstanceOf(TimeoutException.class);
 			await().atMost(Duration.ofSeconds(20)).until(() -> !silent.accepted().isEmpty() && silent.open() == 0);
 			long closedAfterMillis = (silent.accepted().get(0).closedNanos() - start) / 1_000_000;
-			// connect-timeout=1s; the upper bound leaves room for a loaded machine (a socket
+			// connect-timeout=1s; the upper bound leaves room for a loaded machine (a
+			// socket
 			// that is not let go stays open until the server answers: never)
 			assertThat(closedAfterMillis).isBetween(950L, 5_000L);
 			assertThat(this.handler.events).isEmpty();
@@ -272,10 +275,9 @@ public abstract class WsTransportContractTests {
 	void repeatedTimedOutAttemptsDoNotPinSockets() throws Exception {
 		try (SilentHandshakeServer silent = SilentHandshakeServer.start()) {
 			for (int i = 0; i < 5; i++) {
-				CompletableFuture<WsConnection> connect = transport()
-					.connect(timingOut(silent, Duration.ofMillis(300)), this.handler);
-				assertThatExceptionOfType(ExecutionException.class)
-					.isThrownBy(() -> connect.get(10, TimeUnit.SECONDS));
+				CompletableFuture<WsConnection> connect = transport().connect(timingOut(silent, Duration.ofMillis(300)),
+						this.handler);
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connect.get(10, TimeUnit.SECONDS));
 			}
 			await().atMost(Duration.ofSeconds(20)).until(() -> silent.accepted().size() == 5 && silent.open() == 0);
 		}

@@ -41,14 +41,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Use case: a Discord gateway bot. The starter runs the connection and routes each gateway
- * event by its {@code op} and {@code t} ({@code @WsListener(match, payload)}); the bot only
- * makes the protocol's decisions: heartbeat on op 10, identify or resume, {@code ready()} on READY or
- * RESUMED, {@code redirect} to {@code resume_gateway_url}, {@code reconnect} on op 7 and op 9,
- * and 4004 (authentication failed) is never retried ({@code stop-on-close-codes}). Until
- * READY, what the application sends waits ({@code ready-on: application}), so presence
- * updates never precede the identify. The server is scripted like the real gateway. See
- * {@code docs/protocols.md}.
+ * Use case: a Discord gateway bot. The starter runs the connection and routes each
+ * gateway event by its {@code op} and {@code t} ({@code @WsListener(match, payload)});
+ * the bot only makes the protocol's decisions: heartbeat on op 10, identify or resume,
+ * {@code ready()} on READY or RESUMED, {@code redirect} to {@code resume_gateway_url},
+ * {@code reconnect} on op 7 and op 9, and 4004 (authentication failed) is never retried
+ * ({@code stop-on-close-codes}). Until READY, what the application sends waits
+ * ({@code ready-on: application}), so presence updates never precede the identify. The
+ * server is scripted like the real gateway. See {@code docs/protocols.md}.
  */
 @SpringBootTest(classes = DiscordGatewayBotTests.App.class, webEnvironment = WebEnvironment.NONE,
 		properties = { "ws.clients.discord.auto-startup=false", "ws.clients.discord.ready-on=application",
@@ -141,9 +141,9 @@ class DiscordGatewayBotTests {
 	}
 
 	/**
-	 * The bot: every decision of the protocol, and nothing about the connection. One listener
-	 * per gateway event, routed by {@code op} and {@code t}, each receiving only its converted
-	 * part of the message.
+	 * The bot: every decision of the protocol, and nothing about the connection. One
+	 * listener per gateway event, routed by {@code op} and {@code t}, each receiving only
+	 * its converted part of the message.
 	 */
 	@Component
 	static class DiscordBot {
@@ -257,9 +257,9 @@ class DiscordGatewayBotTests {
 	}
 
 	/**
-	 * The server side, scripted like Discord's gateway: hello with the heartbeat interval,
-	 * acks, READY with a {@code resume_gateway_url}, RESUMED with the events missed, and 4004
-	 * for a wrong token.
+	 * The server side, scripted like Discord's gateway: hello with the heartbeat
+	 * interval, acks, READY with a {@code resume_gateway_url}, RESUMED with the events
+	 * missed, and 4004 for a wrong token.
 	 */
 	static final class FakeGateway {
 
@@ -309,7 +309,8 @@ class DiscordGatewayBotTests {
 					case 2 -> identify(connection, data.path("token").asString());
 					case 3 -> this.log.add("presence " + data.path("status").asString());
 					case 6 -> {
-						this.log.add("resume " + data.path("session_id").asString() + " seq " + data.path("seq").asInt());
+						this.log
+							.add("resume " + data.path("session_id").asString() + " seq " + data.path("seq").asInt());
 						connection.sendText("{\"op\":0,\"t\":\"RESUMED\",\"s\":3,\"d\":{}}");
 						connection.sendText(message(4, "missed while away"));
 					}

@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Use case: with actuator (Micrometer) on the class path every {@code @WsListener}
- * invocation is observed as {@code ws.client.listener}, a timer tagged with client, listener,
- * outcome and exception. See {@code docs/listeners.md} and {@code docs/observability.md}.
+ * invocation is observed as {@code ws.client.listener}, a timer tagged with client,
+ * listener, outcome and exception. See {@code docs/listeners.md} and
+ * {@code docs/observability.md}.
  */
 @SpringBootTest(classes = ListenerObservationTests.App.class, webEnvironment = WebEnvironment.NONE)
 class ListenerObservationTests {

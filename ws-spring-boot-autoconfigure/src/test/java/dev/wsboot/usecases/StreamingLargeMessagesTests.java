@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Use case: a large binary message (a snapshot, a file) consumed fragment by fragment with a
- * {@code partial = true} listener, here into a SHA-256 digest, instead of as one array. See
- * {@code docs/listeners.md}.
+ * Use case: a large binary message (a snapshot, a file) consumed fragment by fragment
+ * with a {@code partial = true} listener, here into a SHA-256 digest, instead of as one
+ * array. See {@code docs/listeners.md}.
  */
 @SpringBootTest(classes = StreamingLargeMessagesTests.App.class, webEnvironment = WebEnvironment.NONE,
 		properties = "ws.clients.snapshots.max-message-size=16MB")

@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Use case: testing your own service against a real WebSocket server with
- * {@code ws-spring-boot-test}. The service subscribes when the connection opens and keeps the
- * last price; the test plays the exchange. See {@code docs/testing.md}.
+ * {@code ws-spring-boot-test}. The service subscribes when the connection opens and keeps
+ * the last price; the test plays the exchange. See {@code docs/testing.md}.
  */
 @SpringBootTest(classes = TestingYourServiceTests.App.class)
 class TestingYourServiceTests {

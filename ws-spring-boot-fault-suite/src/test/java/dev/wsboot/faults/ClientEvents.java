@@ -55,6 +55,7 @@ final class ClientEvents {
 
 	/**
 	 * An event and when it was published.
+	 *
 	 * @param event the event
 	 * @param nanos {@link System#nanoTime()} at publication
 	 */

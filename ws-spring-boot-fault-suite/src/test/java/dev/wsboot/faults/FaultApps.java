@@ -12,8 +12,9 @@ import dev.wsboot.autoconfigure.WsAutoConfiguration;
 import dev.wsboot.autoconfigure.health.WsHealthContributorAutoConfiguration;
 
 /**
- * The application every fault test runs: the starter's auto-configuration (clients and the
- * {@code wsClients} health contributor) with Jackson, and a {@link ClientEvents} bean.
+ * The application every fault test runs: the starter's auto-configuration (clients and
+ * the {@code wsClients} health contributor) with Jackson, and a {@link ClientEvents}
+ * bean.
  */
 final class FaultApps {
 

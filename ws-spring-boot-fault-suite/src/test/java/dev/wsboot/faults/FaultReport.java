@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The figures of a fault-suite run: each test adds rows, which are printed and appended to
- * the Markdown table in {@code target/fault-suite.md} (system property {@code faults.report})
- * that {@code docs/conformance.md} quotes.
+ * The figures of a fault-suite run: each test adds rows, which are printed and appended
+ * to the Markdown table in {@code target/fault-suite.md} (system property
+ * {@code faults.report}) that {@code docs/conformance.md} quotes.
  */
 final class FaultReport {
 

@@ -21,9 +21,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A server that streams 1 GiB of small text messages as fast as TCP takes them, into a
- * listener that keeps stalling, in a JVM with a 256 MB heap: the client reads only as fast as
- * the listener takes messages, so the heap holds a bounded window of the stream, never the
- * stream, and every message arrives once and in order.
+ * listener that keeps stalling, in a JVM with a 256 MB heap: the client reads only as
+ * fast as the listener takes messages, so the heap holds a bounded window of the stream,
+ * never the stream, and every message arrives once and in order.
  */
 class FloodFaultTests {
 
@@ -65,14 +65,17 @@ class FloodFaultTests {
 						long retainedAfter = HeapWatch.retainedNow();
 						assertThat(heap.maxAfterCollection()).as("heap in use after any collection")
 							.isLessThan(HeapWatch.maxHeap() / 4);
-						assertThat(retainedAfter - before).as("heap retained after the flood").isLessThan(32 * HeapWatch.MB);
+						assertThat(retainedAfter - before).as("heap retained after the flood")
+							.isLessThan(32 * HeapWatch.MB);
 						String test = "flood: 1 GiB of 256-byte texts, listener stalls 20 ms every 65,536, -Xmx256m";
 						FaultReport.add(test, transport, "delivered in order",
 								String.format("%,d messages in %s (%.0f MB/s)", MESSAGES, FaultReport.ms(took),
 										(MESSAGES * PAYLOAD) / (took.toNanos() / 1e9) / HeapWatch.MB));
-						FaultReport.add(test, transport, "most heap in use after a GC (of " + FaultReport.mb(HeapWatch.maxHeap())
-								+ ")", FaultReport.mb(heap.maxAfterCollection()) + " over " + heap.collections() + " GCs");
-						FaultReport.add(test, transport, "most bytes written by the server, not yet taken by the listener",
+						FaultReport.add(test, transport,
+								"most heap in use after a GC (of " + FaultReport.mb(HeapWatch.maxHeap()) + ")",
+								FaultReport.mb(heap.maxAfterCollection()) + " over " + heap.collections() + " GCs");
+						FaultReport.add(test, transport,
+								"most bytes written by the server, not yet taken by the listener",
 								FaultReport.mb(listener.maxLagBytes.get()) + " (socket buffers + hand-off)");
 					}
 				});

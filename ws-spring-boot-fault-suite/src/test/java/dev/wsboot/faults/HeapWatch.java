@@ -21,9 +21,9 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
  * Watches the heap through the JVM's garbage collection notifications: after every
- * collection it takes the heap still in use, an upper bound of what the application retained
- * at that moment (young collections leave old garbage in place). The largest such value over
- * a test is what the test held on to, whatever passed through it.
+ * collection it takes the heap still in use, an upper bound of what the application
+ * retained at that moment (young collections leave old garbage in place). The largest
+ * such value over a test is what the test held on to, whatever passed through it.
  */
 final class HeapWatch implements AutoCloseable {
 

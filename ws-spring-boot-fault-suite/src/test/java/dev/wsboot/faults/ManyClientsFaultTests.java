@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Twenty clients of one application, half on each transport, against one server that kills
- * a random connection every 15 ms in one of four ways: each client recovers on its own, a
- * fault on one never disturbs another, and what each sends arrives in order.
+ * Twenty clients of one application, half on each transport, against one server that
+ * kills a random connection every 15 ms in one of four ways: each client recovers on its
+ * own, a fault on one never disturbs another, and what each sends arrives in order.
  */
 class ManyClientsFaultTests {
 
@@ -66,9 +66,9 @@ class ManyClientsFaultTests {
 			server.onConnect((connection) -> {
 				// record only
 			});
-			List<String> properties = new ArrayList<>(List.of("ws.defaults.reconnect.initial-delay=10ms",
-					"ws.defaults.reconnect.max-delay=200ms", "ws.defaults.ping-interval=200ms",
-					"ws.defaults.idle-timeout=1s"));
+			List<String> properties = new ArrayList<>(
+					List.of("ws.defaults.reconnect.initial-delay=10ms", "ws.defaults.reconnect.max-delay=200ms",
+							"ws.defaults.ping-interval=200ms", "ws.defaults.idle-timeout=1s"));
 			for (int i = 0; i < CLIENTS; i++) {
 				properties.add("ws.clients." + names.get(i) + ".url=" + server.url("/" + names.get(i)));
 				properties.add("ws.clients." + names.get(i) + ".transport=" + ((i % 2 == 0) ? "tyrus" : "jdk"));
@@ -106,10 +106,14 @@ class ManyClientsFaultTests {
 						}
 					}, 15, 15, TimeUnit.MILLISECONDS);
 					chaos.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-					// every faulted connection was replaced exactly once, and nothing else was: all
-					// but the last connection the server saw were killed, and each ended on the client
-					// as an OPEN or as a failed attempt (killed during the handshake) - or not at all:
-					// java.net.http retries a handshake GET once when the server drops it before
+					// every faulted connection was replaced exactly once, and nothing
+					// else was: all
+					// but the last connection the server saw were killed, and each ended
+					// on the client
+					// as an OPEN or as a failed attempt (killed during the handshake) -
+					// or not at all:
+					// java.net.http retries a handshake GET once when the server drops it
+					// before
 					// answering, so two connections can make one attempt
 					for (String name : names) {
 						WsClient client = context.getBean(name, WsClient.class);
@@ -117,13 +121,16 @@ class ManyClientsFaultTests {
 						await().atMost(TIMEOUT).untilAsserted(() -> {
 							int connections = connectionsOf(server, name).size();
 							assertThat(client.isOpen()).as("%s is open", name).isTrue();
-							assertThat(connections).as("%s: connections, %d killed", name, killed).isEqualTo(killed + 1);
-							assertThat(events.opened(name) + events.failed(name)).as("%s: opened + failed attempts", name)
+							assertThat(connections).as("%s: connections, %d killed", name, killed)
+								.isEqualTo(killed + 1);
+							assertThat(events.opened(name) + events.failed(name))
+								.as("%s: opened + failed attempts", name)
 								.isBetween(1, connections);
 						});
 					}
-					await().atMost(TIMEOUT).until(() -> names.stream()
-						.allMatch((name) -> FaultApps.health(context, name).equals(Status.UP)));
+					await().atMost(TIMEOUT)
+						.until(() -> names.stream()
+							.allMatch((name) -> FaultApps.health(context, name).equals(Status.UP)));
 				}
 				finally {
 					load.shutdown();
@@ -136,11 +143,16 @@ class ManyClientsFaultTests {
 					client.sendText(Integer.toString(last)).get(10, TimeUnit.SECONDS);
 					await().atMost(TIMEOUT).until(() -> receivedBy(server, client.name()).contains(last));
 					List<Integer> received = receivedBy(server, client.name());
-					assertThat(received).as("client %s (seed %d)", client.name(), seed).isSorted().doesNotHaveDuplicates();
+					assertThat(received).as("client %s (seed %d)", client.name(), seed)
+						.isSorted()
+						.doesNotHaveDuplicates();
 					assertThat(futures).allMatch(CompletableFuture::isDone);
 				}
 				List<Duration> recoveries = recoveries(events, names);
-				List<Integer> reconnects = names.stream().map((name) -> connectionsOf(server, name).size() - 1).sorted().toList();
+				List<Integer> reconnects = names.stream()
+					.map((name) -> connectionsOf(server, name).size() - 1)
+					.sorted()
+					.toList();
 				String test = CLIENTS + " clients (10 tyrus, 10 jdk), a random connection killed every 15 ms";
 				int duringHandshake = names.stream().mapToInt(events::failed).sum();
 				FaultReport.add(test, "both", "faults", FAULTS + " " + faults + ", " + duringHandshake
@@ -148,7 +160,8 @@ class ManyClientsFaultTests {
 				FaultReport.add(test, "both", "reconnects per client",
 						"min " + reconnects.get(0) + ", max " + reconnects.get(reconnects.size() - 1)
 								+ "; connections per client = its killed connections + 1");
-				FaultReport.add(test, "both", "closed → OPEN again (DROP/RESET/CLOSE; back-off 10 ms → 200 ms, reset only after 10 s open)",
+				FaultReport.add(test, "both",
+						"closed → OPEN again (DROP/RESET/CLOSE; back-off 10 ms → 200 ms, reset only after 10 s open)",
 						FaultReport.distribution(recoveries));
 			});
 		}
@@ -177,7 +190,9 @@ class ManyClientsFaultTests {
 			.toList();
 	}
 
-	/** From each close not caused by the idle timeout to the next OPEN of the same client. */
+	/**
+	 * From each close not caused by the idle timeout to the next OPEN of the same client.
+	 */
 	private static List<Duration> recoveries(ClientEvents events, List<String> names) {
 		List<Duration> recoveries = new ArrayList<>();
 		for (String name : names) {

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Messages built to exhaust the heap, against {@code max-message-size: 1MB} in a JVM with a
- * 256 MB heap: an endless fragmented message and a decompression bomb are each failed with
- * 1009 after about the limit, and the client connects again.
+ * Messages built to exhaust the heap, against {@code max-message-size: 1MB} in a JVM with
+ * a 256 MB heap: an endless fragmented message and a decompression bomb are each failed
+ * with 1009 after about the limit, and the client connects again.
  */
 class OversizeFaultTests {
 
@@ -42,7 +42,8 @@ class OversizeFaultTests {
 	void endlessFragmentedMessageIsFailedWith1009AfterTheLimit(String transport) {
 		AtomicLong written = new AtomicLong();
 		try (WsTestServer server = WsTestServer.start()) {
-			server.recordPayloads(false).onConnect(firstConnectionOnly((connection) -> sendEndless(connection, written)));
+			server.recordPayloads(false)
+				.onConnect(firstConnectionOnly((connection) -> sendEndless(connection, written)));
 			long heap = assertFailedWith1009AndReconnected(server, transport);
 			assertThat(written.get()).as("bytes the server could write").isLessThan(32 * HeapWatch.MB);
 			FaultReport.add("endless fragmented binary message (64 KiB frames), max-message-size 1MB", transport,
@@ -86,7 +87,8 @@ class OversizeFaultTests {
 					WsClientClosedEvent closed = events.closed("feed").get(0).as(WsClientClosedEvent.class);
 					assertThat(closed.code()).isEqualTo(1009);
 					assertThat(closed.willReconnect()).isTrue();
-					// the jdk transport cannot send 1009 and sends 1008 instead (docs/transports.md)
+					// the jdk transport cannot send 1009 and sends 1008 instead
+					// (docs/transports.md)
 					assertThat(server.connections().get(0).awaitClose().closeCode())
 						.isEqualTo(transport.equals("jdk") ? 1008 : 1009);
 					long retained = HeapWatch.retainedNow();

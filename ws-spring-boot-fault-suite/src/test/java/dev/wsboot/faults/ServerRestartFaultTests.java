@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A server that goes away and comes back a hundred times, at random, while the application
- * keeps sending: the client reconnects each time, its health follows, and every message is
- * either received by the server, in order and once, or its future failed.
+ * A server that goes away and comes back a hundred times, at random, while the
+ * application keeps sending: the client reconnects each time, its health follows, and
+ * every message is either received by the server, in order and once, or its future
+ * failed.
  */
 class ServerRestartFaultTests {
 
@@ -60,9 +61,12 @@ class ServerRestartFaultTests {
 					List<Duration> reconnects = new ArrayList<>();
 					long started = System.nanoTime();
 					for (int restart = 1; restart <= RESTARTS; restart++) {
-						// up: until the server has received 20 to 200 more messages (about 1 per ms)
+						// up: until the server has received 20 to 200 more messages
+						// (about 1 per ms)
 						long upUntil = received(server) + 20 + random.nextInt(181);
-						await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(() -> received(server) >= upUntil);
+						await().atMost(TIMEOUT)
+							.pollInterval(Duration.ofMillis(2))
+							.until(() -> received(server) >= upUntil);
 						server.stopGracefully(1012, "restart " + restart);
 						awaitHealth(context, Status.DOWN);
 						// down: until the client has failed to connect 1 to 3 more times
@@ -75,14 +79,15 @@ class ServerRestartFaultTests {
 						server.restart();
 						int opened = restart + 1;
 						await().atMost(TIMEOUT).until(() -> events.opened("feed") >= opened);
-						reconnects.add(Duration.ofNanos(
-								events.of(WsClientOpenedEvent.class, "feed").get(opened - 1).nanos() - listening));
+						reconnects.add(Duration
+							.ofNanos(events.of(WsClientOpenedEvent.class, "feed").get(opened - 1).nanos() - listening));
 						awaitHealth(context, Status.UP);
 					}
 					Duration run = Duration.ofNanos(System.nanoTime() - started);
 					List<CompletableFuture<Void>> sent = sender.stop();
 					await().atMost(TIMEOUT).until(() -> sent.stream().allMatch(CompletableFuture::isDone));
-					// checked again until the last messages written have been read by the server
+					// checked again until the last messages written have been read by the
+					// server
 					Outcome outcome = await().atMost(TIMEOUT)
 						.ignoreExceptions()
 						.until(() -> Outcome.of(sent, server, seed), (result) -> result.lost().isEmpty());
@@ -141,15 +146,16 @@ class ServerRestartFaultTests {
 	}
 
 	/**
-	 * What became of the messages: the server's record (every connection, in order) checked
-	 * against the futures.
+	 * What became of the messages: the server's record (every connection, in order)
+	 * checked against the futures.
 	 */
 	record Outcome(int sent, int received, int failed, List<Integer> lost) {
 
 		/**
-		 * Read the server's record; fails at once when a message arrived out of order or twice.
-		 * @return the outcome, where {@code lost} lists the messages whose future completed but
-		 * which the server has not received (yet)
+		 * Read the server's record; fails at once when a message arrived out of order or
+		 * twice.
+		 * @return the outcome, where {@code lost} lists the messages whose future
+		 * completed but which the server has not received (yet)
 		 */
 		static Outcome of(List<CompletableFuture<Void>> futures, WsTestServer server, long seed) {
 			List<Integer> numbers = server.connections()

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The interoperability cases, written once and run by each subclass against its server, on
- * both transports. The client {@code peer} is configured through {@code ws.clients.peer.*}
- * in an application context, as an application configures it.
+ * The interoperability cases, written once and run by each subclass against its server,
+ * on both transports. The client {@code peer} is configured through
+ * {@code ws.clients.peer.*} in an application context, as an application configures it.
  */
 abstract class AbstractInteropIntegrationTests {
 
@@ -194,7 +194,8 @@ abstract class AbstractInteropIntegrationTests {
 	@TestFactory
 	Stream<DynamicTest> permessageDeflateRoundTripsEmptyFragmentedAndLargeMessagesWithEveryServerVariant() {
 		if (server().deflateVariants().isEmpty()) {
-			return Stream.of(DynamicTest.dynamicTest("declined by the server", this::serverDecliningDeflateStillEchoes));
+			return Stream
+				.of(DynamicTest.dynamicTest("declined by the server", this::serverDecliningDeflateStillEchoes));
 		}
 		return server().deflateVariants()
 			.stream()
@@ -222,7 +223,8 @@ abstract class AbstractInteropIntegrationTests {
 				Received received = context.getBean(Received.class);
 				received.awaitOpen();
 				assertThat(peer.extensions()).containsExactly("permessage-deflate");
-				// empty messages after earlier ones: the context must stay intact both ways
+				// empty messages after earlier ones: the context must stay intact both
+				// ways
 				peer.sendText(compressible);
 				peer.sendText("");
 				peer.sendBinary(new byte[0]);
@@ -230,7 +232,8 @@ abstract class AbstractInteropIntegrationTests {
 				peer.sendBinary(incompressible);
 				peer.sendBinary(new byte[0]);
 				peer.sendText("");
-				// from the server: fragmented, fragmented with an empty last frame, empty in one frame
+				// from the server: fragmented, fragmented with an empty last frame, empty
+				// in one frame
 				peer.sendText("cmd:fragments:text:5000:700");
 				peer.sendText("cmd:fragments:text:1400:700");
 				peer.sendText("cmd:fragments:binary:0:100");
@@ -314,7 +317,8 @@ abstract class AbstractInteropIntegrationTests {
 
 		void awaitTexts(int count) {
 			await().atMost(TIMEOUT).until(() -> this.texts.size() >= count || !this.closed.isEmpty());
-			assertThat(this.closed).as("closed while waiting for %d texts (got %d)", count, this.texts.size()).isEmpty();
+			assertThat(this.closed).as("closed while waiting for %d texts (got %d)", count, this.texts.size())
+				.isEmpty();
 		}
 
 		void awaitBinaries(int count) {

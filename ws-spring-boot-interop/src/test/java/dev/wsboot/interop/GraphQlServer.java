@@ -32,11 +32,11 @@ import dev.wsboot.autoconfigure.WsAutoConfiguration;
  * A real Spring for GraphQL server, as an application gets it from
  * {@code spring-boot-starter-graphql} with Spring MVC and WebSocket: the
  * graphql-transport-ws protocol at {@code /graphql} on 127.0.0.1, a {@code ticks}
- * subscription and a {@code greeting} query (schema {@code graphql-ticks/ticks.graphqls}).
- * It can be stopped and started again on the same port. What the server received, in order,
- * is in {@link #received()}: {@code connection_init}, {@code connection_ack} (when the ack is
- * released, {@link #ACK_DELAY} after the init), {@code subscribe:<id>} and
- * {@code complete:<id>}.
+ * subscription and a {@code greeting} query (schema
+ * {@code graphql-ticks/ticks.graphqls}). It can be stopped and started again on the same
+ * port. What the server received, in order, is in {@link #received()}:
+ * {@code connection_init}, {@code connection_ack} (when the ack is released,
+ * {@link #ACK_DELAY} after the init), {@code subscribe:<id>} and {@code complete:<id>}.
  */
 final class GraphQlServer implements AutoCloseable {
 
@@ -60,8 +60,8 @@ final class GraphQlServer implements AutoCloseable {
 			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"logging.level.root=warn", "spring.jmx.enabled=false",
 					"spring.graphql.schema.locations=classpath:graphql-ticks/",
-					"spring.graphql.websocket.path=/graphql",
-					"spring.graphql.websocket.keep-alive=200ms", "server.shutdown=immediate")
+					"spring.graphql.websocket.path=/graphql", "spring.graphql.websocket.keep-alive=200ms",
+					"server.shutdown=immediate")
 			.run();
 	}
 
@@ -135,7 +135,9 @@ final class GraphQlServer implements AutoCloseable {
 
 	}
 
-	/** Records the protocol's steps as the server sees them, and acknowledges inits late. */
+	/**
+	 * Records the protocol's steps as the server sees them, and acknowledges inits late.
+	 */
 	private record RecordingInterceptor(List<String> received) implements WebSocketGraphQlInterceptor {
 
 		@Override

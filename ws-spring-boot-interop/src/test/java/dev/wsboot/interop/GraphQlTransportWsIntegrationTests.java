@@ -33,13 +33,12 @@ import dev.wsboot.listener.WsListenerErrorHandler;
 import dev.wsboot.listener.WsListenerFailure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A graphql-transport-ws client written on the starter, as an application writes it
- * ({@link TicksClient}: the whole protocol in one bean and the configuration below), against
- * a real Spring for GraphQL server ({@link GraphQlServer}). The example in
+ * ({@link TicksClient}: the whole protocol in one bean and the configuration below),
+ * against a real Spring for GraphQL server ({@link GraphQlServer}). The example in
  * {@code docs/protocols.md} is this code.
  */
 class GraphQlTransportWsIntegrationTests {
@@ -74,8 +73,7 @@ class GraphQlTransportWsIntegrationTests {
 					"ws.clients.graphql.correlation.request-id=/id", "ws.clients.graphql.correlation.reply-id=/id",
 					"ws.clients.graphql.correlation.reply-payload=/payload/data",
 					"ws.clients.graphql.correlation.error=/payload/errors",
-					"ws.clients.graphql.reconnect.initial-delay=100ms",
-					"ws.clients.graphql.reconnect.max-delay=500ms");
+					"ws.clients.graphql.reconnect.initial-delay=100ms", "ws.clients.graphql.reconnect.max-delay=500ms");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -220,9 +218,9 @@ class GraphQlTransportWsIntegrationTests {
 
 	/**
 	 * The application's graphql-transport-ws client: {@code connection_init} on every new
-	 * connection, {@code ready()} on {@code connection_ack}, the subscription resumed after the
-	 * last tick handled when a connection is acknowledged again, {@code pong} for
-	 * {@code ping}.
+	 * connection, {@code ready()} on {@code connection_ack}, the subscription resumed
+	 * after the last tick handled when a connection is acknowledged again, {@code pong}
+	 * for {@code ping}.
 	 */
 	static class TicksClient {
 
@@ -242,7 +240,10 @@ class GraphQlTransportWsIntegrationTests {
 
 		private volatile long lastSeq;
 
-		/** Subscribe once; the ready gate holds it until the server acknowledged the connection. */
+		/**
+		 * Subscribe once; the ready gate holds it until the server acknowledged the
+		 * connection.
+		 */
 		void subscribe(WsClient graphql) {
 			this.subscribed = true;
 			graphql.sendObject(GraphQlMessage.subscribe("ticks", TICKS, Map.of("after", this.lastSeq)));

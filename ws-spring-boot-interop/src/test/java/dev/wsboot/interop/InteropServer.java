@@ -42,6 +42,7 @@ interface InteropServer extends AutoCloseable {
 
 	/**
 	 * A permessage-deflate configuration of the server.
+	 *
 	 * @param path where the server uses it
 	 * @param description what the server answers, e.g. {@code server_no_context_takeover}
 	 */

@@ -25,14 +25,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Jetty 12's WebSocket server (the Jetty API on Jetty core, no servlets). Its
- * permessage-deflate is on by default; {@code /deflate/<parameters>} makes the server answer
- * an offer with exactly those parameters.
+ * permessage-deflate is on by default; {@code /deflate/<parameters>} makes the server
+ * answer an offer with exactly those parameters.
  */
 final class JettyServer implements InteropServer {
 
 	/**
-	 * What Jetty can be made to answer: it drops {@code *_max_window_bits} from its answer
-	 * (its {@code java.util.zip} codec has only the 15-bit window), so no window variant.
+	 * What Jetty can be made to answer: it drops {@code *_max_window_bits} from its
+	 * answer (its {@code java.util.zip} codec has only the 15-bit window), so no window
+	 * variant.
 	 */
 	private static final List<String> DEFLATE_VARIANTS = List.of("server_no_context_takeover",
 			"client_no_context_takeover", "server_no_context_takeover; client_no_context_takeover");

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /**
- * Deterministic test payloads, so that a server can produce the same message a test expects.
+ * Deterministic test payloads, so that a server can produce the same message a test
+ * expects.
  */
 final class Payloads {
 

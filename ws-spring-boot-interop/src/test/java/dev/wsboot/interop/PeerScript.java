@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * What every server under test does, written once: echo each message as a whole, and obey
  * the commands a test sends as text ({@code cmd:close:<code>:<reason>},
- * {@code cmd:ping:<payload>}, {@code cmd:fragments:text|binary:<length>:<fragment size>}).
- * A pong from the client is reported back as the text {@code pong:<payload>}. Each server
- * adapts its own session API to {@link Peer}.
+ * {@code cmd:ping:<payload>},
+ * {@code cmd:fragments:text|binary:<length>:<fragment size>}). A pong from the client is
+ * reported back as the text {@code pong:<payload>}. Each server adapts its own session
+ * API to {@link Peer}.
  */
 final class PeerScript {
 
@@ -31,8 +32,8 @@ final class PeerScript {
 		switch (command[1]) {
 			case "close" -> peer.close(Integer.parseInt(command[2]), (command.length > 3) ? command[3] : "");
 			case "ping" -> peer.ping(command[2].getBytes(StandardCharsets.UTF_8));
-			case "fragments" -> sendFragments(peer, command[2].equals("text"), Integer.parseInt(command[3].split(":")[0]),
-					Integer.parseInt(command[3].split(":")[1]));
+			case "fragments" -> sendFragments(peer, command[2].equals("text"),
+					Integer.parseInt(command[3].split(":")[0]), Integer.parseInt(command[3].split(":")[1]));
 			default -> peer.text("unknown command " + text, true);
 		}
 	}

@@ -13,8 +13,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made once per test
- * run with the JDK's {@code keytool}: a PKCS12 key store for the servers and a PEM
+ * A self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made once per
+ * test run with the JDK's {@code keytool}: a PKCS12 key store for the servers and a PEM
  * certificate for the client's SSL bundle.
  */
 final class TestCertificate {
@@ -33,8 +33,8 @@ final class TestCertificate {
 		keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
 				"-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
 				this.keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-		keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", this.keyStore.toString(), "-storepass", PASSWORD,
-				"-file", this.certificate.toString());
+		keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", this.keyStore.toString(), "-storepass",
+				PASSWORD, "-file", this.certificate.toString());
 	}
 
 	static synchronized TestCertificate get() {
@@ -83,10 +83,13 @@ final class TestCertificate {
 		}
 	}
 
-	/** The properties of a Spring SSL bundle {@code name} that trusts this certificate. */
+	/**
+	 * The properties of a Spring SSL bundle {@code name} that trusts this certificate.
+	 */
 	List<String> clientBundle(String name) {
 		List<String> properties = new ArrayList<>();
-		properties.add("spring.ssl.bundle.pem." + name + ".truststore.certificate=file:" + this.certificate.toAbsolutePath());
+		properties
+			.add("spring.ssl.bundle.pem." + name + ".truststore.certificate=file:" + this.certificate.toAbsolutePath());
 		return properties;
 	}
 

@@ -48,11 +48,12 @@ final class TyrusServer implements InteropServer {
 			throw new IllegalStateException(ex);
 		}
 		this.secure.setSecure(true);
-		this.secure.setSSLEngineConfig(new SSLEngineConfigurator(TestCertificate.get().serverContext(), false, false,
-				false));
+		this.secure
+			.setSSLEngineConfig(new SSLEngineConfigurator(TestCertificate.get().serverContext(), false, false, false));
 		for (NetworkListener listener : List.of(this.plain, this.secure)) {
 			listener.registerAddOn(new WebSocketAddOn(container, ""));
-			// as Tyrus's own Server does: endpoints (which block in sends) run on workers, not on
+			// as Tyrus's own Server does: endpoints (which block in sends) run on
+			// workers, not on
 			// the selector thread their writes need
 			listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
 			this.server.addListener(listener);

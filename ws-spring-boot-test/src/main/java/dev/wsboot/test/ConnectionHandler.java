@@ -88,7 +88,8 @@ final class ConnectionHandler implements Runnable {
 		WsTestConnection connection = new WsTestConnection(this.id, this.socket, in, out, handshake,
 				response.permessageDeflate(), this.server.recordsPayloads());
 		// Recorded before the 101 goes out, so a client that saw the upgrade finds the
-		// connection; holding the stream's lock (the one every frame write takes) keeps a test
+		// connection; holding the stream's lock (the one every frame write takes) keeps a
+		// test
 		// that sends on the connection at once from writing before the 101
 		synchronized (out) {
 			this.server.record(connection);

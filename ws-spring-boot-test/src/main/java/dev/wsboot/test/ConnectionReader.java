@@ -5,15 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The reading side of one connection: records every frame, reassembles (and inflates) data
- * messages, answers pings and completes the closing handshake started by the client.
+ * The reading side of one connection: records every frame, reassembles (and inflates)
+ * data messages, answers pings and completes the closing handshake started by the client.
  */
 final class ConnectionReader implements Runnable {
 
 	/** How many payload bytes of one frame are kept in its {@link WsTestFrame}. */
 	static final int FRAME_RECORD_LIMIT = 1024 * 1024;
 
-	/** How many payload bytes of one message are kept for {@code texts()}/{@code binaries()}. */
+	/**
+	 * How many payload bytes of one message are kept for
+	 * {@code texts()}/{@code binaries()}.
+	 */
 	static final int MESSAGE_RECORD_LIMIT = 16 * 1024 * 1024;
 
 	private final WsTestConnection connection;
@@ -122,8 +125,7 @@ final class ConnectionReader implements Runnable {
 		return true;
 	}
 
-	private void readPayload(FrameCodec.Header header, CappedBuffer copy, InboundMessage message)
-			throws IOException {
+	private void readPayload(FrameCodec.Header header, CappedBuffer copy, InboundMessage message) throws IOException {
 		long remaining = header.length();
 		long position = 0;
 		while (remaining > 0) {

@@ -25,7 +25,8 @@ final class FrameCodec {
 	/**
 	 * Read the next frame header.
 	 * @param in the input, positioned at a frame boundary
-	 * @return the header, or {@code null} when the stream ended cleanly before a new frame
+	 * @return the header, or {@code null} when the stream ended cleanly before a new
+	 * frame
 	 * @throws IOException on I/O errors or when the stream ends inside the header
 	 */
 	static Header readHeader(InputStream in) throws IOException {

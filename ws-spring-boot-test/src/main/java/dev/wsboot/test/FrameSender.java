@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The writing side of one connection: every write is synchronized on the output stream and
- * flushed at once; data messages are compressed when permessage-deflate was accepted.
+ * The writing side of one connection: every write is synchronized on the output stream
+ * and flushed at once; data messages are compressed when permessage-deflate was accepted.
  */
 final class FrameSender {
 

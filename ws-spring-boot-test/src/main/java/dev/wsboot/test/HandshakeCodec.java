@@ -31,7 +31,8 @@ final class HandshakeCodec {
 	}
 
 	/**
-	 * A parsed request, with the reason it is not a valid upgrade ({@code null} when valid).
+	 * A parsed request, with the reason it is not a valid upgrade ({@code null} when
+	 * valid).
 	 */
 	record Request(WsTestHandshake handshake, int errorStatus, String error) {
 
@@ -153,7 +154,9 @@ final class HandshakeCodec {
 	 * @throws IOException on I/O errors
 	 */
 	static void writeRefusal(OutputStream out, int status, WsTestHandshakeResponse response) throws IOException {
-		StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reasonPhrase(status))
+		StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status)
+			.append(' ')
+			.append(reasonPhrase(status))
 			.append("\r\n");
 		if (response != null) {
 			appendHeaders(head, response);

@@ -10,9 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * The listening socket of a {@link WsTestServer}: a port on {@code 127.0.0.1} that stays the
- * same across {@link #stop()} and {@link #listen()}, and a thread that hands every accepted
- * socket over.
+ * The listening socket of a {@link WsTestServer}: a port on {@code 127.0.0.1} that stays
+ * the same across {@link #stop()} and {@link #listen()}, and a thread that hands every
+ * accepted socket over.
  */
 final class LoopbackListener {
 
@@ -39,9 +39,9 @@ final class LoopbackListener {
 	}
 
 	/**
-	 * Listen on a free port below the kernel's ephemeral range, so that while the server is
-	 * stopped neither another {@code bind(0)} nor the source port of an outgoing connection
-	 * (a reconnecting client's, say) takes it.
+	 * Listen on a free port below the kernel's ephemeral range, so that while the server
+	 * is stopped neither another {@code bind(0)} nor the source port of an outgoing
+	 * connection (a reconnecting client's, say) takes it.
 	 * @param accepted called on the accepting thread with each new socket, which may have
 	 * been accepted just before a {@link #stop()}: check {@link #isListening()} after
 	 * registering it where {@code stop()}'s caller will find it

@@ -8,8 +8,8 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The permessage-deflate codec (RFC 7692) with no context takeover in either direction: each
- * message is compressed and inflated on its own.
+ * The permessage-deflate codec (RFC 7692) with no context takeover in either direction:
+ * each message is compressed and inflated on its own.
  */
 final class PerMessageDeflate {
 
@@ -42,8 +42,8 @@ final class PerMessageDeflate {
 	}
 
 	/**
-	 * Compress a message of {@code inflatedSize} zero bytes, feeding the deflater chunk by
-	 * chunk so that the uncompressed message never exists in memory.
+	 * Compress a message of {@code inflatedSize} zero bytes, feeding the deflater chunk
+	 * by chunk so that the uncompressed message never exists in memory.
 	 * @param inflatedSize the size of the message once inflated
 	 * @return the compressed payload (roughly a thousandth of the inflated size)
 	 */
@@ -98,8 +98,7 @@ final class PerMessageDeflate {
 	 * @param sink where the inflated bytes go
 	 * @throws IOException when the bytes are not valid deflate data
 	 */
-	static void inflate(Inflater inflater, byte[] input, int offset, int length, CappedBuffer sink)
-			throws IOException {
+	static void inflate(Inflater inflater, byte[] input, int offset, int length, CappedBuffer sink) throws IOException {
 		if (length == 0 || inflater.finished()) {
 			return;
 		}
@@ -121,7 +120,8 @@ final class PerMessageDeflate {
 	}
 
 	/**
-	 * Complete a message by inflating the {@code 00 00 ff ff} tail that the sender stripped.
+	 * Complete a message by inflating the {@code 00 00 ff ff} tail that the sender
+	 * stripped.
 	 * @param inflater the message's inflater
 	 * @param sink where the inflated bytes go
 	 * @throws IOException when the data is invalid

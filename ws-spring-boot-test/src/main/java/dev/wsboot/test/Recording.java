@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * What one connection received: frames, reassembled messages, counters and whether the TCP
- * connection is gone, with the waiting logic behind the {@code await...} methods.
+ * What one connection received: frames, reassembled messages, counters and whether the
+ * TCP connection is gone, with the waiting logic behind the {@code await...} methods.
  */
 final class Recording {
 
@@ -120,8 +120,9 @@ final class Recording {
 	}
 
 	/**
-	 * Wait until a probe returns a non-{@code null} result. Fails as soon as the connection
-	 * is gone and the probe still returns {@code null}, since nothing more can arrive.
+	 * Wait until a probe returns a non-{@code null} result. Fails as soon as the
+	 * connection is gone and the probe still returns {@code null}, since nothing more can
+	 * arrive.
 	 * @param expectation what is awaited, for the failure message
 	 * @param timeout how long to wait at most
 	 * @param probe evaluated under the lock after every change
@@ -159,7 +160,8 @@ final class Recording {
 	/**
 	 * Wait until the connection is gone or the timeout elapses, without failing.
 	 * @param timeout how long to wait at most
-	 * @param condition an additional condition that also ends the wait, evaluated under the lock
+	 * @param condition an additional condition that also ends the wait, evaluated under
+	 * the lock
 	 */
 	void awaitQuietly(Duration timeout, Supplier<Boolean> condition) {
 		long remaining = timeout.toNanos();

@@ -6,8 +6,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What a server saw: handshakes, accepted connections and script failures, with the waiting
- * logic behind {@link WsTestServer#awaitConnections(int)}.
+ * What a server saw: handshakes, accepted connections and script failures, with the
+ * waiting logic behind {@link WsTestServer#awaitConnections(int)}.
  */
 final class ServerLog {
 
@@ -103,9 +103,9 @@ final class ServerLog {
 		try {
 			while (this.connections.size() < this.awaited + count) {
 				if (remaining <= 0) {
-					throw new AssertionError("Expected " + count + " new connection(s) within "
-							+ Recording.format(Recording.TIMEOUT) + " but got "
-							+ (this.connections.size() - this.awaited) + "; " + describe());
+					throw new AssertionError(
+							"Expected " + count + " new connection(s) within " + Recording.format(Recording.TIMEOUT)
+									+ " but got " + (this.connections.size() - this.awaited) + "; " + describe());
 				}
 				remaining = this.connected.awaitNanos(remaining);
 			}
@@ -126,11 +126,15 @@ final class ServerLog {
 		StringBuilder description = new StringBuilder("received ").append(this.handshakes.size())
 			.append(" handshake(s)");
 		for (WsTestHandshake handshake : this.handshakes) {
-			description.append("\n  GET ").append(handshake.path())
+			description.append("\n  GET ")
+				.append(handshake.path())
 				.append((handshake.query() != null) ? "?" + handshake.query() : "");
 		}
-		description.append("\naccepted ").append(this.connections.size()).append(" connection(s), ")
-			.append(this.awaited).append(" already awaited");
+		description.append("\naccepted ")
+			.append(this.connections.size())
+			.append(" connection(s), ")
+			.append(this.awaited)
+			.append(" already awaited");
 		if (!this.failures.isEmpty()) {
 			description.append("\nscript failures: ").append(this.failures);
 		}

@@ -12,18 +12,18 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * One accepted WebSocket connection of a {@link WsTestServer}: sends frames to the client,
- * well-formed or not, and records every frame the client sends.
+ * One accepted WebSocket connection of a {@link WsTestServer}: sends frames to the
+ * client, well-formed or not, and records every frame the client sends.
  * <p>
  * Every {@code send...} method writes immediately and may be called from any thread; it
  * throws {@link UncheckedIOException} when the connection is gone. Every {@code await...}
- * method waits at most 10 seconds and fails with an {@link AssertionError} describing what
- * was received instead; it fails at once when the connection is gone and what it waits for
- * has not arrived.
+ * method waits at most 10 seconds and fails with an {@link AssertionError} describing
+ * what was received instead; it fails at once when the connection is gone and what it
+ * waits for has not arrived.
  * <p>
- * Pings from the client are answered automatically ({@link #stopAnsweringPings()} turns that
- * off), and a close frame from the client is answered with a close frame echoing its code,
- * after which the server closes the TCP connection.
+ * Pings from the client are answered automatically ({@link #stopAnsweringPings()} turns
+ * that off), and a close frame from the client is answered with a close frame echoing its
+ * code, after which the server closes the TCP connection.
  */
 public final class WsTestConnection {
 
@@ -86,7 +86,8 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Send a binary message in one frame (compressed when permessage-deflate was accepted).
+	 * Send a binary message in one frame (compressed when permessage-deflate was
+	 * accepted).
 	 * @param data the bytes
 	 */
 	public void sendBinary(byte[] data) {
@@ -94,8 +95,8 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Send a text message split into frames of at most {@code fragmentSize} payload bytes;
-	 * fragments may split multi-byte characters, as the protocol allows.
+	 * Send a text message split into frames of at most {@code fragmentSize} payload
+	 * bytes; fragments may split multi-byte characters, as the protocol allows.
 	 * @param text the text
 	 * @param fragmentSize the payload size of each fragment
 	 */
@@ -104,7 +105,8 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Send a binary message split into frames of at most {@code fragmentSize} payload bytes.
+	 * Send a binary message split into frames of at most {@code fragmentSize} payload
+	 * bytes.
 	 * @param data the bytes
 	 * @param fragmentSize the payload size of each fragment
 	 */
@@ -114,8 +116,8 @@ public final class WsTestConnection {
 
 	/**
 	 * Send one frame exactly as described, without any validation, e.g. to break the
-	 * protocol with a masked server frame, RSV bits, an unknown opcode or an oversized control
-	 * frame. Sending a close frame this way counts as the server's close frame.
+	 * protocol with a masked server frame, RSV bits, an unknown opcode or an oversized
+	 * control frame. Sending a close frame this way counts as the server's close frame.
 	 * @param opcode the opcode (0-15)
 	 * @param fin the FIN bit
 	 * @param rsv the RSV bits, 0-7 ({@code 4} is RSV1)
@@ -127,8 +129,8 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Send arbitrary bytes, e.g. a frame header announcing 2^63-1 bytes, or half a frame to
-	 * stall mid-frame.
+	 * Send arbitrary bytes, e.g. a frame header announcing 2^63-1 bytes, or half a frame
+	 * to stall mid-frame.
 	 * @param bytes the bytes
 	 */
 	public void sendRaw(byte[] bytes) {
@@ -153,8 +155,8 @@ public final class WsTestConnection {
 
 	/**
 	 * Send one compressed (RSV1) binary message of zeros that inflates to
-	 * {@code inflatedSize} bytes, whether permessage-deflate was accepted or not. The message
-	 * is deflated chunk by chunk: only its compressed form is held in memory.
+	 * {@code inflatedSize} bytes, whether permessage-deflate was accepted or not. The
+	 * message is deflated chunk by chunk: only its compressed form is held in memory.
 	 * @param inflatedSize the size of the inflated message
 	 */
 	public void sendCompressedBomb(int inflatedSize) {
@@ -172,7 +174,8 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Like {@link #close(int, String)} with a close frame without payload (no status code).
+	 * Like {@link #close(int, String)} with a close frame without payload (no status
+	 * code).
 	 */
 	public void closeWithoutCode() {
 		closeAndWait(new byte[0]);
@@ -221,9 +224,10 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Simulate a peer that stalls in the middle of a frame: stop answering pings, then send
-	 * the header of a 100-byte text frame and only 10 bytes of its payload. The client waits
-	 * for the other 90 bytes, which never come; nothing else may be sent on this connection.
+	 * Simulate a peer that stalls in the middle of a frame: stop answering pings, then
+	 * send the header of a 100-byte text frame and only 10 bytes of its payload. The
+	 * client waits for the other 90 bytes, which never come; nothing else may be sent on
+	 * this connection.
 	 */
 	public void stallMidFrame() {
 		stopAnsweringPings();
@@ -235,31 +239,32 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Simulate a half-open connection: stop reading the socket entirely, so nothing more is
-	 * recorded or answered (no pongs, no close frame), while the TCP connection stays open
-	 * until the server drops it. A frame already being read when this is called is read but
-	 * discarded. The client closing TCP then goes unnoticed.
+	 * Simulate a half-open connection: stop reading the socket entirely, so nothing more
+	 * is recorded or answered (no pongs, no close frame), while the TCP connection stays
+	 * open until the server drops it. A frame already being read when this is called is
+	 * read but discarded. The client closing TCP then goes unnoticed.
 	 */
 	public void stopReading() {
 		this.readingStopped = true;
 	}
 
 	/**
-	 * Simulate a peer that never answers the closing handshake: the client's close frame is
-	 * recorded but not answered, and the TCP connection stays open until the client drops
-	 * it. A client that only shuts its output down after its close frame (as
-	 * {@code java.net.http} does) is still connected: the server then probes the connection
-	 * with an empty unsolicited pong every 20 ms until a write fails, so
-	 * {@link #awaitDisconnected()} and {@link #isOpen()} tell when the client really let go.
+	 * Simulate a peer that never answers the closing handshake: the client's close frame
+	 * is recorded but not answered, and the TCP connection stays open until the client
+	 * drops it. A client that only shuts its output down after its close frame (as
+	 * {@code java.net.http} does) is still connected: the server then probes the
+	 * connection with an empty unsolicited pong every 20 ms until a write fails, so
+	 * {@link #awaitDisconnected()} and {@link #isOpen()} tell when the client really let
+	 * go.
 	 */
 	public void ignoreClose() {
 		this.ignoreClose = true;
 	}
 
 	/**
-	 * Whether to keep data frames and the payloads of data messages (the default comes from
-	 * {@link WsTestServer#recordPayloads(boolean)}). When off, data frames are not recorded at
-	 * all and messages are only counted ({@link #receivedMessages()},
+	 * Whether to keep data frames and the payloads of data messages (the default comes
+	 * from {@link WsTestServer#recordPayloads(boolean)}). When off, data frames are not
+	 * recorded at all and messages are only counted ({@link #receivedMessages()},
 	 * {@link #receivedBytes()}): use it for floods. Control frames are always recorded.
 	 * @param record whether to record payloads
 	 * @return this connection
@@ -270,10 +275,10 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * Echo data messages (text as text, binary as binary) until the connection ends, starting
-	 * with the first message not echoed yet; blocks the calling thread. Messages that were not
-	 * recorded (see {@link #recordPayloads(boolean)}) are not echoed. This is the default
-	 * connection script.
+	 * Echo data messages (text as text, binary as binary) until the connection ends,
+	 * starting with the first message not echoed yet; blocks the calling thread. Messages
+	 * that were not recorded (see {@link #recordPayloads(boolean)}) are not echoed. This
+	 * is the default connection script.
 	 */
 	public void echo() {
 		synchronized (this.echoLock) {
@@ -298,11 +303,11 @@ public final class WsTestConnection {
 
 	/**
 	 * Hand every text message to {@code handler}, in order, until the connection ends,
-	 * starting with the first text message received; blocks the calling thread. The handler
-	 * answers as the protocol under test would (e.g. acknowledge a heartbeat, reply to an
-	 * identify) through this connection's {@code send...} and {@code close} methods.
-	 * Messages that were not recorded (see {@link #recordPayloads(boolean)}) are not handed
-	 * over; binary messages are skipped.
+	 * starting with the first text message received; blocks the calling thread. The
+	 * handler answers as the protocol under test would (e.g. acknowledge a heartbeat,
+	 * reply to an identify) through this connection's {@code send...} and {@code close}
+	 * methods. Messages that were not recorded (see {@link #recordPayloads(boolean)}) are
+	 * not handed over; binary messages are skipped.
 	 * @param handler called with each text message on the calling thread
 	 */
 	public void handleTexts(Consumer<String> handler) {
@@ -381,23 +386,29 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * The complete text messages received so far (reassembled and inflated; each kept up to
-	 * 16 MiB).
+	 * The complete text messages received so far (reassembled and inflated; each kept up
+	 * to 16 MiB).
 	 * @return the texts
 	 */
 	public List<String> texts() {
-		return this.recording.messages().stream().filter(Recording.Message::text).map(Recording.Message::asText)
+		return this.recording.messages()
+			.stream()
+			.filter(Recording.Message::text)
+			.map(Recording.Message::asText)
 			.toList();
 	}
 
 	/**
-	 * The complete binary messages received so far (reassembled and inflated; each kept up
-	 * to 16 MiB).
+	 * The complete binary messages received so far (reassembled and inflated; each kept
+	 * up to 16 MiB).
 	 * @return the payloads
 	 */
 	public List<byte[]> binaries() {
-		return this.recording.messages().stream().filter((message) -> !message.text())
-			.map(Recording.Message::payload).toList();
+		return this.recording.messages()
+			.stream()
+			.filter((message) -> !message.text())
+			.map(Recording.Message::payload)
+			.toList();
 	}
 
 	/**
@@ -409,8 +420,8 @@ public final class WsTestConnection {
 	}
 
 	/**
-	 * How many payload bytes the complete data messages had (after inflation), recorded or
-	 * not.
+	 * How many payload bytes the complete data messages had (after inflation), recorded
+	 * or not.
 	 * @return the byte count
 	 */
 	public long receivedBytes() {

@@ -3,8 +3,8 @@ package dev.wsboot.test;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One WebSocket frame as received by a {@link WsTestServer} from a client, recorded exactly
- * as it arrived on the wire (after unmasking).
+ * One WebSocket frame as received by a {@link WsTestServer} from a client, recorded
+ * exactly as it arrived on the wire (after unmasking).
  * <p>
  * Frames are raw: a fragmented or compressed message shows up as several frames and/or
  * compressed bytes here; use {@link WsTestConnection#texts()} and
@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * @param size the payload length announced by the frame header (saturated at
  * {@link Integer#MAX_VALUE})
  * @param payload the unmasked payload, truncated to the first 1 MiB for larger frames
- * @param receivedNanos the {@link System#nanoTime()} at which the frame was completely read
+ * @param receivedNanos the {@link System#nanoTime()} at which the frame was completely
+ * read
  */
 public record WsTestFrame(int opcode, boolean fin, int rsv, boolean masked, int size, byte[] payload,
 		long receivedNanos) {

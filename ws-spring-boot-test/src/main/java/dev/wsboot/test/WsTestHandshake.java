@@ -4,23 +4,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An HTTP upgrade request received by a {@link WsTestServer}, recorded for every handshake
- * attempt, whether it was then accepted or refused.
+ * An HTTP upgrade request received by a {@link WsTestServer}, recorded for every
+ * handshake attempt, whether it was then accepted or refused.
  *
  * @param path the request path, without the query (e.g. {@code /feed})
- * @param query the raw query string without the {@code ?}, or {@code null} when there was none
+ * @param query the raw query string without the {@code ?}, or {@code null} when there was
+ * none
  * @param headers the request headers; the map looks names up case-insensitively and keeps
  * every value of repeated headers, in order
- * @param subprotocols the subprotocols offered in {@code Sec-WebSocket-Protocol}, in order
- * @param extensions the extension offers of {@code Sec-WebSocket-Extensions}, one raw entry
- * each (e.g. {@code permessage-deflate; client_max_window_bits})
+ * @param subprotocols the subprotocols offered in {@code Sec-WebSocket-Protocol}, in
+ * order
+ * @param extensions the extension offers of {@code Sec-WebSocket-Extensions}, one raw
+ * entry each (e.g. {@code permessage-deflate; client_max_window_bits})
  */
-public record WsTestHandshake(String path, String query, Map<String, List<String>> headers,
-		List<String> subprotocols, List<String> extensions) {
+public record WsTestHandshake(String path, String query, Map<String, List<String>> headers, List<String> subprotocols,
+		List<String> extensions) {
 
 	/**
-	 * The value of a request header, looked up case-insensitively; the values of a repeated
-	 * header are joined with {@code ", "}.
+	 * The value of a request header, looked up case-insensitively; the values of a
+	 * repeated header are joined with {@code ", "}.
 	 * @param name the header name
 	 * @return the value, or {@code null} when the request did not have that header
 	 */

@@ -6,16 +6,16 @@ import java.util.Map;
 
 /**
  * How a {@link WsTestServer} answers one handshake, as returned by the function given to
- * {@link WsTestServer#handshake(java.util.function.Function)}. Instances are immutable: each
- * {@code with...} method returns a new response.
+ * {@link WsTestServer#handshake(java.util.function.Function)}. Instances are immutable:
+ * each {@code with...} method returns a new response.
  * <p>
- * Nothing is validated against the client's offer, so tests can make the server misbehave,
- * for example by selecting a subprotocol the client never offered.
+ * Nothing is validated against the client's offer, so tests can make the server
+ * misbehave, for example by selecting a subprotocol the client never offered.
  */
 public final class WsTestHandshakeResponse {
 
-	private static final WsTestHandshakeResponse ACCEPT = new WsTestHandshakeResponse(101, List.of(), null,
-			List.of(), false, false);
+	private static final WsTestHandshakeResponse ACCEPT = new WsTestHandshakeResponse(101, List.of(), null, List.of(),
+			false, false);
 
 	private final int status;
 
@@ -40,8 +40,8 @@ public final class WsTestHandshakeResponse {
 	}
 
 	/**
-	 * Accept the upgrade ({@code 101 Switching Protocols}), selecting no subprotocol and no
-	 * extension.
+	 * Accept the upgrade ({@code 101 Switching Protocols}), selecting no subprotocol and
+	 * no extension.
 	 * @return the response
 	 */
 	public static WsTestHandshakeResponse accept() {
@@ -84,8 +84,8 @@ public final class WsTestHandshakeResponse {
 	}
 
 	/**
-	 * Select a subprotocol ({@code Sec-WebSocket-Protocol}), whether the client offered it or
-	 * not.
+	 * Select a subprotocol ({@code Sec-WebSocket-Protocol}), whether the client offered
+	 * it or not.
 	 * @param subprotocol the subprotocol
 	 * @return a new response selecting it
 	 */
@@ -95,8 +95,8 @@ public final class WsTestHandshakeResponse {
 	}
 
 	/**
-	 * Add a raw {@code Sec-WebSocket-Extensions} entry, whether the client offered it or not.
-	 * This only affects the header: the server does not implement the extension (use
+	 * Add a raw {@code Sec-WebSocket-Extensions} entry, whether the client offered it or
+	 * not. This only affects the header: the server does not implement the extension (use
 	 * {@link #withPermessageDeflate()} for a working compression).
 	 * @param extension the raw header value, e.g. {@code permessage-deflate}
 	 * @return a new response selecting it
@@ -110,15 +110,15 @@ public final class WsTestHandshakeResponse {
 
 	/**
 	 * Accept permessage-deflate (RFC 7692) with {@code server_no_context_takeover} and
-	 * {@code client_no_context_takeover}: inbound frames with RSV1 are inflated before being
-	 * recorded as messages, and {@code sendText}/{@code sendBinary} compress.
+	 * {@code client_no_context_takeover}: inbound frames with RSV1 are inflated before
+	 * being recorded as messages, and {@code sendText}/{@code sendBinary} compress.
 	 * @return a new response selecting permessage-deflate
 	 */
 	public WsTestHandshakeResponse withPermessageDeflate() {
 		List<String> extensions = new ArrayList<>(this.extensions);
 		extensions.add(PerMessageDeflate.RESPONSE_EXTENSION);
-		return new WsTestHandshakeResponse(this.status, this.headers, this.subprotocol, List.copyOf(extensions),
-				true, this.drop);
+		return new WsTestHandshakeResponse(this.status, this.headers, this.subprotocol, List.copyOf(extensions), true,
+				this.drop);
 	}
 
 	int status() {

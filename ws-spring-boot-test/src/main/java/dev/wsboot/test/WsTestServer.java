@@ -15,17 +15,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A real, scriptable WebSocket server for testing WebSocket clients, listening on
- * {@code 127.0.0.1} on a random port. It implements the server side of RFC 6455 by hand so
- * that tests can also make it misbehave: send masked frames, RSV bits, unknown opcodes or
- * invalid UTF-8, stall mid-frame, drop TCP or refuse handshakes.
+ * {@code 127.0.0.1} on a random port. It implements the server side of RFC 6455 by hand
+ * so that tests can also make it misbehave: send masked frames, RSV bits, unknown opcodes
+ * or invalid UTF-8, stall mid-frame, drop TCP or refuse handshakes.
  * <p>
- * Each connection is served by its own threads: the {@link #onConnect(Consumer) script} runs
- * on the connection's thread ({@code ws-test-server-<port>-<n>}) right after the handshake,
- * while another thread records every frame the client sends. By default the server accepts
- * every handshake and echoes every message.
+ * Each connection is served by its own threads: the {@link #onConnect(Consumer) script}
+ * runs on the connection's thread ({@code ws-test-server-<port>-<n>}) right after the
+ * handshake, while another thread records every frame the client sends. By default the
+ * server accepts every handshake and echoes every message.
  * <p>
- * As a JUnit 5 extension registered on a {@code static} field, the server is closed after all
- * tests of the class: <pre class="code">
+ * As a JUnit 5 extension registered on a {@code static} field, the server is closed after
+ * all tests of the class: <pre class="code">
  * &#064;RegisterExtension
  * static final WsTestServer server = WsTestServer.start();
  *
@@ -39,8 +39,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 
 	private static final Consumer<WsTestConnection> ECHO = WsTestConnection::echo;
 
-	private static final Function<WsTestHandshake, WsTestHandshakeResponse> ACCEPT = (handshake) -> WsTestHandshakeResponse
-		.accept();
+	private static final Function<WsTestHandshake, WsTestHandshakeResponse> ACCEPT = (
+			handshake) -> WsTestHandshakeResponse.accept();
 
 	private final ServerLog log = new ServerLog();
 
@@ -65,7 +65,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Start a server on {@code 127.0.0.1} and a random port; it accepts connections at once.
+	 * Start a server on {@code 127.0.0.1} and a random port; it accepts connections at
+	 * once.
 	 * @return the running server
 	 */
 	public static WsTestServer start() {
@@ -98,8 +99,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Register {@code ws.clients.<clientName>.url} pointing at {@link #url()}. This is the
-	 * only method that needs spring-test on the class path.
+	 * Register {@code ws.clients.<clientName>.url} pointing at {@link #url()}. This is
+	 * the only method that needs spring-test on the class path.
 	 * @param registry the registry of a {@code @DynamicPropertySource} method
 	 * @param clientName the name of the managed client
 	 */
@@ -131,10 +132,11 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Set how handshakes are answered; the function runs on the connection's thread and may
-	 * block, e.g. to stall a handshake. By default every handshake is accepted, selecting no
-	 * subprotocol and no extension. Requests that are not valid WebSocket upgrades are
-	 * refused with 400 (426 for a wrong version) without asking the function.
+	 * Set how handshakes are answered; the function runs on the connection's thread and
+	 * may block, e.g. to stall a handshake. By default every handshake is accepted,
+	 * selecting no subprotocol and no extension. Requests that are not valid WebSocket
+	 * upgrades are refused with 400 (426 for a wrong version) without asking the
+	 * function.
 	 * @param decider the function deciding each handshake
 	 * @return this server
 	 */
@@ -144,8 +146,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Set whether new connections record data frames and message payloads (the default) or
-	 * only count messages; see {@link WsTestConnection#recordPayloads(boolean)}.
+	 * Set whether new connections record data frames and message payloads (the default)
+	 * or only count messages; see {@link WsTestConnection#recordPayloads(boolean)}.
 	 * @param record whether to record payloads
 	 * @return this server
 	 */
@@ -163,8 +165,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Every handshake request received so far (since the last {@link #reset()}), including
-	 * refused ones, in order.
+	 * Every handshake request received so far (since the last {@link #reset()}),
+	 * including refused ones, in order.
 	 * @return the handshakes
 	 */
 	public List<WsTestHandshake> handshakes() {
@@ -172,8 +174,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * The exceptions thrown by connection scripts and handshake functions so far; they are
-	 * also printed to {@code System.err}.
+	 * The exceptions thrown by connection scripts and handshake functions so far; they
+	 * are also printed to {@code System.err}.
 	 * @return the failures
 	 */
 	public List<Throwable> scriptFailures() {
@@ -190,8 +192,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Wait (at most 10 seconds) for the next {@code count} connections not yet returned by
-	 * an {@code await} method.
+	 * Wait (at most 10 seconds) for the next {@code count} connections not yet returned
+	 * by an {@code await} method.
 	 * @param count the number of connections
 	 * @return the connections, in order
 	 */
@@ -200,8 +202,9 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Restore the default script, handshake function and payload recording, and forget the
-	 * recorded connections, handshakes and script failures. Open connections stay open.
+	 * Restore the default script, handshake function and payload recording, and forget
+	 * the recorded connections, handshakes and script failures. Open connections stay
+	 * open.
 	 */
 	public void reset() {
 		this.script = ECHO;
@@ -211,8 +214,8 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Stop accepting connections and drop every open connection (TCP close, no close frame);
-	 * the port is released. Recorded connections are kept.
+	 * Stop accepting connections and drop every open connection (TCP close, no close
+	 * frame); the port is released. Recorded connections are kept.
 	 */
 	public void stop() {
 		this.listener.stop();
@@ -220,11 +223,11 @@ public final class WsTestServer implements AutoCloseable, AfterAllCallback {
 	}
 
 	/**
-	 * Stop the way a server process shuts down gracefully: stop accepting connections (the
-	 * port is released), start the closing handshake on every open connection with
-	 * {@code code} and {@code reason}, and wait (at most 5 seconds) for each client's close
-	 * frame; everything a client sent before its close frame is recorded. Connections still
-	 * open after that are dropped. Recorded connections are kept.
+	 * Stop the way a server process shuts down gracefully: stop accepting connections
+	 * (the port is released), start the closing handshake on every open connection with
+	 * {@code code} and {@code reason}, and wait (at most 5 seconds) for each client's
+	 * close frame; everything a client sent before its close frame is recorded.
+	 * Connections still open after that are dropped. Recorded connections are kept.
 	 * @param code the status code, such as 1001 (going away) or 1012 (service restart)
 	 * @param reason the reason
 	 */

@@ -9,8 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A bare-socket client to observe the server's bytes exactly and to send what the JDK client
- * cannot (e.g. compressed frames).
+ * A bare-socket client to observe the server's bytes exactly and to send what the JDK
+ * client cannot (e.g. compressed frames).
  */
 final class RawClient implements AutoCloseable {
 

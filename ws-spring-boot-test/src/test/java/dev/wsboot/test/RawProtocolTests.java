@@ -71,8 +71,9 @@ class RawProtocolTests {
 	@Test
 	void refusesAnUnsupportedVersionWith426() throws IOException {
 		try (RawClient client = new RawClient(server.port())) {
-			String response = client.request("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+			String response = client
+				.request("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+						+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
 			assertThat(response).startsWith("HTTP/1.1 426 Upgrade Required\r\n")
 				.contains("Sec-WebSocket-Version: 13\r\n");
 		}
@@ -164,7 +165,8 @@ class RawProtocolTests {
 
 	@Test
 	void compressesAndInflatesMessagesRoundTrip() throws IOException {
-		byte[] data = "a message that compresses well: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.UTF_8);
+		byte[] data = "a message that compresses well: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			.getBytes(StandardCharsets.UTF_8);
 		byte[] compressed = PerMessageDeflate.compress(data);
 		assertThat(compressed.length).isLessThan(data.length);
 		assertThat(Arrays.copyOfRange(compressed, compressed.length - 4, compressed.length))

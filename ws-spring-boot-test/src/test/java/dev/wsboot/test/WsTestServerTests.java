@@ -81,7 +81,8 @@ class WsTestServerTests {
 
 	@Test
 	void selectsTheOfferedSubprotocol() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.accept().withSubprotocol(handshake.subprotocols().get(1)));
+		server.handshake(
+				(handshake) -> WsTestHandshakeResponse.accept().withSubprotocol(handshake.subprotocols().get(1)));
 		TestClient client = TestClient.connect(server.url(), (builder) -> builder.subprotocols("v1.chat", "v2.chat"));
 		assertThat(client.webSocket.getSubprotocol()).isEqualTo("v2.chat");
 		assertThat(server.awaitConnection().handshake().subprotocols()).containsExactly("v1.chat", "v2.chat");
@@ -126,7 +127,8 @@ class WsTestServerTests {
 	void droppedTcpIsSeenByTheClientAsAnAbruptClose() throws Exception {
 		server.onConnect(WsTestConnection::dropTcp);
 		TestClient client = TestClient.connect(server.url());
-		// the JDK client reports a TCP close without close frame as 1006 (abnormal closure)
+		// the JDK client reports a TCP close without close frame as 1006 (abnormal
+		// closure)
 		assertThat(client.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1006);
 		WsTestConnection connection = server.awaitConnection();
 		connection.awaitDisconnected();
@@ -176,7 +178,8 @@ class WsTestServerTests {
 		connection.stopAnsweringPings();
 		client.webSocket.sendPing(ByteBuffer.wrap("p2".getBytes(StandardCharsets.UTF_8))).join();
 		client.send("after");
-		// the echo is written after the ping was handled: had a pong been sent, it would be here
+		// the echo is written after the ping was handled: had a pong been sent, it would
+		// be here
 		assertThat(client.nextText()).isEqualTo("after");
 		assertThat(client.pongs).isEmpty();
 		assertThat(connection.frames()).filteredOn(WsTestFrame::isPing).hasSize(2);
@@ -199,8 +202,7 @@ class WsTestServerTests {
 		try {
 			firstConnection.awaitDisconnected();
 			assertThat(first.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1006);
-			assertThatExceptionOfType(ConnectException.class)
-				.isThrownBy(() -> new Socket("127.0.0.1", port).close());
+			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket("127.0.0.1", port).close());
 		}
 		finally {
 			server.restart();
@@ -228,8 +230,7 @@ class WsTestServerTests {
 			assertThat(connection.awaitClose().closeCode()).isEqualTo(1012);
 			assertThat(connection.texts()).containsExactly("before the close");
 			connection.awaitDisconnected();
-			assertThatExceptionOfType(ConnectException.class)
-				.isThrownBy(() -> new Socket("127.0.0.1", port).close());
+			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket("127.0.0.1", port).close());
 		}
 		finally {
 			server.restart();

@@ -27,7 +27,10 @@ import dev.wsboot.client.WsClients;
 @ConditionalOnAvailableEndpoint(WsClientsEndpoint.class)
 public final class WsClientsEndpointAutoConfiguration {
 
-	/** Added to {@code ws.shutdown-timeout}, after which a close that got no answer drops the socket. */
+	/**
+	 * Added to {@code ws.shutdown-timeout}, after which a close that got no answer drops
+	 * the socket.
+	 */
 	private static final Duration CLOSE_MARGIN = Duration.ofSeconds(1);
 
 	WsClientsEndpointAutoConfiguration() {

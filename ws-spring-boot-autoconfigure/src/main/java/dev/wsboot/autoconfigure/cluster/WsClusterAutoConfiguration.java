@@ -48,7 +48,10 @@ import dev.wsboot.cluster.WsClusterSettings;
 @ConditionalOnBean(WsClientFactory.class)
 public final class WsClusterAutoConfiguration {
 
-	/** The region of the auto-configured JDBC lock repository (rows of other users of INT_LOCK stay apart). */
+	/**
+	 * The region of the auto-configured JDBC lock repository (rows of other users of
+	 * INT_LOCK stay apart).
+	 */
 	public static final String LOCK_REGION = "ws-spring-boot";
 
 	WsClusterAutoConfiguration() {
@@ -86,7 +89,8 @@ public final class WsClusterAutoConfiguration {
 		DefaultLockRepository wsLockRepository(DataSource dataSource) {
 			DefaultLockRepository repository = new DefaultLockRepository(dataSource);
 			repository.setRegion(LOCK_REGION);
-			// its own short transactions, whatever transaction manager the application has
+			// its own short transactions, whatever transaction manager the application
+			// has
 			repository.setTransactionManager(new JdbcTransactionManager(dataSource));
 			return repository;
 		}
@@ -116,9 +120,9 @@ public final class WsClusterAutoConfiguration {
 			// shards (ws.clients.<name>.shards) are spread over the replicas unless their
 			// client says cluster.singleton=false
 			return client.shard()
-				.map((shard) -> this.singletons.computeIfAbsent(client.name(), (name) -> this.binder
-					.bind("ws.clients." + shard.group() + ".cluster.singleton", Boolean.class)
-					.orElse(true)))
+				.map((shard) -> this.singletons.computeIfAbsent(client.name(),
+						(name) -> this.binder.bind("ws.clients." + shard.group() + ".cluster.singleton", Boolean.class)
+							.orElse(true)))
 				.orElseGet(() -> this.singletons.computeIfAbsent(client.name(), this::configured));
 		}
 

@@ -39,7 +39,8 @@ public class WsClientClosedEvent extends WsClientEvent {
 
 	/**
 	 * Whether a reconnect follows.
-	 * @return {@code true} unless the application closed the client or reconnecting is off
+	 * @return {@code true} unless the application closed the client or reconnecting is
+	 * off
 	 */
 	public boolean willReconnect() {
 		return this.willReconnect;

@@ -4,9 +4,9 @@ import dev.wsboot.client.WsClient;
 
 /**
  * The application declared the client's connection ready with {@link WsClient#ready()}
- * (e.g. on the protocol's {@code connection_ack} or READY): messages held by the ready gate
- * ({@code ready-on: application}) are being written. Published on each {@code ready()} of an
- * open connection, in order with the client's other events.
+ * (e.g. on the protocol's {@code connection_ack} or READY): messages held by the ready
+ * gate ({@code ready-on: application}) are being written. Published on each
+ * {@code ready()} of an open connection, in order with the client's other events.
  */
 public class WsClientReadyEvent extends WsClientEvent {
 

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Checks extra handshake headers against the rules of the JDK's WebSocket client before it
- * sees them: the JDK would fail with a message that shows an invalid header's value, and
- * header values are secrets. Messages name the header, never its value.
+ * Checks extra handshake headers against the rules of the JDK's WebSocket client before
+ * it sees them: the JDK would fail with a message that shows an invalid header's value,
+ * and header values are secrets. Messages name the header, never its value.
  */
 final class HandshakeHeaders {
 
@@ -18,8 +18,7 @@ final class HandshakeHeaders {
 
 	private static final String SEC_WEBSOCKET_PREFIX = "sec-websocket-";
 
-	private static final List<String> RESTRICTED = List.of("connection", "content-length", "expect", "host",
-			"upgrade");
+	private static final List<String> RESTRICTED = List.of("connection", "content-length", "expect", "host", "upgrade");
 
 	private HandshakeHeaders() {
 	}
@@ -27,7 +26,8 @@ final class HandshakeHeaders {
 	/**
 	 * Check the names and values of extra handshake headers.
 	 * @param headers the headers of a connect request
-	 * @throws IllegalArgumentException naming the first header the JDK client would refuse
+	 * @throws IllegalArgumentException naming the first header the JDK client would
+	 * refuse
 	 */
 	static void check(Map<String, List<String>> headers) {
 		Set<String> restricted = restricted();

@@ -101,7 +101,8 @@ final class JdkEndpoint implements WebSocket.Listener {
 	@Override
 	public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 		try {
-			// the JDK decodes each part completely: a part never ends inside a UTF-8 sequence
+			// the JDK decodes each part completely: a part never ends inside a UTF-8
+			// sequence
 			if (!this.attempt.hasEnded()) {
 				this.attempt.handler().onText(data.toString(), last);
 			}
@@ -163,8 +164,8 @@ final class JdkEndpoint implements WebSocket.Listener {
 
 	/**
 	 * The JDK failed the connection and dropped it: for a protocol violation of the peer
-	 * (reported as 1002, or 1007 for invalid UTF-8; the JDK's close frame with that code may
-	 * or may not get out first), or because the connection broke (1006).
+	 * (reported as 1002, or 1007 for invalid UTF-8; the JDK's close frame with that code
+	 * may or may not get out first), or because the connection broke (1006).
 	 */
 	@Override
 	public void onError(WebSocket webSocket, Throwable error) {

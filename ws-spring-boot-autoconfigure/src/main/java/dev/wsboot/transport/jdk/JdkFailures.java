@@ -17,15 +17,11 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsHandshakeException;
 import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsProxyException;
-
-import static dev.wsboot.transport.TransportFailures.describe;
-import static dev.wsboot.transport.TransportFailures.find;
-import static dev.wsboot.transport.TransportFailures.isSafe;
-import static dev.wsboot.transport.TransportFailures.unwrap;
 
 /**
  * Turns what the JDK's WebSocket client fails with into what the SPI promises: a
@@ -49,17 +45,18 @@ final class JdkFailures {
 	 * The failure of a connect attempt, as the SPI reports it.
 	 * @param failure what the JDK failed with
 	 * @param request the request
-	 * @return a {@link WsHandshakeException}, an {@link IOException}, or another exception
-	 * whose message is safe to show
+	 * @return a {@link WsHandshakeException}, an {@link IOException}, or another
+	 * exception whose message is safe to show
 	 */
 	static Throwable map(Throwable failure, WsConnectRequest request) {
-		Throwable unwrapped = unwrap(failure);
+		Throwable unwrapped = TransportFailures.unwrap(failure);
 		if (unwrapped instanceof WsHandshakeException) {
 			return unwrapped;
 		}
-		WebSocketHandshakeException handshake = find(unwrapped, WebSocketHandshakeException.class);
+		WebSocketHandshakeException handshake = TransportFailures.find(unwrapped, WebSocketHandshakeException.class);
 		if (handshake != null && request.proxy() != null && handshake.getResponse().statusCode() == 407) {
-			// the JDK hands the CONNECT's 407 over as the response when it did not authenticate
+			// the JDK hands the CONNECT's 407 over as the response when it did not
+			// authenticate
 			return WsProxyException.refused(request.proxy(), request.uri(), 407, authenticationHint(request.proxy()));
 		}
 		if (handshake != null) {
@@ -74,26 +71,27 @@ final class JdkFailures {
 			}
 		}
 		if (unwrapped instanceof IOException io) {
-			if (io.getMessage() != null && !io.getMessage().isBlank() && isSafe(io, uri)) {
+			if (io.getMessage() != null && !io.getMessage().isBlank() && TransportFailures.isSafe(io, uri)) {
 				return io;
 			}
-			String message = "Connecting to " + describe(uri) + " failed: " + safeMessage(io, uri);
+			String message = "Connecting to " + TransportFailures.describe(uri) + " failed: " + safeMessage(io, uri);
 			IOException mapped = (io instanceof ConnectException) ? new ConnectException(message)
 					: new IOException(message);
 			return withCause(mapped, io, uri);
 		}
 		if (unwrapped instanceof IllegalArgumentException) {
-			return isSafe(unwrapped, uri) ? unwrapped : new IllegalArgumentException(
-					"Cannot connect to " + describe(uri) + ": " + safeMessage(unwrapped, uri));
+			return TransportFailures.isSafe(unwrapped, uri) ? unwrapped : new IllegalArgumentException(
+					"Cannot connect to " + TransportFailures.describe(uri) + ": " + safeMessage(unwrapped, uri));
 		}
-		return isSafe(unwrapped, uri) ? unwrapped
-				: new IOException("Connecting to " + describe(uri) + " failed: " + safeMessage(unwrapped, uri));
+		return TransportFailures.isSafe(unwrapped, uri) ? unwrapped : new IOException(
+				"Connecting to " + TransportFailures.describe(uri) + " failed: " + safeMessage(unwrapped, uri));
 	}
 
 	/**
-	 * A failure of the tunnel through the proxy: the proxy refused {@code CONNECT}, refused
-	 * the credentials, or could not be reached.
-	 * @return the exception to report, or {@code null} when the failure is not the proxy's
+	 * A failure of the tunnel through the proxy: the proxy refused {@code CONNECT},
+	 * refused the credentials, or could not be reached.
+	 * @return the exception to report, or {@code null} when the failure is not the
+	 * proxy's
 	 */
 	private static @Nullable Throwable proxyFailed(Throwable failure, WsProxy proxy, WsConnectRequest request) {
 		String message = (failure.getMessage() != null) ? failure.getMessage() : "";
@@ -105,8 +103,9 @@ final class JdkFailures {
 			return WsProxyException.refused(proxy, request.uri(), 407, "the proxy refused the credentials");
 		}
 		if (failure instanceof ConnectException) {
-			return withCause(new ConnectException("Connecting to proxy " + proxy.description() + " failed: "
-					+ safeMessage(failure, request.uri())), failure, request.uri());
+			return withCause(new ConnectException(
+					"Connecting to proxy " + proxy.description() + " failed: " + safeMessage(failure, request.uri())),
+					failure, request.uri());
 		}
 		return null;
 	}
@@ -129,15 +128,17 @@ final class JdkFailures {
 	 * @return the exception
 	 */
 	static WsHandshakeException unofferedSubprotocol(WsConnectRequest request, String subprotocol) {
-		return new WsHandshakeException("Server at " + describe(request.uri()) + " selected subprotocol '"
-				+ subprotocol + "', which was not offered (offered: " + request.subprotocols() + ")", 101, Map.of());
+		return new WsHandshakeException(
+				"Server at " + TransportFailures.describe(request.uri()) + " selected subprotocol '" + subprotocol
+						+ "', which was not offered (offered: " + request.subprotocols() + ")",
+				101, Map.of());
 	}
 
 	private static WsHandshakeException handshakeFailed(WebSocketHandshakeException failure, WsConnectRequest request) {
 		HttpResponse<?> response = failure.getResponse();
 		int status = response.statusCode();
 		Map<String, List<String>> headers = lowerCaseNames(response.headers().map());
-		String server = "Server at " + describe(request.uri());
+		String server = "Server at " + TransportFailures.describe(request.uri());
 		if (status != 101) {
 			return new WsHandshakeException(server + " refused the WebSocket handshake with HTTP " + status, status,
 					headers);
@@ -152,16 +153,17 @@ final class JdkFailures {
 			return new WsHandshakeException(server + " selected extensions " + extensions
 					+ ", which were not offered (the jdk transport offers none)", status, headers);
 		}
-		return new WsHandshakeException(server + " sent an invalid WebSocket handshake response: "
-				+ checkMessage(failure.getCause()), status, headers);
+		return new WsHandshakeException(
+				server + " sent an invalid WebSocket handshake response: " + checkMessage(failure.getCause()), status,
+				headers);
 	}
 
 	/**
-	 * The close code for a connection the JDK failed: 1002 (or 1007 for invalid UTF-8 in a
-	 * text message or close reason) when it failed it for a protocol violation of the peer,
-	 * 1006 when the connection broke. For a protocol violation the JDK queues a close frame
-	 * with that code but closes the socket at the same time: the peer may or may not get
-	 * it.
+	 * The close code for a connection the JDK failed: 1002 (or 1007 for invalid UTF-8 in
+	 * a text message or close reason) when it failed it for a protocol violation of the
+	 * peer, 1006 when the connection broke. For a protocol violation the JDK queues a
+	 * close frame with that code but closes the socket at the same time: the peer may or
+	 * may not get it.
 	 * @param error what the JDK reported to {@code Listener.onError}
 	 * @return the close code
 	 */
@@ -169,7 +171,7 @@ final class JdkFailures {
 		if (!(error instanceof ProtocolException)) {
 			return 1006;
 		}
-		return (find(error, CharacterCodingException.class) != null) ? 1007 : 1002;
+		return (TransportFailures.find(error, CharacterCodingException.class) != null) ? 1007 : 1002;
 	}
 
 	/**
@@ -184,8 +186,8 @@ final class JdkFailures {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			String message = current.getMessage();
 			if (message != null && !message.isBlank()) {
-				message = message.replace(uri.toString(), describe(uri));
-				if (isSafe(message, uri)) {
+				message = message.replace(uri.toString(), TransportFailures.describe(uri));
+				if (TransportFailures.isSafe(message, uri)) {
 					return message;
 				}
 			}
@@ -198,8 +200,8 @@ final class JdkFailures {
 	}
 
 	/**
-	 * The JDK's reason for refusing a 101 response. Its messages put response header values
-	 * after a colon; those are dropped unless they are a single header name.
+	 * The JDK's reason for refusing a 101 response. Its messages put response header
+	 * values after a colon; those are dropped unless they are a single header name.
 	 */
 	private static String checkMessage(@Nullable Throwable check) {
 		String message = (check != null) ? check.getMessage() : null;
@@ -216,20 +218,18 @@ final class JdkFailures {
 
 	private static Map<String, List<String>> lowerCaseNames(Map<String, List<String>> headers) {
 		Map<String, List<String>> result = new LinkedHashMap<>();
-		headers.forEach((name, values) -> result
-			.computeIfAbsent(name.toLowerCase(Locale.ROOT), (key) -> new ArrayList<>())
-			.addAll(values));
+		headers
+			.forEach((name, values) -> result.computeIfAbsent(name.toLowerCase(Locale.ROOT), (key) -> new ArrayList<>())
+				.addAll(values));
 		result.replaceAll((name, values) -> List.copyOf(values));
 		return result;
 	}
 
 	private static Throwable withCause(Throwable mapped, Throwable cause, URI uri) {
-		if (isSafe(cause, uri)) {
+		if (TransportFailures.isSafe(cause, uri)) {
 			mapped.initCause(cause);
 		}
 		return mapped;
 	}
-
-
 
 }

@@ -22,12 +22,12 @@ import dev.wsboot.transport.WsConnection;
  * pings go through another, so a ping is not held up behind a large message that is still
  * being written (the JDK still writes it after the frame it is writing).
  * <p>
- * Close codes: the JDK refuses to send 1002, 1003, 1007, 1009 and 1010 (it sends 1002
- * and 1007 itself when it fails a connection) and the server-only codes 1012-1014. A close
+ * Close codes: the JDK refuses to send 1002, 1003, 1007, 1009 and 1010 (it sends 1002 and
+ * 1007 itself when it fails a connection) and the server-only codes 1012-1014. A close
  * with 1002, 1003, 1007, 1009 or 1010 goes out as 1008 (policy violation: RFC 6455's
  * generic code for "the peer sent something this endpoint does not accept"), one with
- * 1012-1014 as 1011 (unexpected condition); the reason is kept. The handler hears the code
- * that was asked for when the peer echoes the substitute.
+ * 1012-1014 as 1011 (unexpected condition); the reason is kept. The handler hears the
+ * code that was asked for when the peer echoes the substitute.
  */
 final class JdkWsConnection implements WsConnection {
 
@@ -92,9 +92,9 @@ final class JdkWsConnection implements WsConnection {
 	 * {@inheritDoc}
 	 * <p>
 	 * The close frame goes out after the data frames issued before it. Codes the JDK does
-	 * not let a client send are replaced (see the class description); a reason longer than
-	 * 123 UTF-8 bytes is cut. The JDK has no close timeout: the connection stays until the
-	 * peer answers or {@link #abort()} is called.
+	 * not let a client send are replaced (see the class description); a reason longer
+	 * than 123 UTF-8 bytes is cut. The JDK has no close timeout: the connection stays
+	 * until the peer answers or {@link #abort()} is called.
 	 */
 	@Override
 	public CompletableFuture<Void> sendClose(int code, String reason) {
@@ -115,8 +115,8 @@ final class JdkWsConnection implements WsConnection {
 	}
 
 	/**
-	 * Drops the connection at once; the JDK then calls its listener no more, so the end is
-	 * reported by this transport (1006, on the transport's executor).
+	 * Drops the connection at once; the JDK then calls its listener no more, so the end
+	 * is reported by this transport (1006, on the transport's executor).
 	 */
 	@Override
 	public void abort() {
@@ -165,7 +165,8 @@ final class JdkWsConnection implements WsConnection {
 	/**
 	 * The code to send for a close code.
 	 * @param code the code asked for
-	 * @return the code the JDK accepts, or -1 when the code is not valid on the wire at all
+	 * @return the code the JDK accepts, or -1 when the code is not valid on the wire at
+	 * all
 	 */
 	static int sendableCloseCode(int code) {
 		return switch (code) {

@@ -33,13 +33,13 @@ import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsTransport;
 
 /**
- * A {@link WsTransport} on the JDK's {@code java.net.http.WebSocket} client, which needs no
- * dependency beyond the JDK.
+ * A {@link WsTransport} on the JDK's {@code java.net.http.WebSocket} client, which needs
+ * no dependency beyond the JDK.
  * <p>
  * Every {@link HttpClient} of a transport runs on one small pool of daemon threads
  * ({@code ws-jdk-<n>}), which is also where the handler is called. A transport keeps one
- * client per distinct {@link SSLContext} (by identity) and connect timeout; the JDK checks
- * the server's host name for {@code wss://}. Redirects are not followed and no
+ * client per distinct {@link SSLContext} (by identity) and connect timeout; the JDK
+ * checks the server's host name for {@code wss://}. Redirects are not followed and no
  * authentication is attempted: any status other than 101 fails the connect.
  * <p>
  * What the JDK client cannot do, and how this transport copes:
@@ -47,9 +47,9 @@ import dev.wsboot.transport.WsTransport;
  * <li>It cannot offer extensions, so permessage-deflate is not available: a request
  * naming any extension fails with an {@link IllegalArgumentException}.</li>
  * <li>It sets {@code Host}, {@code Connection}, {@code Upgrade}, {@code Content-Length},
- * {@code Expect} and every {@code Sec-WebSocket-*} header itself and refuses them as extra
- * handshake headers: such a request fails with an {@link IllegalArgumentException} naming
- * the header (never its value).</li>
+ * {@code Expect} and every {@code Sec-WebSocket-*} header itself and refuses them as
+ * extra handshake headers: such a request fails with an {@link IllegalArgumentException}
+ * naming the header (never its value).</li>
  * <li>It allows one outstanding data send at a time: sends are queued and handed to it in
  * the order they were issued; see {@link JdkWsConnection}.</li>
  * <li>It does not let a client send close codes 1002, 1003, 1007, 1009, 1010 and
@@ -86,8 +86,8 @@ public final class JdkWsTransport implements WsTransport {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Fails with an {@link IllegalArgumentException} when the request names an extension or
-	 * a handshake header the JDK client refuses.
+	 * Fails with an {@link IllegalArgumentException} when the request names an extension
+	 * or a handshake header the JDK client refuses.
 	 */
 	@Override
 	public CompletableFuture<WsConnection> connect(WsConnectRequest request, WsConnectionHandler handler) {
@@ -136,8 +136,8 @@ public final class JdkWsTransport implements WsTransport {
 	}
 
 	/**
-	 * Fail pending connects, drop open connections (their handlers hear 1006) and stop the
-	 * transport's threads.
+	 * Fail pending connects, drop open connections (their handlers hear 1006) and stop
+	 * the transport's threads.
 	 */
 	@Override
 	public void close() {
@@ -162,8 +162,8 @@ public final class JdkWsTransport implements WsTransport {
 	 * Basic credentials. The JDK disables it unless the JVM runs with
 	 * {@code -Djdk.http.auth.tunneling.disabledSchemes=} (an empty list), read once when
 	 * its HTTP client is first used.
-	 * @return whether Basic proxy authentication works for {@code ws://} and {@code wss://}
-	 * through a proxy
+	 * @return whether Basic proxy authentication works for {@code ws://} and
+	 * {@code wss://} through a proxy
 	 */
 	public static boolean basicProxyAuthenticationThroughTunnels() {
 		return ProxyAuthentication.basicThroughTunnels();
@@ -199,7 +199,9 @@ public final class JdkWsTransport implements WsTransport {
 		return builder.build();
 	}
 
-	/** Java 21 can stop a client's selector thread; on Java 17 it ends with the client. */
+	/**
+	 * Java 21 can stop a client's selector thread; on Java 17 it ends with the client.
+	 */
 	private static void shutdownNow(HttpClient client) {
 		try {
 			Method shutdownNow = HttpClient.class.getMethod("shutdownNow");

@@ -21,8 +21,8 @@ import dev.wsboot.transport.WsProxy;
  * <p>
  * The JDK refuses Basic authentication for tunnels unless the JVM-wide networking
  * property {@value #TUNNELING_DISABLED_SCHEMES} leaves {@code Basic} out (its default,
- * from {@code conf/net.properties}, is {@code Basic}); the JDK reads it once, when its HTTP
- * client is first used, and offers no per-client switch.
+ * from {@code conf/net.properties}, is {@code Basic}); the JDK reads it once, when its
+ * HTTP client is first used, and offers no per-client switch.
  */
 final class ProxyAuthentication extends Authenticator {
 
@@ -39,7 +39,8 @@ final class ProxyAuthentication extends Authenticator {
 		String username = this.proxy.username();
 		String password = this.proxy.password();
 		if (getRequestorType() != RequestorType.PROXY || username == null || password == null
-				|| getRequestingPort() != this.proxy.port() || !this.proxy.host().equalsIgnoreCase(getRequestingHost())) {
+				|| getRequestingPort() != this.proxy.port()
+				|| !this.proxy.host().equalsIgnoreCase(getRequestingHost())) {
 			return null;
 		}
 		return new PasswordAuthentication(username, password.toCharArray());

@@ -13,14 +13,15 @@ import dev.wsboot.transport.TransportFailures;
 /**
  * Hands sends to a {@link WebSocket} one at a time, in the order they were added.
  * <p>
- * The JDK fails a send issued while the previous one of the same kind (data, or ping/pong)
- * is outstanding with an {@link IllegalStateException}, while the SPI lets callers issue
- * sends without waiting. Sends wait here in a FIFO; the next one is handed over when the
- * JDK completes the previous one. The completion of one send never affects the next:
- * every send's future completes with its own outcome, and the queue moves on either way.
+ * The JDK fails a send issued while the previous one of the same kind (data, or
+ * ping/pong) is outstanding with an {@link IllegalStateException}, while the SPI lets
+ * callers issue sends without waiting. Sends wait here in a FIFO; the next one is handed
+ * over when the JDK completes the previous one. The completion of one send never affects
+ * the next: every send's future completes with its own outcome, and the queue moves on
+ * either way.
  * <p>
- * One thread at a time runs the queue (a trampoline): when the JDK completes a send on the
- * calling thread, the running loop picks up the next one instead of recursing, so the
+ * One thread at a time runs the queue (a trampoline): when the JDK completes a send on
+ * the calling thread, the running loop picks up the next one instead of recursing, so the
  * stack stays flat however many sends are queued.
  */
 final class SendQueue {
@@ -35,7 +36,9 @@ final class SendQueue {
 	/** Whether a thread runs {@link #drain()}; guarded by {@link #queue}. */
 	private boolean draining;
 
-	/** Whether {@link #drain()} was asked to run while it ran; guarded by {@link #queue}. */
+	/**
+	 * Whether {@link #drain()} was asked to run while it ran; guarded by {@link #queue}.
+	 */
 	private boolean missed;
 
 	SendQueue(WebSocket webSocket) {

@@ -10,15 +10,11 @@ import java.util.regex.Pattern;
 import org.glassfish.tyrus.client.RedirectException;
 import org.glassfish.tyrus.core.HandshakeException;
 
+import dev.wsboot.transport.TransportFailures;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsHandshakeException;
 import dev.wsboot.transport.WsProxy;
 import dev.wsboot.transport.WsProxyException;
-
-import static dev.wsboot.transport.TransportFailures.describe;
-import static dev.wsboot.transport.TransportFailures.find;
-import static dev.wsboot.transport.TransportFailures.isSafe;
-import static dev.wsboot.transport.TransportFailures.unwrap;
 
 /**
  * Turns what Tyrus fails a connect with into what the SPI promises: a
@@ -40,13 +36,14 @@ final class ConnectFailures {
 	 * @return the exception
 	 */
 	static WsHandshakeException refused(URI uri, int status, Map<String, java.util.List<String>> headers) {
-		return new WsHandshakeException("Server at " + describe(uri) + " refused the WebSocket handshake with HTTP "
-				+ status, status, headers);
+		return new WsHandshakeException(
+				"Server at " + TransportFailures.describe(uri) + " refused the WebSocket handshake with HTTP " + status,
+				status, headers);
 	}
 
 	/**
-	 * The Tyrus failure of a connect attempt, as the SPI reports it, with a proxy's refusal
-	 * to open the tunnel as a {@link WsProxyException}.
+	 * The Tyrus failure of a connect attempt, as the SPI reports it, with a proxy's
+	 * refusal to open the tunnel as a {@link WsProxyException}.
 	 * @param failure what Tyrus failed with
 	 * @param request the request
 	 * @return a {@link WsProxyException}, a {@link WsHandshakeException}, an
@@ -58,7 +55,7 @@ final class ConnectFailures {
 			return map(failure, request.uri());
 		}
 		// Tyrus's Grizzly container fails with "Proxy error. <status>: <reason>"
-		IOException io = find(unwrap(failure), IOException.class);
+		IOException io = TransportFailures.find(TransportFailures.unwrap(failure), IOException.class);
 		Matcher refused = PROXY_ERROR.matcher((io != null && io.getMessage() != null) ? io.getMessage() : "");
 		if (refused.lookingAt()) {
 			return WsProxyException.refused(proxy, request.uri(), Integer.parseInt(refused.group(1)), "");
@@ -86,26 +83,29 @@ final class ConnectFailures {
 	 * The Tyrus failure of a connect attempt, as the SPI reports it.
 	 * @param failure what Tyrus failed with
 	 * @param uri the URL
-	 * @return a {@link WsHandshakeException}, an {@link IOException} or the failure itself
+	 * @return a {@link WsHandshakeException}, an {@link IOException} or the failure
+	 * itself
 	 */
 	static Throwable map(Throwable failure, URI uri) {
-		Throwable unwrapped = unwrap(failure);
+		Throwable unwrapped = TransportFailures.unwrap(failure);
 		if (unwrapped instanceof WsHandshakeException) {
 			return unwrapped;
 		}
-		HandshakeException handshake = find(unwrapped, HandshakeException.class);
+		HandshakeException handshake = TransportFailures.find(unwrapped, HandshakeException.class);
 		if (handshake != null) {
 			int status = handshake.getHttpStatusCode();
 			String what = (handshake instanceof RedirectException) ? " (redirects are not followed)" : "";
-			return new WsHandshakeException("Server at " + describe(uri) + " failed the WebSocket handshake (HTTP "
-					+ status + what + "): " + safeMessage(handshake, uri), status, Map.of());
+			return new WsHandshakeException("Server at " + TransportFailures.describe(uri)
+					+ " failed the WebSocket handshake (HTTP " + status + what + "): " + safeMessage(handshake, uri),
+					status, Map.of());
 		}
-		IOException io = find(unwrapped, IOException.class);
-		if (io != null && isSafe(io, uri)) {
+		IOException io = TransportFailures.find(unwrapped, IOException.class);
+		if (io != null && TransportFailures.isSafe(io, uri)) {
 			return io;
 		}
-		IOException wrapped = new IOException("Connecting to " + describe(uri) + " failed: " + safeMessage(unwrapped, uri));
-		if (isSafe(unwrapped, uri)) {
+		IOException wrapped = new IOException(
+				"Connecting to " + TransportFailures.describe(uri) + " failed: " + safeMessage(unwrapped, uri));
+		if (TransportFailures.isSafe(unwrapped, uri)) {
 			wrapped.initCause(unwrapped);
 		}
 		return wrapped;
@@ -118,11 +118,10 @@ final class ConnectFailures {
 	 * @return whether to wait for the response
 	 */
 	static boolean isResponseFailure(Throwable failure) {
-		HandshakeException handshake = find(unwrap(failure), HandshakeException.class);
+		HandshakeException handshake = TransportFailures.find(TransportFailures.unwrap(failure),
+				HandshakeException.class);
 		return handshake != null && !(handshake instanceof RedirectException);
 	}
-
-
 
 	/**
 	 * The failure's message, or its class name when the message shows the URL's secrets.
@@ -132,7 +131,7 @@ final class ConnectFailures {
 	 */
 	static String safeMessage(Throwable failure, URI uri) {
 		String message = failure.getMessage();
-		if (message == null || !isSafe(message, uri)) {
+		if (message == null || !TransportFailures.isSafe(message, uri)) {
 			return failure.getClass().getSimpleName();
 		}
 		return message;

@@ -59,7 +59,7 @@ final class FrameValidator implements ReadHandler {
 
 	/**
 	 * Create a validator for one connection.
-	 * @param tyrus Tyrus's own read handler, which gets the bytes that passed
+	 * @param tyrus the read handler of Tyrus, which gets the bytes that passed
 	 * @param maxMessageSize the largest (uncompressed) payload a frame may announce
 	 * @param deflate whether permessage-deflate was negotiated (RSV1 allowed)
 	 * @param listener told about the first violation
@@ -67,7 +67,8 @@ final class FrameValidator implements ReadHandler {
 	FrameValidator(ReadHandler tyrus, long maxMessageSize, boolean deflate, Listener listener) {
 		this.tyrus = tyrus;
 		this.maxPayload = maxMessageSize;
-		// deflate's worst case for incompressible data (zlib's deflateBound), plus the flush
+		// deflate's worst case for incompressible data (zlib's deflateBound), plus the
+		// flush
 		this.maxCompressedPayload = maxMessageSize + (maxMessageSize >> 12) + (maxMessageSize >> 14) + 64;
 		this.deflate = deflate;
 		this.listener = listener;

@@ -15,16 +15,16 @@ import org.jspecify.annotations.Nullable;
  * Hands each TCP connection that Tyrus's Grizzly container opens to the
  * {@link PendingSocket} of its connect, so that a connect that gives up before the server
  * answered the upgrade closes its socket. With a shared transport (which the Tyrus
- * transport uses) the Grizzly container has no handshake timeout of its own: it leaves the
- * socket open until the server answers, or forever.
+ * transport uses) the Grizzly container has no handshake timeout of its own: it leaves
+ * the socket open until the server answers, or forever.
  * <p>
  * A {@link ConnectionProbe} on Grizzly's shared transport sees each connection as it
- * connects, finds the connect's {@link ValidatingClientContainer} engine in the connection's
- * filter chain, and removes itself from that connection (no cost per read or write). Two
- * fields have no public API and are read by reflection (checked for Tyrus 2.2.2 and Grizzly
- * 4.0): the shared transport ({@code GrizzlyClientSocket.transport}) and the engine of
- * {@code GrizzlyClientFilter}. When they cannot be reached, sockets are left to Tyrus, as
- * before, and this is logged once at debug level.
+ * connects, finds the connect's {@link ValidatingClientContainer} engine in the
+ * connection's filter chain, and removes itself from that connection (no cost per read or
+ * write). Two fields have no public API and are read by reflection (checked for Tyrus
+ * 2.2.2 and Grizzly 4.0): the shared transport ({@code GrizzlyClientSocket.transport})
+ * and the engine of {@code GrizzlyClientFilter}. When they cannot be reached, sockets are
+ * left to Tyrus, as before, and this is logged once at debug level.
  */
 final class GrizzlyHandshakeProbe extends ConnectionProbe.Adapter {
 
@@ -68,8 +68,8 @@ final class GrizzlyHandshakeProbe extends ConnectionProbe.Adapter {
 	}
 
 	/**
-	 * Watch the connections of Grizzly's shared transport; called before each connect, after
-	 * the container created the transport (it may be a new one after a restart).
+	 * Watch the connections of Grizzly's shared transport; called before each connect,
+	 * after the container created the transport (it may be a new one after a restart).
 	 */
 	void watchSharedTransport() {
 		Field field = this.sharedTransport;
@@ -108,8 +108,8 @@ final class GrizzlyHandshakeProbe extends ConnectionProbe.Adapter {
 		try {
 			for (Filter filter : chain) {
 				if (filter.getClass() == this.clientFilter
-						&& this.engine.get(filter) instanceof ValidatingClientContainer.ValidatingEngine engine) {
-					return engine.pendingSocket();
+						&& this.engine.get(filter) instanceof ValidatingClientContainer.ValidatingEngine validating) {
+					return validating.pendingSocket();
 				}
 			}
 		}

@@ -28,15 +28,15 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Grizzly's worker-thread strategy turns read interest off while a worker handles a read
  * and back on when the handling completes. The shared Grizzly transport gets a
- * {@link PausableIOStrategy} instead (the same strategy, installed once): when a pause was
- * asked for while a read was handled (by the connection handler, from within a callback),
- * read interest stays off when the handling completes, and the worker thread goes back to
- * the pool. {@link #resume()} turns read interest back on, from any thread. Frames already
- * read when the pause is asked for are still delivered (the rest of that one socket read);
- * writes (pings, sends, close) are not paused.
+ * {@link PausableIOStrategy} instead (the same strategy, installed once): when a pause
+ * was asked for while a read was handled (by the connection handler, from within a
+ * callback), read interest stays off when the handling completes, and the worker thread
+ * goes back to the pool. {@link #resume()} turns read interest back on, from any thread.
+ * Frames already read when the pause is asked for are still delivered (the rest of that
+ * one socket read); writes (pings, sends, close) are not paused.
  * <p>
- * Loaded only when the connection's writer is Grizzly's, so the JDK container works without
- * Grizzly on the class path.
+ * Loaded only when the connection's writer is Grizzly's, so the JDK container works
+ * without Grizzly on the class path.
  */
 final class GrizzlyReadPause {
 
@@ -68,8 +68,8 @@ final class GrizzlyReadPause {
 	 * The read pause of the Grizzly connection under a Tyrus writer, installing the
 	 * pausable strategy on its transport if needed.
 	 * @param writer the connection's writer
-	 * @return the pause, or {@code null} when the writer is not Grizzly's or its transport
-	 * does not use the worker-thread strategy
+	 * @return the pause, or {@code null} when the writer is not Grizzly's or its
+	 * transport does not use the worker-thread strategy
 	 */
 	static @Nullable GrizzlyReadPause of(@Nullable Writer writer) {
 		Class<?> grizzlyWriter = (writer != null) ? grizzlyWriter(writer.getClass()) : null;
@@ -117,7 +117,8 @@ final class GrizzlyReadPause {
 			if (strategy != WorkerThreadIOStrategy.getInstance()) {
 				return false;
 			}
-			// the worker pool configured for the transport stays (Grizzly only fills in a missing one)
+			// the worker pool configured for the transport stays (Grizzly only fills in a
+			// missing one)
 			transport.setIOStrategy(PausableIOStrategy.INSTANCE);
 			return true;
 		}
@@ -168,8 +169,8 @@ final class GrizzlyReadPause {
 	}
 
 	/**
-	 * Grizzly's {@link WorkerThreadIOStrategy}, except that read interest stays off after a
-	 * read during which its connection asked for a pause.
+	 * Grizzly's {@link WorkerThreadIOStrategy}, except that read interest stays off after
+	 * a read during which its connection asked for a pause.
 	 */
 	static final class PausableIOStrategy extends AbstractIOStrategy {
 

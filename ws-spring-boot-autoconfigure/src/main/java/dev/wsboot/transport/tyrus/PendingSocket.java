@@ -32,7 +32,9 @@ final class PendingSocket {
 		close.run();
 	}
 
-	/** The server answered the upgrade: the connection is no longer this one's to close. */
+	/**
+	 * The server answered the upgrade: the connection is no longer this one's to close.
+	 */
 	synchronized void answered() {
 		this.answered = true;
 		this.close = null;

@@ -14,11 +14,12 @@ import org.glassfish.tyrus.core.frame.Frame;
  * permessage-deflate (RFC 7692) for one client connection, as a Tyrus
  * {@link ExtendedExtension}.
  * <p>
- * Tyrus's own {@code PerMessageDeflateExtension} (tyrus-extension-deflate 2.2.1) cannot be
- * used: it ignores {@code client_no_context_takeover} (so a server that asked for it cannot
- * inflate our second message: "invalid distance too far back"), sets RSV1 on continuation
- * frames, strips the deflate tail from every fragment, inflates continuation frames of
- * uncompressed messages, passes corrupt data on silently, and inflates without a bound.
+ * Tyrus's own {@code PerMessageDeflateExtension} (tyrus-extension-deflate 2.2.1) cannot
+ * be used: it ignores {@code client_no_context_takeover} (so a server that asked for it
+ * cannot inflate our second message: "invalid distance too far back"), sets RSV1 on
+ * continuation frames, strips the deflate tail from every fragment, inflates continuation
+ * frames of uncompressed messages, passes corrupt data on silently, and inflates without
+ * a bound.
  * <p>
  * This one offers {@code permessage-deflate; client_max_window_bits} (as browsers do, so
  * that a server insisting on the parameter still negotiates), honours both
@@ -31,9 +32,9 @@ import org.glassfish.tyrus.core.frame.Frame;
  * is reported to the {@link Listener} (which fails the connection) and replaced by an
  * empty frame. A compressed inbound message with no payload at all is an empty message.
  * When the server limits the client's window below 15 bits, which
- * {@link java.util.zip.Deflater} cannot produce, messages go out uncompressed (RSV1 clear)
- * while inbound ones are still inflated. One instance serves one connection; Tyrus calls
- * it from the reading thread (inbound) and under its send lock (outbound).
+ * {@link java.util.zip.Deflater} cannot produce, messages go out uncompressed (RSV1
+ * clear) while inbound ones are still inflated. One instance serves one connection; Tyrus
+ * calls it from the reading thread (inbound) and under its send lock (outbound).
  */
 final class PerMessageDeflate implements ExtendedExtension {
 
@@ -59,8 +60,8 @@ final class PerMessageDeflate implements ExtendedExtension {
 	private final byte[] deflateBuffer = new byte[8192];
 
 	/**
-	 * Inflater output; inbound only (the reading thread). Never shared with outbound: a send
-	 * and a receive run at the same time.
+	 * Inflater output; inbound only (the reading thread). Never shared with outbound: a
+	 * send and a receive run at the same time.
 	 */
 	private final byte[] inflateBuffer = new byte[8192];
 
@@ -140,8 +141,10 @@ final class PerMessageDeflate implements ExtendedExtension {
 				length -= TAIL.length;
 			}
 			else if (length == 0) {
-				// flushed before (an empty message, or a last fragment with nothing left): the
-				// message must still end at a sync point the receiver completes with the tail
+				// flushed before (an empty message, or a last fragment with nothing
+				// left): the
+				// message must still end at a sync point the receiver completes with the
+				// tail
 				payload = EMPTY_BLOCK;
 				length = EMPTY_BLOCK.length;
 			}
@@ -214,8 +217,8 @@ final class PerMessageDeflate implements ExtendedExtension {
 	}
 
 	/**
-	 * Told when an inbound frame cannot be accepted; the frame is replaced by an empty one
-	 * and the listener is expected to fail the connection.
+	 * Told when an inbound frame cannot be accepted; the frame is replaced by an empty
+	 * one and the listener is expected to fail the connection.
 	 */
 	interface Listener {
 

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param clientNoContextTakeover whether the client must reset its compressor after each
  * message
  * @param serverMaxWindowBits the server's LZ77 window (8–15, 15 when not given)
- * @param clientMaxWindowBits the largest window the client may compress with (8–15, 15 when
- * not given)
+ * @param clientMaxWindowBits the largest window the client may compress with (8–15, 15
+ * when not given)
  */
 record PerMessageDeflateResponse(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
 		int serverMaxWindowBits, int clientMaxWindowBits) {
@@ -33,7 +33,9 @@ record PerMessageDeflateResponse(boolean serverNoContextTakeover, boolean client
 
 	static final String CLIENT_MAX_WINDOW_BITS = "client_max_window_bits";
 
-	/** The largest window, the only one {@code java.util.zip.Deflater} compresses with. */
+	/**
+	 * The largest window, the only one {@code java.util.zip.Deflater} compresses with.
+	 */
 	static final int MAX_WINDOW_BITS = 15;
 
 	private static final int MIN_WINDOW_BITS = 8;
@@ -44,8 +46,8 @@ record PerMessageDeflateResponse(boolean serverNoContextTakeover, boolean client
 
 	/**
 	 * Whether the client may compress what it sends: only with a window of 15 bits, since
-	 * the JDK's deflater cannot use a smaller one (RFC 7692 lets a sender leave any message
-	 * uncompressed).
+	 * the JDK's deflater cannot use a smaller one (RFC 7692 lets a sender leave any
+	 * message uncompressed).
 	 * @return whether outbound messages are compressed
 	 */
 	boolean compressesOutbound() {

@@ -52,7 +52,9 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 	/** The connect's state machine, shared with the jdk transport. */
 	private final ConnectAttempt attempt;
 
-	/** The TCP connection until the server answered: closed when the connect fails first. */
+	/**
+	 * The TCP connection until the server answered: closed when the connect fails first.
+	 */
 	private final PendingSocket pendingSocket = new PendingSocket();
 
 	private volatile @Nullable TyrusWsConnection connection;
@@ -111,7 +113,8 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		Throwable mapped = ConnectFailures.map(failure, this.request);
 		logger.debug("Connecting to " + this.attempt.description() + " failed: " + mapped);
 		if (ConnectFailures.isResponseFailure(failure)) {
-			// Tyrus fails the connect before it shows status and headers to TyrusHandshake:
+			// Tyrus fails the connect before it shows status and headers to
+			// TyrusHandshake:
 			// give the richer report a moment to arrive
 			try {
 				this.scheduler.schedule(() -> this.attempt.fail(mapped), RESPONSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
@@ -161,8 +164,10 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		TyrusWsConnection closing = this.connection;
 		CloseReason local = (closing != null) ? closing.localClose() : null;
 		if (local != null) {
-			// this side started the closing handshake: Tyrus reports either its own close or,
-			// when the reading thread wins the race for the socket's lock, the peer's echo
+			// this side started the closing handshake: Tyrus reports either its own close
+			// or,
+			// when the reading thread wins the race for the socket's lock, the peer's
+			// echo
 			end(local.getCloseCode().getCode(), (local.getReasonPhrase() != null) ? local.getReasonPhrase() : "");
 			return;
 		}

@@ -23,12 +23,12 @@ import dev.wsboot.transport.WsHandshakeException;
 /**
  * Adds the request's headers to the upgrade request and checks the response.
  * <p>
- * Tyrus 2.2 calls {@link #afterResponse(HandshakeResponse)} for a 101 (after its own checks,
- * before the endpoint opens) and for every refusal except redirects (401, 503 and any
- * other status, right after it failed the connect), so this is where status and headers of
- * a refused handshake are seen. A 101 that selected a subprotocol or an extension that was
- * not offered is rejected here: Tyrus itself ignores unknown extensions and does not check
- * the subprotocol.
+ * Tyrus 2.2 calls {@link #afterResponse(HandshakeResponse)} for a 101 (after its own
+ * checks, before the endpoint opens) and for every refusal except redirects (401, 503 and
+ * any other status, right after it failed the connect), so this is where status and
+ * headers of a refused handshake are seen. A 101 that selected a subprotocol or an
+ * extension that was not offered is rejected here: Tyrus itself ignores unknown
+ * extensions and does not check the subprotocol.
  */
 final class TyrusHandshake extends ClientEndpointConfig.Configurator {
 
@@ -68,8 +68,10 @@ final class TyrusHandshake extends ClientEndpointConfig.Configurator {
 		if (problem != null) {
 			String message = "Server at " + TransportFailures.describe(this.request.uri()) + " " + problem;
 			this.onFailure.accept(new WsHandshakeException(message, status, headers));
-			// Tyrus fails the upgrade (and closes the connection without opening the endpoint)
-			// only for a HandshakeException, which this method cannot declare: throw it anyway.
+			// Tyrus fails the upgrade (and closes the connection without opening the
+			// endpoint)
+			// only for a HandshakeException, which this method cannot declare: throw it
+			// anyway.
 			throw TyrusHandshake.<RuntimeException>sneaky(new HandshakeException(101, message));
 		}
 	}

@@ -18,27 +18,31 @@ import org.jspecify.annotations.Nullable;
  * Tyrus 2.2.2, covered by {@code TyrusWsTransportIntegrationTests}):
  * <ul>
  * <li>the session's {@link TyrusWebSocket} (field {@code TyrusRemoteEndpoint.webSocket}):
- * its {@code sendText(String, boolean, WriterInfo)} and {@code sendBinary(byte[], int, int,
+ * its {@code sendText(String, boolean, WriterInfo)} and
+ * {@code sendBinary(byte[], int, int,
  * boolean, WriterInfo)} send one fragment and return a future, where the public
  * {@code RemoteEndpoint.Basic} would block the caller until the frame is written;</li>
- * <li>the connection's {@link Writer} (field {@code ProtocolHandler.writer}, reached through
- * {@code TyrusWebSocket.protocolHandler}): {@code Writer.close()} drops the TCP connection
- * without a close frame, which no public method does; with the Grizzly container its
- * connection (field {@code GrizzlyWriter.connection}) is where reading is paused
- * ({@link GrizzlyReadPause}).</li>
- * <li>the web socket's state (field {@code TyrusWebSocket.state}): moved to {@code CLOSING}
- * when this side sends its close frame itself, so that Tyrus waits for the server's close
- * frame (and then closes the connection without answering it a second time) instead of
- * closing the connection right after its own close frame, as {@code Session.close} does;</li>
- * <li>the client manager's activity count (field {@code ClientManager.clientActivityListener}):
- * Tyrus shuts its executors down when the count drops to zero, i.e. with the last connection,
- * and a connect that starts in that instant is handed to an executor being shut down
- * ({@code RejectedExecutionException}) or cleared ({@code NullPointerException}). One
- * activity is held for the life of the transport, which shuts the executors down itself.</li>
+ * <li>the connection's {@link Writer} (field {@code ProtocolHandler.writer}, reached
+ * through {@code TyrusWebSocket.protocolHandler}): {@code Writer.close()} drops the TCP
+ * connection without a close frame, which no public method does; with the Grizzly
+ * container its connection (field {@code GrizzlyWriter.connection}) is where reading is
+ * paused ({@link GrizzlyReadPause}).</li>
+ * <li>the web socket's state (field {@code TyrusWebSocket.state}): moved to
+ * {@code CLOSING} when this side sends its close frame itself, so that Tyrus waits for
+ * the server's close frame (and then closes the connection without answering it a second
+ * time) instead of closing the connection right after its own close frame, as
+ * {@code Session.close} does;</li>
+ * <li>the client manager's activity count (field
+ * {@code ClientManager.clientActivityListener}): Tyrus shuts its executors down when the
+ * count drops to zero, i.e. with the last connection, and a connect that starts in that
+ * instant is handed to an executor being shut down ({@code RejectedExecutionException})
+ * or cleared ({@code NullPointerException}). One activity is held for the life of the
+ * transport, which shuts the executors down itself.</li>
  * </ul>
  * Tyrus on the class path (the Spring Boot default) is an unnamed module, so the fields
- * are accessible. On the module path {@code org.glassfish.tyrus.core} must be opened to this
- * module; {@link #check()} fails the transport's construction with that advice otherwise.
+ * are accessible. On the module path {@code org.glassfish.tyrus.core} must be opened to
+ * this module; {@link #check()} fails the transport's construction with that advice
+ * otherwise.
  */
 final class TyrusInternals {
 
@@ -134,9 +138,9 @@ final class TyrusInternals {
 	}
 
 	/**
-	 * Mark a connected web socket as closing, as Tyrus does before it sends a close frame,
-	 * for a close frame this side sends itself: Tyrus then answers the server's close frame
-	 * by closing the connection rather than with another close frame.
+	 * Mark a connected web socket as closing, as Tyrus does before it sends a close
+	 * frame, for a close frame this side sends itself: Tyrus then answers the server's
+	 * close frame by closing the connection rather than with another close frame.
 	 * @param webSocket the web socket
 	 * @return whether it was connected (and is closing now)
 	 */
@@ -148,8 +152,8 @@ final class TyrusInternals {
 
 	/**
 	 * Keep a client manager's executors until it is shut down: count one activity that
-	 * never ends, so the end of its last connection does not shut them down under a connect
-	 * that starts in the same instant.
+	 * never ends, so the end of its last connection does not shut them down under a
+	 * connect that starts in the same instant.
 	 * @param clientManager a new client manager
 	 */
 	static void keepExecutors(ClientManager clientManager) {

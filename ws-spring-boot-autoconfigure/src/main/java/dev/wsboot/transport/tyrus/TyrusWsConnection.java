@@ -71,13 +71,19 @@ final class TyrusWsConnection implements WsConnection {
 	/** The thread inside {@link #closeNow} or {@link #abort()}, if any. */
 	private volatile @Nullable Thread closing;
 
-	/** The close this side started with {@link #sendClose} or {@link #closeNow}, if any. */
+	/**
+	 * The close this side started with {@link #sendClose} or {@link #closeNow}, if any.
+	 */
 	private volatile @Nullable CloseReason localClose;
 
-	/** Whether a fragmented message is being sent: written by the (one) sending thread. */
+	/**
+	 * Whether a fragmented message is being sent: written by the (one) sending thread.
+	 */
 	private volatile boolean fragmenting;
 
-	/** Pauses reading without holding a thread; {@code null} when the container cannot. */
+	/**
+	 * Pauses reading without holding a thread; {@code null} when the container cannot.
+	 */
 	private final @Nullable GrizzlyReadPause readPause;
 
 	/**
@@ -97,7 +103,8 @@ final class TyrusWsConnection implements WsConnection {
 
 	private static @Nullable GrizzlyReadPause readPause(TyrusWebSocket webSocket, String description) {
 		Writer writer = TyrusInternals.writer(webSocket);
-		if (writer == null || !writer.getClass().getName().startsWith("org.glassfish.tyrus.container.grizzly.client.")) {
+		if (writer == null
+				|| !writer.getClass().getName().startsWith("org.glassfish.tyrus.container.grizzly.client.")) {
 			// Tyrus's JDK container: backpressure holds the reading thread
 			return null;
 		}
@@ -137,8 +144,8 @@ final class TyrusWsConnection implements WsConnection {
 			this.fragmenting = !last;
 			Future<?> written;
 			if (data.hasArray()) {
-				written = this.webSocket.sendBinary(data.array(), data.arrayOffset() + data.position(), data.remaining(),
-						last, last ? BINARY_LAST : BINARY_PART);
+				written = this.webSocket.sendBinary(data.array(), data.arrayOffset() + data.position(),
+						data.remaining(), last, last ? BINARY_LAST : BINARY_PART);
 			}
 			else {
 				byte[] bytes = new byte[data.remaining()];
@@ -169,11 +176,12 @@ final class TyrusWsConnection implements WsConnection {
 	}
 
 	/**
-	 * Starts the closing handshake: the close frame is written and the connection stays open
-	 * for the server's close frame, which ends it (Tyrus then closes the TCP connection and
-	 * the handler hears of the close); {@link #abort()} drops it when the server does not
-	 * answer in time. While a fragmented message is being sent (a raw write would wait for
-	 * its end) or once the connection is closing, this falls back to {@link #closeNow}.
+	 * Starts the closing handshake: the close frame is written and the connection stays
+	 * open for the server's close frame, which ends it (Tyrus then closes the TCP
+	 * connection and the handler hears of the close); {@link #abort()} drops it when the
+	 * server does not answer in time. While a fragmented message is being sent (a raw
+	 * write would wait for its end) or once the connection is closing, this falls back to
+	 * {@link #closeNow}.
 	 */
 	@Override
 	public CompletableFuture<Void> sendClose(int code, String reason) {
@@ -197,10 +205,10 @@ final class TyrusWsConnection implements WsConnection {
 	}
 
 	/**
-	 * Close without waiting for the server: Tyrus writes the close frame, reports the close
-	 * to the endpoint at once (with this code) and closes the connection after the frame;
-	 * the frame is in the connection's writer when this returns. The handler hears of the
-	 * close afterwards, from another thread. For failing the connection.
+	 * Close without waiting for the server: Tyrus writes the close frame, reports the
+	 * close to the endpoint at once (with this code) and closes the connection after the
+	 * frame; the frame is in the connection's writer when this returns. The handler hears
+	 * of the close afterwards, from another thread. For failing the connection.
 	 * @param code the close code
 	 * @param reason the close reason (at most 123 UTF-8 bytes)
 	 * @return completes when the close frame was handed to the connection
@@ -228,9 +236,10 @@ final class TyrusWsConnection implements WsConnection {
 
 	/**
 	 * Closes the connection under Tyrus (no close frame is written) and reports 1006
-	 * ourselves (from another thread, after this returns): Tyrus would report it only when
-	 * the container's close event gets through, which it does not while the endpoint is
-	 * opening, nor reliably once the Grizzly container has stopped the connection's threads.
+	 * ourselves (from another thread, after this returns): Tyrus would report it only
+	 * when the container's close event gets through, which it does not while the endpoint
+	 * is opening, nor reliably once the Grizzly container has stopped the connection's
+	 * threads.
 	 */
 	@Override
 	public void abort() {
@@ -366,8 +375,8 @@ final class TyrusWsConnection implements WsConnection {
 		if (written instanceof CompletableFuture<?> future) {
 			return future.thenApply((frame) -> null);
 		}
-		throw new IllegalStateException("Tyrus returned a " + written.getClass().getName()
-				+ " where Tyrus 2.2 returns a CompletableFuture");
+		throw new IllegalStateException(
+				"Tyrus returned a " + written.getClass().getName() + " where Tyrus 2.2 returns a CompletableFuture");
 	}
 
 }

@@ -37,15 +37,16 @@ import dev.wsboot.transport.WsTransport;
  * Tyrus is set up to stay out of the managed client's way: it never reconnects (a
  * {@link ClientManager.ReconnectHandler} that declines, per connect), never follows
  * redirects, never answers 401 or 503 itself, never logs the upgrade exchange, and has no
- * session idle timeout or heartbeat. Connecting does not block the caller; Tyrus runs each
- * connect on its own thread, at most {@value #MAX_CONNECTS_IN_FLIGHT} at once (the others
- * wait their turn without holding a thread).
+ * session idle timeout or heartbeat. Connecting does not block the caller; Tyrus runs
+ * each connect on its own thread, at most {@value #MAX_CONNECTS_IN_FLIGHT} at once (the
+ * others wait their turn without holding a thread).
  * <p>
- * Where Tyrus is lenient, this transport is strict: the handshake response may select only
- * what was offered ({@link TyrusHandshake}), frame headers are checked before Tyrus parses
- * them ({@link FrameValidator}, installed through {@link ValidatingClientContainer}),
- * compressed frames inflate into at most {@code max-message-size} bytes
- * ({@link PerMessageDeflate}), and a close frame without a code is reported as 1005.
+ * Where Tyrus is lenient, this transport is strict: the handshake response may select
+ * only what was offered ({@link TyrusHandshake}), frame headers are checked before Tyrus
+ * parses them ({@link FrameValidator}, installed through
+ * {@link ValidatingClientContainer}), compressed frames inflate into at most
+ * {@code max-message-size} bytes ({@link PerMessageDeflate}), and a close frame without a
+ * code is reported as 1005.
  * <p>
  * With the default Grizzly container all connections share one Grizzly transport: its
  * selector threads and a bounded pool of worker threads (at most {@value #MAX_WORKERS} or
@@ -71,15 +72,18 @@ public final class TyrusWsTransport implements WsTransport {
 	 */
 	private static final int READ_SLACK = 1024 * 1024;
 
-	/** Connects in flight at once; more wait for a permit (Tyrus runs each on its own thread). */
+	/**
+	 * Connects in flight at once; more wait for a permit (Tyrus runs each on its own
+	 * thread).
+	 */
 	private static final int MAX_CONNECTS_IN_FLIGHT = 8;
 
 	/**
 	 * Worker threads of Grizzly's shared transport that read and dispatch every
-	 * connection; idle ones above the core size end after {@link #WORKER_KEEP_ALIVE_SECONDS}.
-	 * Backpressure pauses reading of a connection without holding a worker
-	 * ({@link GrizzlyReadPause}), so this only bounds how many connections are read in
-	 * parallel.
+	 * connection; idle ones above the core size end after
+	 * {@link #WORKER_KEEP_ALIVE_SECONDS}. Backpressure pauses reading of a connection
+	 * without holding a worker ({@link GrizzlyReadPause}), so this only bounds how many
+	 * connections are read in parallel.
 	 */
 	private static final int MAX_WORKERS = 16;
 
@@ -125,7 +129,9 @@ public final class TyrusWsTransport implements WsTransport {
 		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 	}
 
-	/** Tyrus's client, created by the first connect (start-up does not wait for Tyrus). */
+	/**
+	 * Tyrus's client, created by the first connect (start-up does not wait for Tyrus).
+	 */
 	private ClientManager clientManager() {
 		ClientManager clientManager = this.clientManager;
 		if (clientManager == null) {
@@ -152,9 +158,11 @@ public final class TyrusWsTransport implements WsTransport {
 		ClientManager clientManager = ClientManager.createClient(ValidatingClientContainer.class.getName());
 		Map<String, Object> properties = clientManager.getProperties();
 		properties.put(ValidatingClientContainer.DELEGATE, containerClassName);
-		// one selector and worker pool for all connections instead of a pair per connection
+		// one selector and worker pool for all connections instead of a pair per
+		// connection
 		properties.put(ClientProperties.SHARED_CONTAINER, true);
-		// Grizzly's default pool for a shared container is unbounded in practice (pings keep
+		// Grizzly's default pool for a shared container is unbounded in practice (pings
+		// keep
 		// its workers alive); read by the container that creates the shared transport
 		properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG, workerThreadPoolConfig());
 		properties.put(ClientProperties.LOG_HTTP_UPGRADE, false);
@@ -162,7 +170,8 @@ public final class TyrusWsTransport implements WsTransport {
 		properties.put(ClientProperties.RETRY_AFTER_SERVICE_UNAVAILABLE, false);
 		properties.put(ClientProperties.AUTH_CONFIG,
 				AuthConfig.Builder.create().disableProvidedBasicAuth().disableProvidedDigestAuth().build());
-		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per message (halves throughput);
+		// negative, not 0: with 0 Tyrus 2.2.2 still schedules a no-op timer task per
+		// message (halves throughput);
 		// the starter has its own idle deadline
 		clientManager.setDefaultMaxSessionIdleTimeout(-1);
 		// Tyrus would shut its executors down with every last connection; close() does
@@ -195,8 +204,9 @@ public final class TyrusWsTransport implements WsTransport {
 		}
 		ClientEndpointConfig config = builder.build();
 		config.getUserProperties().put(ClientContainer.WLS_INCOMING_BUFFER_SIZE, incomingBufferSize(request));
-		config.getUserProperties().put(ValidatingClientContainer.VALIDATION,
-				new ValidatingClientContainer.Validation(request.maxMessageSize(), endpoint, endpoint.pendingSocket()));
+		config.getUserProperties()
+			.put(ValidatingClientContainer.VALIDATION, new ValidatingClientContainer.Validation(
+					request.maxMessageSize(), endpoint, endpoint.pendingSocket()));
 		this.endpoints.add(endpoint);
 		try {
 			// started off the caller's thread: the first connect loads and sets up Tyrus
@@ -234,7 +244,8 @@ public final class TyrusWsTransport implements WsTransport {
 				releaseLater();
 			}
 		};
-		// the permit is held until Tyrus's connect is done (its thread is free again), or the
+		// the permit is held until Tyrus's connect is done (its thread is free again), or
+		// the
 		// attempt failed (a timed-out connect must not hold it for good)
 		boolean tyrusReports = session instanceof CompletableFuture<Session>;
 		endpoint.future().whenComplete((connection, failure) -> {
@@ -268,18 +279,20 @@ public final class TyrusWsTransport implements WsTransport {
 		}
 	}
 
-	private Future<Session> asyncConnect(TyrusEndpoint endpoint, ClientEndpointConfig config,
-			WsConnectRequest request) throws Exception {
+	private Future<Session> asyncConnect(TyrusEndpoint endpoint, ClientEndpointConfig config, WsConnectRequest request)
+			throws Exception {
 		ClientManager clientManager = clientManager();
 		synchronized (this.connectLock) {
-			// ClientManager copies its properties when a connect starts: these two apply to
+			// ClientManager copies its properties when a connect starts: these two apply
+			// to
 			// this connect only
 			Map<String, Object> properties = clientManager.getProperties();
 			properties.put(ClientProperties.HANDSHAKE_TIMEOUT, handshakeTimeout(request));
 			properties.put(ClientProperties.RECONNECT_HANDLER, endpoint.reconnectHandler);
 			WsProxy proxy = request.proxy();
 			if (proxy != null) {
-				// CONNECT with the credentials sent up front (Tyrus does not answer a 407)
+				// CONNECT with the credentials sent up front (Tyrus does not answer a
+				// 407)
 				properties.put(ClientProperties.PROXY_URI, proxy.uri().toString());
 				properties.put(ClientProperties.PROXY_HEADERS, proxyHeaders(proxy));
 			}
@@ -305,7 +318,8 @@ public final class TyrusWsTransport implements WsTransport {
 		for (TyrusEndpoint endpoint : new ArrayList<>(this.endpoints)) {
 			endpoint.shutdown();
 		}
-		// closes reported by the aborts above are still delivered; pending timeouts are dropped
+		// closes reported by the aborts above are still delivered; pending timeouts are
+		// dropped
 		this.scheduler.shutdown();
 		synchronized (this.connectLock) {
 			ClientManager clientManager = this.clientManager;
@@ -333,8 +347,8 @@ public final class TyrusWsTransport implements WsTransport {
 	private static void checkExtensions(List<String> names) {
 		for (String name : names) {
 			if (!PerMessageDeflate.NAME.equals(name)) {
-				throw new IllegalArgumentException("The Tyrus transport does not support the WebSocket extension '" + name
-						+ "'; supported: [" + PerMessageDeflate.NAME + "]");
+				throw new IllegalArgumentException("The Tyrus transport does not support the WebSocket extension '"
+						+ name + "'; supported: [" + PerMessageDeflate.NAME + "]");
 			}
 		}
 	}
@@ -353,13 +367,14 @@ public final class TyrusWsTransport implements WsTransport {
 	}
 
 	/**
-	 * Tyrus's own handshake timeout, only a backstop: the endpoint's connect timeout fails the
-	 * attempt first, with a {@code TimeoutException} rather than Tyrus's bare
+	 * Tyrus's own handshake timeout, only a backstop: the endpoint's connect timeout
+	 * fails the attempt first, with a {@code TimeoutException} rather than Tyrus's bare
 	 * {@code IOException}. Tyrus ignores a value that is not an Integer of milliseconds.
 	 */
 	private static Integer handshakeTimeout(WsConnectRequest request) {
 		long millis = request.connectTimeout().toMillis();
-		return (millis <= 0) ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis + HANDSHAKE_TIMEOUT_SLACK_MILLIS);
+		return (millis <= 0) ? Integer.MAX_VALUE
+				: (int) Math.min(Integer.MAX_VALUE, millis + HANDSHAKE_TIMEOUT_SLACK_MILLIS);
 	}
 
 }

@@ -21,13 +21,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Tyrus client container the {@link TyrusWsTransport} uses: it delegates to a real
- * container (Grizzly or JDK) and puts a {@link FrameValidator} in front of Tyrus's reading
- * of every connection it opens.
+ * container (Grizzly or JDK) and puts a {@link FrameValidator} in front of Tyrus's
+ * reading of every connection it opens.
  * <p>
  * Infrastructure, not API: Tyrus creates its container from a class name with a public
  * no-argument constructor, so this class has to be public. The delegate comes from the
- * {@link #DELEGATE} property of the {@code ClientManager}, the limits and the listener from
- * the {@link #VALIDATION} user property of each {@link ClientEndpointConfig}.
+ * {@link #DELEGATE} property of the {@code ClientManager}, the limits and the listener
+ * from the {@link #VALIDATION} user property of each {@link ClientEndpointConfig}.
  */
 public final class ValidatingClientContainer implements ClientContainer {
 
@@ -106,6 +106,7 @@ public final class ValidatingClientContainer implements ClientContainer {
 
 	/**
 	 * What to validate on one connection.
+	 *
 	 * @param maxMessageSize the request's max-message-size
 	 * @param listener told about a violation
 	 * @param socket the connect's TCP connection until the server answered
@@ -114,8 +115,8 @@ public final class ValidatingClientContainer implements ClientContainer {
 	}
 
 	/**
-	 * Wraps the read handler of the connection a successful upgrade creates, and tracks the
-	 * connection until the server answered.
+	 * Wraps the read handler of the connection a successful upgrade creates, and tracks
+	 * the connection until the server answered.
 	 */
 	static final class ValidatingEngine implements ClientEngine {
 
@@ -176,8 +177,10 @@ public final class ValidatingClientContainer implements ClientContainer {
 		public void processError(Throwable failure) {
 			this.engine.processError(failure);
 			if (ConnectFailures.isProxyRefusal(failure)) {
-				// Grizzly reports a refused CONNECT but keeps the proxy's connection open (a
-				// keep-alive proxy would hold one socket per failed attempt): an IOException
+				// Grizzly reports a refused CONNECT but keeps the proxy's connection open
+				// (a
+				// keep-alive proxy would hold one socket per failed attempt): an
+				// IOException
 				// out of its read handler makes it close that connection
 				throw ValidatingEngine.<RuntimeException>sneaky(failure);
 			}

@@ -111,11 +111,13 @@ class WsClusterAutoConfigurationTests {
 			.run((context) -> {
 				WsClient feed = context.getBean(WsClients.class).get("feed");
 				await().atMost(Duration.ofSeconds(5)).until(() -> feed.state() == WsClientState.STANDBY);
-				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+				await().during(Duration.ofMillis(500))
+					.atMost(Duration.ofSeconds(2))
 					.until(() -> feed.state() == WsClientState.STANDBY);
 				assertThat(context.getBean(WsClusterCoordinator.class).owned()).isEmpty();
 				assertThat(context.getBean(WsClients.class).snapshot("feed").orElseThrow().owner()).isFalse();
-				WsClientsEndpoint endpoint = new WsClientsEndpoint(context.getBean(WsClients.class), Duration.ofSeconds(1));
+				WsClientsEndpoint endpoint = new WsClientsEndpoint(context.getBean(WsClients.class),
+						Duration.ofSeconds(1));
 				assertThat(endpoint.client("feed").state()).isEqualTo(WsClientState.STANDBY);
 				assertThat(endpoint.client("feed").owner()).isFalse();
 			});

@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link JdkWsTransport} against a real server over loopback sockets: the transport contract
- * ({@link WsTransportContractTests}) and what is the jdk transport's own.
+ * {@link JdkWsTransport} against a real server over loopback sockets: the transport
+ * contract ({@link WsTransportContractTests}) and what is the jdk transport's own.
  */
 class JdkWsTransportIntegrationTests extends WsTransportContractTests {
 

@@ -114,7 +114,8 @@ class PerMessageDeflateIntegrationTests {
 	void withContextTakeoverAndASmallServerWindowEmptyMessagesLeaveBothStreamsIntact() throws Exception {
 		server.handshake((handshake) -> WsTestHandshakeResponse.accept()
 			.withExtension("permessage-deflate; server_max_window_bits=10; client_max_window_bits=15"));
-		// the server keeps its context: under 1 KB in all, every distance fits a 10-bit window
+		// the server keeps its context: under 1 KB in all, every distance fits a 10-bit
+		// window
 		server.onConnect((connection) -> {
 			Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 			connection.sendFrame(WsTestFrame.TEXT, true, 4, false, deflateMessage(deflater, "quote quote quote"));

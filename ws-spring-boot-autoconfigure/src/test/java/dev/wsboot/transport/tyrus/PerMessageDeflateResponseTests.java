@@ -38,17 +38,18 @@ class PerMessageDeflateResponseTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			permessage-deflate; x-webkit=1                                    | an unknown parameter 'x-webkit'
-			permessage-deflate; server_no_context_takeover; server_no_context_takeover | the parameter 'server_no_context_takeover' more than once
-			permessage-deflate; client_max_window_bits=15; client_max_window_bits=15 | the parameter 'client_max_window_bits' more than once
-			permessage-deflate; client_no_context_takeover=1                  | 'client_no_context_takeover=1', a parameter that takes no value
-			permessage-deflate; client_max_window_bits                        | 'client_max_window_bits' without a value (8 to 15 required)
-			permessage-deflate; server_max_window_bits=7                      | 'server_max_window_bits=7' (8 to 15 required)
-			permessage-deflate; server_max_window_bits=16                     | 'server_max_window_bits=16' (8 to 15 required)
-			permessage-deflate; client_max_window_bits=+9                     | 'client_max_window_bits=+9' (8 to 15 required)
-			permessage-deflate; client_max_window_bits=ten                    | 'client_max_window_bits=ten' (8 to 15 required)
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					permessage-deflate; x-webkit=1                                    | an unknown parameter 'x-webkit'
+					permessage-deflate; server_no_context_takeover; server_no_context_takeover | the parameter 'server_no_context_takeover' more than once
+					permessage-deflate; client_max_window_bits=15; client_max_window_bits=15 | the parameter 'client_max_window_bits' more than once
+					permessage-deflate; client_no_context_takeover=1                  | 'client_no_context_takeover=1', a parameter that takes no value
+					permessage-deflate; client_max_window_bits                        | 'client_max_window_bits' without a value (8 to 15 required)
+					permessage-deflate; server_max_window_bits=7                      | 'server_max_window_bits=7' (8 to 15 required)
+					permessage-deflate; server_max_window_bits=16                     | 'server_max_window_bits=16' (8 to 15 required)
+					permessage-deflate; client_max_window_bits=+9                     | 'client_max_window_bits=+9' (8 to 15 required)
+					permessage-deflate; client_max_window_bits=ten                    | 'client_max_window_bits=ten' (8 to 15 required)
+					""")
 	void anInvalidResponseIsRejectedNamingTheParameter(String header, String problem) {
 		assertThatIllegalArgumentException().isThrownBy(() -> parse(header)).withMessage(problem);
 	}

@@ -94,7 +94,8 @@ class PerMessageDeflateTests {
 	void emptyInboundMessagesInflateToNothingWhetherSentAsAStoredBlockOrWithoutPayload(boolean noContextTakeover) {
 		negotiate(noContextTakeover ? new String[] { "server_no_context_takeover" } : new String[0]);
 		Peer server = new Peer();
-		assertThat(inflateInbound(server.deflate("quote quote quote", !noContextTakeover))).isEqualTo("quote quote quote");
+		assertThat(inflateInbound(server.deflate("quote quote quote", !noContextTakeover)))
+			.isEqualTo("quote quote quote");
 		// a stored block (RFC 7692 §7.2.3.6), then a peer that sends nothing at all
 		assertThat(inflateInbound(server.deflate("", !noContextTakeover))).isEmpty();
 		assertThat(inflateInbound(new byte[0])).isEmpty();
@@ -147,8 +148,9 @@ class PerMessageDeflateTests {
 
 	@Test
 	void compressesAndInflatesAtTheSameTimeWithoutMixingTheirData() throws Exception {
-		this.deflate.onHandshakeResponse(null, List.of(new TyrusExtension.TyrusParameter("client_no_context_takeover", null),
-				new TyrusExtension.TyrusParameter("server_no_context_takeover", null)));
+		this.deflate.onHandshakeResponse(null,
+				List.of(new TyrusExtension.TyrusParameter("client_no_context_takeover", null),
+						new TyrusExtension.TyrusParameter("server_no_context_takeover", null)));
 		CompletableFuture<Void> outbound = CompletableFuture.runAsync(() -> {
 			for (int i = 0; i < MESSAGES; i++) {
 				byte[] text = message(i);
@@ -170,13 +172,16 @@ class PerMessageDeflateTests {
 		assertThat(this.failures).isEmpty();
 	}
 
-	/** Apply a response with these parameters, each {@code name} or {@code name=value}. */
+	/**
+	 * Apply a response with these parameters, each {@code name} or {@code name=value}.
+	 */
 	private void negotiate(String... parameters) {
 		List<Extension.Parameter> response = new ArrayList<>();
 		for (String parameter : parameters) {
 			int equals = parameter.indexOf('=');
 			response.add((equals < 0) ? new TyrusExtension.TyrusParameter(parameter, null)
-					: new TyrusExtension.TyrusParameter(parameter.substring(0, equals), parameter.substring(equals + 1)));
+					: new TyrusExtension.TyrusParameter(parameter.substring(0, equals),
+							parameter.substring(equals + 1)));
 		}
 		this.deflate.onHandshakeResponse(null, response);
 	}
@@ -207,8 +212,8 @@ class PerMessageDeflateTests {
 	}
 
 	/**
-	 * The other end as RFC 7692 describes it, keeping one context per direction unless told
-	 * to start afresh: an empty message it sends is the stored block {@code 00}.
+	 * The other end as RFC 7692 describes it, keeping one context per direction unless
+	 * told to start afresh: an empty message it sends is the stored block {@code 00}.
 	 */
 	private static final class Peer {
 

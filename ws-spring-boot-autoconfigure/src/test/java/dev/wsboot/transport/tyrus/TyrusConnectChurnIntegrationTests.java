@@ -23,15 +23,18 @@ import static org.awaitility.Awaitility.await;
 /**
  * Connects that start the moment the last connection ended: Tyrus shuts its executors
  * down with its last connection, and a connect handed to them in that instant failed
- * ({@code RejectedExecutionException}, or a {@code NullPointerException} from the executor
- * being cleared) about once in 4,000 connects.
+ * ({@code RejectedExecutionException}, or a {@code NullPointerException} from the
+ * executor being cleared) about once in 4,000 connects.
  */
 class TyrusConnectChurnIntegrationTests {
 
 	/** Connect/close cycles per transport. */
 	private static final int CYCLES = 3_000;
 
-	/** Transports churning at once, each with its own Tyrus client manager (and executors). */
+	/**
+	 * Transports churning at once, each with its own Tyrus client manager (and
+	 * executors).
+	 */
 	private static final int TRANSPORTS = 2;
 
 	private static final Duration BUDGET = Duration.ofSeconds(45);
@@ -74,7 +77,10 @@ class TyrusConnectChurnIntegrationTests {
 		}
 	}
 
-	/** Connect, close (alternately with a closing handshake and by dropping the connection), repeat. */
+	/**
+	 * Connect, close (alternately with a closing handshake and by dropping the
+	 * connection), repeat.
+	 */
 	private static Churn churn(WsConnectRequest request, long deadline) {
 		List<Throwable> failures = new ArrayList<>();
 		int cycles = 0;

@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link TyrusWsTransport} against a real server over loopback sockets: the transport contract
- * ({@link WsTransportContractTests}) and what is the Tyrus transport's own.
+ * {@link TyrusWsTransport} against a real server over loopback sockets: the transport
+ * contract ({@link WsTransportContractTests}) and what is the Tyrus transport's own.
  */
 class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 
