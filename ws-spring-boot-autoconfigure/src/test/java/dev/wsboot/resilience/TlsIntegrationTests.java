@@ -1,6 +1,7 @@
 package dev.wsboot.resilience;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -109,6 +110,34 @@ class TlsIntegrationTests {
 			assertThat(events.opened()).isEmpty();
 			assertThat(this.server.handshakes()).isEmpty();
 		});
+	}
+
+	@Test
+	void closingAWssClientEndsWithItsOwnCodeAsSoonAsTheServerAnswersEveryTime() {
+		// the server answers the close frame and closes the connection at once (the TLS
+		// front
+		// then sends the close frame, close_notify and FIN together): the client must not
+		// wait for the 10s shutdown timeout and report 1006
+		contextRunner(this.tls)
+			.withPropertyValues("ws.clients.feed.ssl.bundle=server", "ws.shutdown-timeout=10s",
+					"spring.ssl.bundle.jks.server.truststore.location=" + trustServer.toUri(),
+					"spring.ssl.bundle.jks.server.truststore.password=" + TlsFront.PASSWORD,
+					"spring.ssl.bundle.jks.server.truststore.type=PKCS12")
+			.run((context) -> {
+				WsClient feed = context.getBean("feed", WsClient.class);
+				RecordedEvents events = context.getBean(RecordedEvents.class);
+				for (int i = 1; i <= 10; i++) {
+					await().atMost(RecordedEvents.TIMEOUT).until(feed::isOpen);
+					long start = System.nanoTime();
+					feed.close(1000, "bye");
+					int closes = i;
+					await().atMost(Duration.ofSeconds(20)).until(() -> events.closed().size() == closes);
+					Duration took = Duration.ofNanos(System.nanoTime() - start);
+					assertThat(events.closed().get(i - 1).code()).as("close #%d", i).isEqualTo(1000);
+					assertThat(took).as("close #%d", i).isLessThan(Duration.ofSeconds(5));
+					feed.connect();
+				}
+			});
 	}
 
 	@Test

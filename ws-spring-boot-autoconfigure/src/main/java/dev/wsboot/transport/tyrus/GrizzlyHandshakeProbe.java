@@ -6,6 +6,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ConnectionProbe;
+import org.glassfish.grizzly.GenericCloseListener;
 import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -98,6 +99,7 @@ final class GrizzlyHandshakeProbe extends ConnectionProbe.Adapter {
 		PendingSocket socket = pendingSocket(connection);
 		if (socket != null) {
 			socket.attach(connection::closeSilently);
+			connection.addCloseListener((GenericCloseListener) (closeable, type) -> socket.closed());
 		}
 	}
 

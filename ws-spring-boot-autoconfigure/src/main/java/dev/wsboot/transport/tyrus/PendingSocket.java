@@ -18,6 +18,9 @@ final class PendingSocket {
 
 	private boolean answered;
 
+	/** Told when the TCP connection closes, whoever closes it. */
+	private volatile @Nullable Runnable onClosed;
+
 	/**
 	 * The TCP connection is established.
 	 * @param close closes it
@@ -53,6 +56,23 @@ final class PendingSocket {
 		}
 		if (close != null) {
 			close.run();
+		}
+	}
+
+	/**
+	 * What to do when the TCP connection closes, whoever closes it: called on a Grizzly
+	 * thread, must not block.
+	 * @param onClosed the callback
+	 */
+	void onClosed(Runnable onClosed) {
+		this.onClosed = onClosed;
+	}
+
+	/** The TCP connection closed (reported by the container's connection probe). */
+	void closed() {
+		Runnable onClosed = this.onClosed;
+		if (onClosed != null) {
+			onClosed.run();
 		}
 	}
 

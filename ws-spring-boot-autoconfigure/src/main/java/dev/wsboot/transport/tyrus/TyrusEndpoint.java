@@ -82,6 +82,25 @@ final class TyrusEndpoint extends Endpoint implements PerMessageDeflate.Listener
 		// also cancelled by the caller: let go of the socket
 		this.attempt = new ConnectAttempt(request, handler, scheduler, scheduler, "Tyrus", () -> onEnd.accept(this),
 				this.pendingSocket::abandon);
+		this.pendingSocket.onClosed(this::connectionClosed);
+	}
+
+	/**
+	 * The TCP connection closed. Once this side has sent its close frame itself
+	 * ({@link TyrusWsConnection#sendClose}), Tyrus reports the end only when it reads the
+	 * server's close frame; a server that closes the connection right after its close
+	 * frame (as RFC 6455 asks) can have that frame lost with the connection (seen over
+	 * TLS, when the frame, the close_notify and the end of the stream arrive together),
+	 * and Tyrus, already CLOSING, would not report the end at all: the client waited for
+	 * its shutdown timeout and reported 1006. The closing handshake is over either way.
+	 */
+	private void connectionClosed() {
+		TyrusWsConnection connection = this.connection;
+		CloseReason local = (connection != null && connection.awaitsServerClose()) ? connection.localClose() : null;
+		if (local != null) {
+			this.attempt.end(local.getCloseCode().getCode(),
+					(local.getReasonPhrase() != null) ? local.getReasonPhrase() : "", true);
+		}
 	}
 
 	CompletableFuture<WsConnection> future() {

@@ -76,6 +76,9 @@ final class TyrusWsConnection implements WsConnection {
 	 */
 	private volatile @Nullable CloseReason localClose;
 
+	/** Whether this side wrote its close frame itself and waits for the server's. */
+	private volatile boolean awaitingServerClose;
+
 	/**
 	 * Whether a fragmented message is being sent: written by the (one) sending thread.
 	 */
@@ -197,6 +200,7 @@ final class TyrusWsConnection implements WsConnection {
 			if (this.localClose == null) {
 				this.localClose = close;
 			}
+			this.awaitingServerClose = true;
 			return completion(this.webSocket.sendRawFrame(maskedCloseFrame(code, close.getReasonPhrase())));
 		}
 		catch (RuntimeException ex) {
@@ -256,6 +260,15 @@ final class TyrusWsConnection implements WsConnection {
 				this.closing = null;
 			}
 		}
+	}
+
+	/**
+	 * Whether this side wrote its close frame itself ({@link #sendClose}) and Tyrus waits
+	 * for the server's: Tyrus does not report the end when the connection closes first.
+	 * @return whether the closing handshake this side started is under way
+	 */
+	boolean awaitsServerClose() {
+		return this.awaitingServerClose;
 	}
 
 	/**
