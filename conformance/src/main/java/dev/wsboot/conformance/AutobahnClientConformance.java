@@ -19,15 +19,16 @@ import dev.wsboot.client.WsClients;
 import dev.wsboot.conformance.CaseOutcomes.Outcome;
 
 /**
- * Runs the Autobahn|Testsuite client cases against a fuzzing server with the starter's own
- * managed clients, the standard way: {@code /getCaseCount}, then {@code /runCase?case=N} for
- * every case (each message echoed back by a {@code @WsListener}), then
- * {@code /updateReports}. The verdicts are the server's, in its {@code index.json}.
+ * Runs the Autobahn|Testsuite client cases against a fuzzing server with the starter's
+ * own managed clients, the standard way: {@code /getCaseCount}, then
+ * {@code /runCase?case=N} for every case (each message echoed back by a
+ * {@code @WsListener}), then {@code /updateReports}. The verdicts are the server's, in
+ * its {@code index.json}.
  * <p>
- * Arguments: {@code --server=ws://127.0.0.1:9001} (required), {@code --agent=ws-spring-boot},
- * {@code --case-timeout=30s}, {@code --transport=tyrus} (the clients' {@code transport}).
- * Exits 0 when every case ran to a close (whatever the verdict), 1 when a case timed out, 2
- * when the run itself failed.
+ * Arguments: {@code --server=ws://127.0.0.1:9001} (required),
+ * {@code --agent=ws-spring-boot}, {@code --case-timeout=30s}, {@code --transport=tyrus}
+ * (the clients' {@code transport}). Exits 0 when every case ran to a close (whatever the
+ * verdict), 1 when a case timed out, 2 when the run itself failed.
  */
 public final class AutobahnClientConformance {
 
@@ -124,7 +125,10 @@ public final class AutobahnClientConformance {
 		return properties;
 	}
 
-	/** Every client: connected by the driver, once (no reconnect), no pings of its own, large messages. */
+	/**
+	 * Every client: connected by the driver, once (no reconnect), no pings of its own,
+	 * large messages.
+	 */
 	private Map<String, Object> clientDefaults() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("ws.defaults.transport", this.transport);
@@ -154,7 +158,10 @@ public final class AutobahnClientConformance {
 				ended = outcome.get(this.caseTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (TimeoutException ex) {
-				client.close(1000, "case timeout").orTimeout(5, TimeUnit.SECONDS).exceptionally((failure) -> null).join();
+				client.close(1000, "case timeout")
+					.orTimeout(5, TimeUnit.SECONDS)
+					.exceptionally((failure) -> null)
+					.join();
 				return null;
 			}
 			if (ended.opened() || attempt == CONNECT_ATTEMPTS) {

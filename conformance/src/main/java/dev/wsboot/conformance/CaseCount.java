@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import dev.wsboot.annotation.WsListener;
 
 /**
- * Receives the case count: {@code /getCaseCount} sends it as a JSON number in a text message.
+ * Receives the case count: {@code /getCaseCount} sends it as a JSON number in a text
+ * message.
  */
 final class CaseCount {
 

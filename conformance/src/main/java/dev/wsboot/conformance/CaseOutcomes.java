@@ -10,8 +10,8 @@ import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.client.event.WsClientFailedEvent;
 
 /**
- * How each client's connection attempt ended, from the lifecycle events: a close of an open
- * connection, or a connect that failed (reconnecting is off, so it is not retried).
+ * How each client's connection attempt ended, from the lifecycle events: a close of an
+ * open connection, or a connect that failed (reconnecting is off, so it is not retried).
  */
 final class CaseOutcomes {
 
@@ -50,6 +50,7 @@ final class CaseOutcomes {
 
 	/**
 	 * How a connection attempt ended.
+	 *
 	 * @param opened whether the connection opened (the server ran the case)
 	 * @param description the close code and reason, or the connect failure
 	 */
