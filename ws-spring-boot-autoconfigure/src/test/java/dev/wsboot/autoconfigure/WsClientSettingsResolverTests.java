@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.SslBundles;
 
+import dev.wsboot.client.CloseCodeSet;
 import dev.wsboot.client.WsClientSettings;
 import dev.wsboot.client.WsCorrelationSettings;
 
@@ -32,8 +33,8 @@ class WsClientSettingsResolverTests {
 		assertThat(settings.maxFragmentSize()).isEqualTo(32 * 1024);
 		assertThat(settings.maxMessageSize()).isEqualTo(1024 * 1024);
 		assertThat(settings.sendBufferLimit()).isEqualTo(16 * 1024 * 1024);
-		assertThat(settings.reconnect()).isEqualTo(
-				new WsClientSettings.Reconnect(true, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.2, 0));
+		assertThat(settings.reconnect()).isEqualTo(new WsClientSettings.Reconnect(true, Duration.ofSeconds(1),
+				Duration.ofSeconds(30), 2.0, 0.2, 0, CloseCodeSet.none()));
 		assertThat(settings.transport()).isEqualTo("tyrus");
 		assertThat(settings.sslContext()).isNull();
 	}
