@@ -118,10 +118,22 @@ class WsClientSettingsResolverTests {
 				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.request-id", "id"),
 				"ws.clients.ticker.correlation.request-id", "'id', which is not a JSON Pointer");
 		assertInvalid(
-				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id", "/a~2"),
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id", "a/b"),
 				"ws.clients.ticker.correlation.reply-id", "not a JSON Pointer");
 		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.timeout", "0s"),
 				"ws.clients.ticker.correlation.timeout", "must be positive");
+	}
+
+	@Test
+	void acceptsTheCorrelationPointersThatListenersAccept() {
+		// as @WsListener(payload = "/a~2") and the correlation itself: Jackson reads a
+		// '~'
+		// that is not an escape as itself
+		WsClientSettings settings = resolve(Map.of("ws.clients.rpc.url", "ws://localhost/",
+				"ws.clients.rpc.correlation.request-id", "/a~2", "ws.clients.rpc.correlation.reply-payload", "/a~1b/0"),
+				"rpc");
+		assertThat(settings.correlation().requestId()).isEqualTo("/a~2");
+		assertThat(settings.correlation().replyPayload()).isEqualTo("/a~1b/0");
 	}
 
 	@Test
