@@ -12,6 +12,7 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.bind.handler.NoUnboundElement
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 import dev.wsboot.autoconfigure.WsProperties.Client;
@@ -49,6 +51,9 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 	static final Set<String> SUPPORTED_EXTENSIONS = Set.of("permessage-deflate");
 
 	private static final long MIN_FRAGMENT_SIZE = 16;
+
+	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.core.JsonPointer",
+			WsClientSettingsResolver.class.getClassLoader());
 
 	private final Binder binder;
 
@@ -244,22 +249,23 @@ final class WsClientSettingsResolver implements WsClientSettingsSource {
 	}
 
 	/**
-	 * A JSON Pointer (RFC 6901): empty, or '/'-separated tokens where '~' is followed by
-	 * 0 or 1.
+	 * A JSON Pointer as Jackson compiles it, like the pointers of {@code @WsListener} and
+	 * the request correlation that reads these: one rule for every pointer. Without
+	 * Jackson requests cannot be enabled, and the client says so when it is created.
 	 */
 	private static @Nullable String pointer(String property, @Nullable String pointer) {
 		if (pointer == null || pointer.isEmpty()) {
 			return null;
 		}
-		boolean valid = pointer.startsWith("/");
-		for (int i = 0; valid && i < pointer.length(); i++) {
-			if (pointer.charAt(i) == '~') {
-				valid = i + 1 < pointer.length() && (pointer.charAt(i + 1) == '0' || pointer.charAt(i + 1) == '1');
+		if (JACKSON_PRESENT) {
+			try {
+				JsonPointer.compile(pointer);
 			}
-		}
-		if (!valid) {
-			throw new InvalidWsConfigurationException(property, "is '" + pointer + "', which is not a JSON Pointer",
-					"Set " + property + " to a JSON Pointer (RFC 6901) such as /id or /params/id.");
+			catch (IllegalArgumentException ex) {
+				throw new InvalidWsConfigurationException(property,
+						"is '" + pointer + "', which is not a JSON Pointer (" + ex.getMessage() + ")",
+						"Set " + property + " to a JSON Pointer (RFC 6901) such as /id or /params/id.");
+			}
 		}
 		return pointer;
 	}

@@ -65,36 +65,6 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 	}
 
 	/**
-	 * Settings of a client that connects without a proxy and has no request/response
-	 * correlation, ready as soon as they open.
-	 * @param name the client's name
-	 * @param url the endpoint
-	 * @param autoStartup whether to connect when the context starts
-	 * @param subprotocols subprotocols to offer
-	 * @param extensions extensions to offer
-	 * @param headers extra handshake headers
-	 * @param connectTimeout limit for TCP, TLS and handshake
-	 * @param pingInterval how often to ping, zero for never
-	 * @param idleTimeout how long without any received frame before the connection is
-	 * dead, zero for never
-	 * @param maxFragmentSize largest outbound frame payload in bytes
-	 * @param maxMessageSize largest inbound message in bytes
-	 * @param sendBufferLimit most bytes waiting to be sent
-	 * @param reconnect how to reconnect
-	 * @param sslContext the TLS material for {@code wss://}, {@code null} for the JVM
-	 * default
-	 * @param transport the name of the transport to use
-	 */
-	public WsClientSettings(String name, URI url, boolean autoStartup, List<String> subprotocols,
-			List<String> extensions, Map<String, String> headers, Duration connectTimeout, Duration pingInterval,
-			Duration idleTimeout, long maxFragmentSize, long maxMessageSize, long sendBufferLimit, Reconnect reconnect,
-			@Nullable SSLContext sslContext, String transport) {
-		this(name, url, autoStartup, subprotocols, extensions, headers, connectTimeout, pingInterval, idleTimeout,
-				maxFragmentSize, maxMessageSize, sendBufferLimit, reconnect, sslContext, transport,
-				WsProxySettings.NONE, WsCorrelationSettings.NONE, ReadyOn.OPEN);
-	}
-
-	/**
 	 * When an open connection is ready for the application's messages ({@code ready-on}).
 	 */
 	public enum ReadyOn {
@@ -134,14 +104,6 @@ public record WsClientSettings(String name, URI url, boolean autoStartup, List<S
 			Assert.notNull(initialDelay, "'initialDelay' must not be null");
 			Assert.notNull(maxDelay, "'maxDelay' must not be null");
 			Assert.notNull(stopOnCloseCodes, "'stopOnCloseCodes' must not be null");
-		}
-
-		/**
-		 * Reconnect settings that retry every close code.
-		 */
-		public Reconnect(boolean enabled, Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
-				int maxAttempts) {
-			this(enabled, initialDelay, maxDelay, multiplier, jitter, maxAttempts, CloseCodeSet.none());
 		}
 
 		/**

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.SslBundles;
 
+import dev.wsboot.client.CloseCodeSet;
 import dev.wsboot.client.WsClientSettings;
 import dev.wsboot.client.WsCorrelationSettings;
 
@@ -32,8 +33,8 @@ class WsClientSettingsResolverTests {
 		assertThat(settings.maxFragmentSize()).isEqualTo(32 * 1024);
 		assertThat(settings.maxMessageSize()).isEqualTo(1024 * 1024);
 		assertThat(settings.sendBufferLimit()).isEqualTo(16 * 1024 * 1024);
-		assertThat(settings.reconnect()).isEqualTo(
-				new WsClientSettings.Reconnect(true, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.2, 0));
+		assertThat(settings.reconnect()).isEqualTo(new WsClientSettings.Reconnect(true, Duration.ofSeconds(1),
+				Duration.ofSeconds(30), 2.0, 0.2, 0, CloseCodeSet.none()));
 		assertThat(settings.transport()).isEqualTo("tyrus");
 		assertThat(settings.sslContext()).isNull();
 	}
@@ -117,10 +118,22 @@ class WsClientSettingsResolverTests {
 				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.request-id", "id"),
 				"ws.clients.ticker.correlation.request-id", "'id', which is not a JSON Pointer");
 		assertInvalid(
-				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id", "/a~2"),
+				Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.reply-id", "a/b"),
 				"ws.clients.ticker.correlation.reply-id", "not a JSON Pointer");
 		assertInvalid(Map.of("ws.clients.ticker.url", "ws://localhost/", "ws.clients.ticker.correlation.timeout", "0s"),
 				"ws.clients.ticker.correlation.timeout", "must be positive");
+	}
+
+	@Test
+	void acceptsTheCorrelationPointersThatListenersAccept() {
+		// as @WsListener(payload = "/a~2") and the correlation itself: Jackson reads a
+		// '~'
+		// that is not an escape as itself
+		WsClientSettings settings = resolve(Map.of("ws.clients.rpc.url", "ws://localhost/",
+				"ws.clients.rpc.correlation.request-id", "/a~2", "ws.clients.rpc.correlation.reply-payload", "/a~1b/0"),
+				"rpc");
+		assertThat(settings.correlation().requestId()).isEqualTo("/a~2");
+		assertThat(settings.correlation().replyPayload()).isEqualTo("/a~1b/0");
 	}
 
 	@Test
