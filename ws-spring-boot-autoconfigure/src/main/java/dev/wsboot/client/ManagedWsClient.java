@@ -260,7 +260,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		failQueuedSends("closed by the application");
 		// no next connection follows
 		Replacement.end(replacement);
-		connection.close(code, reason, timeout);
+		this.sendQueue.close(connection.connection(), () -> connection.close(code, reason, timeout));
 		return closed;
 	}
 
@@ -644,9 +644,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.replacement = replacement;
 			transition(WsClientState.RECONNECTING);
 		}
-		// new sends wait for the next connection
-		this.sendQueue.close(connection.connection());
-		connection.close(code, reason, this.factory.shutdownTimeout);
+		// new sends wait for the next connection; the close frame follows what is being
+		// written
+		this.sendQueue.close(connection.connection(),
+				() -> connection.close(code, reason, this.factory.shutdownTimeout));
 		return replacement;
 	}
 
