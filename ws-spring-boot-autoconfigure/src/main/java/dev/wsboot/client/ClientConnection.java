@@ -94,11 +94,6 @@ final class ClientConnection implements WsConnectionHandler {
 	/** The protocol heartbeat of this connection; guarded by {@code ended}'s monitor. */
 	private @Nullable ProtocolHeartbeat heartbeat;
 
-	/**
-	 * Set when the application asked to reconnect at once after this connection closes.
-	 */
-	private volatile @Nullable CompletableFuture<Void> reconnectRequested;
-
 	private long openedNanos;
 
 	private List<WsMessageListener> wholeListeners = List.of();
@@ -406,18 +401,6 @@ final class ClientConnection implements WsConnectionHandler {
 			this.heartbeat = heartbeat;
 			heartbeat.start();
 		}
-	}
-
-	/**
-	 * Mark this connection to be replaced at once once it closed.
-	 * @param done completed once the connection closed and the next attempt started
-	 */
-	void reconnectAtOnce(CompletableFuture<Void> done) {
-		this.reconnectRequested = done;
-	}
-
-	@Nullable CompletableFuture<Void> reconnectRequested() {
-		return this.reconnectRequested;
 	}
 
 	// ending

@@ -63,9 +63,10 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	private @Nullable CompletableFuture<Void> closing;
 
 	/**
-	 * Completes when the connection after a {@link #renew(int, String)} opened or failed.
+	 * The replacement of the open connection under way ({@link #replace(int, String)}),
+	 * until the next connection opened or its attempt failed.
 	 */
-	private @Nullable CompletableFuture<Void> renewal;
+	private @Nullable Replacement replacement;
 
 	/**
 	 * Whether {@link #closing} completes before the closed event (closed from a
@@ -229,8 +230,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	private CompletableFuture<Void> close(int code, String reason, Duration timeout) {
 		ClientConnection connection;
 		CompletableFuture<Void> closed;
-		completeRenewal();
+		Replacement replacement;
 		synchronized (this.lock) {
+			replacement = takeReplacement();
 			this.closedByApplication = true;
 			this.reconnects.cancel();
 			if (this.closing != null) {
@@ -245,6 +247,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				// also a client that was never started: later sends fail at once
 				transition(WsClientState.CLOSED);
 				failQueuedSends("closed by the application");
+				Replacement.end(replacement);
 				return CompletableFuture.completedFuture(null);
 			}
 			transition(WsClientState.CLOSING);
@@ -255,7 +258,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.closingFromListener = this.dispatcher.isDispatchingThread();
 		}
 		failQueuedSends("closed by the application");
-		connection.close(code, reason, timeout);
+		// no next connection follows
+		Replacement.end(replacement);
+		this.sendQueue.close(connection.connection(), () -> connection.close(code, reason, timeout));
 		return closed;
 	}
 
@@ -330,39 +335,24 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		Assert.isTrue(isSendableCloseCode(code), () -> "Client '" + name() + "': close code " + code
 				+ " cannot be sent; use 1000, 1001-1003, 1007-1014 or 3000-4999");
 		Assert.notNull(reason, "'reason' must not be null");
-		ClientConnection connection;
-		CompletableFuture<Void> done = new CompletableFuture<>();
 		synchronized (this.lock) {
 			if (this.closing != null) {
 				return this.closing;
 			}
-			connection = this.current;
-			if (connection != null && connection.isOpen()) {
-				connection.reconnectAtOnce(done);
-				transition(WsClientState.RECONNECTING);
-			}
-			else if (this.state == WsClientState.RECONNECTING && connection == null) {
+			if (this.state == WsClientState.RECONNECTING && this.current == null) {
 				// waiting for a back-off delay: try now instead
 				this.reconnects.cancel();
 				this.factory.scheduler.execute(this::reconnect);
 				return CompletableFuture.completedFuture(null);
 			}
-			else if (this.state == WsClientState.CONNECTING || this.state == WsClientState.RECONNECTING) {
-				// an attempt is under way
-				return CompletableFuture.completedFuture(null);
-			}
-			else {
-				connection = null;
-			}
 		}
-		if (connection == null) {
-			connect();
-			return CompletableFuture.completedFuture(null);
+		Replacement replacement = replace(code, reason);
+		if (replacement != null) {
+			return replacement.closed;
 		}
-		// new sends wait for the next connection
-		this.sendQueue.close(connection.connection());
-		connection.close(code, reason, this.factory.shutdownTimeout);
-		return done;
+		// an attempt under way goes on; a closed or new client connects
+		connect();
+		return CompletableFuture.completedFuture(null);
 	}
 
 	private static boolean isSendableCloseCode(int code) {
@@ -448,6 +438,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	 * wanted.
 	 */
 	boolean opened(ClientConnection connection) {
+		Replacement replacement;
 		synchronized (this.lock) {
 			if (connection != this.current || this.closedByApplication) {
 				return false;
@@ -455,11 +446,12 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.failedAttempts = 0;
 			this.readyGate.opened();
 			transition(WsClientState.OPEN);
+			replacement = takeReplacement();
 		}
 		this.announcer.opened(connection, () -> {
 			this.sendQueue.open(connection.connection(), connection::isOpen);
-			// a renewal is done once the application heard of the new connection
-			completeRenewal();
+			// a replacement is done once the application heard of the new connection
+			Replacement.end(replacement);
 		});
 		return true;
 	}
@@ -470,17 +462,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		if (this.requests != null) {
 			this.requests.connectionLost(code, reason);
 		}
-		CompletableFuture<Void> reconnectRequested = connection.reconnectRequested();
 		boolean askPolicy;
 		synchronized (this.lock) {
-			askPolicy = connection == this.current && !this.closedByApplication && reconnectRequested == null
+			askPolicy = connection == this.current && !this.closedByApplication && this.replacement == null
 					&& this.settings.reconnect().enabled();
 		}
 		// decided before anything is scheduled, outside the lock (the policy is
 		// application code)
 		String stop = askPolicy ? stopReason(code, reason) : null;
 		boolean reconnect;
-		boolean renewing;
+		Replacement replacement;
 		CompletableFuture<Void> closing;
 		boolean fromListener;
 		synchronized (this.lock) {
@@ -492,10 +483,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			closing = this.closing;
 			this.closing = null;
 			fromListener = this.closingFromListener;
-			renewing = this.renewal != null && !this.closedByApplication;
-			reconnect = !this.closedByApplication && (reconnectRequested != null || renewing
-					|| (this.settings.reconnect().enabled() && stop == null));
-			if (openNanos >= STABLE.toNanos() || renewing) {
+			// null when the application's close() ended the replacement
+			replacement = this.replacement;
+			reconnect = !this.closedByApplication
+					&& (replacement != null || (this.settings.reconnect().enabled() && stop == null));
+			if (openNanos >= STABLE.toNanos() || replacement != null) {
 				this.reconnects.reset();
 			}
 			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
@@ -507,13 +499,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		this.announcer.closed(code, reason, reconnect,
 				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
-		if (renewing) {
-			// from the scheduler, like every attempt: not on the transport thread
-			// reporting the close
-			this.factory.scheduler.execute(this::reconnectNow);
-		}
-		else if (reconnect && reconnectRequested != null) {
+		if (replacement != null) {
 			reconnectAtOnce();
+			replacement.closed.complete(null);
 		}
 		else if (reconnect) {
 			scheduleReconnect(null);
@@ -524,9 +512,6 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		else if (!this.closedByApplication) {
 			failQueuedSends("the connection closed with " + code + " and reconnect is disabled");
-		}
-		if (reconnectRequested != null) {
-			reconnectRequested.complete(null);
 		}
 	}
 
@@ -554,7 +539,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	}
 
 	/**
-	 * The application asked to reconnect: connect again now, without a back-off delay.
+	 * The replaced connection closed: connect again now, without a back-off delay.
 	 */
 	private void reconnectAtOnce() {
 		synchronized (this.lock) {
@@ -570,6 +555,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** A connection attempt failed before the handshake completed. */
 	void failed(ClientConnection connection, Throwable cause) {
+		Replacement replacement;
 		synchronized (this.lock) {
 			if (connection != this.current) {
 				return;
@@ -580,8 +566,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			}
 			this.failedAttempts++;
 			this.statistics.failed(cause);
+			replacement = takeReplacement();
 		}
-		completeRenewal();
+		Replacement.end(replacement);
 		if (!this.settings.reconnect().enabled()) {
 			giveUp(cause, "reconnect is disabled");
 			return;
@@ -632,56 +619,43 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	}
 
 	/**
-	 * Replace the open connection because what it was opened with changed (a reloaded SSL
-	 * bundle): close it with {@code code}, then connect again at once. Queued and new
-	 * sends wait for the next connection.
+	 * Replace the open connection: close it with {@code code}, then connect again at once
+	 * (no back-off delay, and the back-off starts over; the reconnect policy is not
+	 * asked). Queued and new sends wait for the next connection. Serves
+	 * {@link #reconnect(int, String)} and {@link RollingReconnect} (a reloaded SSL
+	 * bundle).
 	 * @param code the close code
 	 * @param reason the close reason
-	 * @return completes when the next connection opened or its attempt failed; at once
-	 * when no connection is open
+	 * @return the replacement under way (a call during one joins it), or {@code null}
+	 * when no connection is open or the application closed the client
 	 */
-	CompletableFuture<Void> renew(int code, String reason) {
+	@Nullable Replacement replace(int code, String reason) {
 		ClientConnection connection;
-		CompletableFuture<Void> renewal;
+		Replacement replacement;
 		synchronized (this.lock) {
+			if (this.replacement != null) {
+				return this.replacement;
+			}
 			connection = this.current;
-			if (this.renewal != null) {
-				return this.renewal;
-			}
 			if (this.closedByApplication || this.closing != null || connection == null || !connection.isOpen()) {
-				return CompletableFuture.completedFuture(null);
+				return null;
 			}
-			renewal = new CompletableFuture<>();
-			this.renewal = renewal;
+			replacement = new Replacement();
+			this.replacement = replacement;
+			transition(WsClientState.RECONNECTING);
 		}
-		this.sendQueue.close(connection.connection());
-		connection.close(code, reason, this.factory.shutdownTimeout);
-		return renewal;
+		// new sends wait for the next connection; the close frame follows what is being
+		// written
+		this.sendQueue.close(connection.connection(),
+				() -> connection.close(code, reason, this.factory.shutdownTimeout));
+		return replacement;
 	}
 
-	/**
-	 * Connect again at once after a renewal closed the connection; events as for any
-	 * reconnect.
-	 */
-	private void reconnectNow() {
-		synchronized (this.lock) {
-			if (this.closedByApplication || this.state != WsClientState.RECONNECTING) {
-				return;
-			}
-			this.announcer.reconnecting(1, Duration.ZERO);
-		}
-		reconnect();
-	}
-
-	private void completeRenewal() {
-		CompletableFuture<Void> renewal;
-		synchronized (this.lock) {
-			renewal = this.renewal;
-			this.renewal = null;
-		}
-		if (renewal != null) {
-			renewal.complete(null);
-		}
+	/** The replacement under way, which ends now (called under the lock). */
+	private @Nullable Replacement takeReplacement() {
+		Replacement replacement = this.replacement;
+		this.replacement = null;
+		return replacement;
 	}
 
 	private void giveUp(Throwable cause, String why) {
@@ -813,6 +787,34 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	@Override
 	public String toString() {
 		return "WsClient[" + name() + ", " + WsSecrets.mask(url()) + ", " + this.state + "]";
+	}
+
+	/**
+	 * A replacement of the open connection ({@link #replace(int, String)}), observed in
+	 * two stages.
+	 */
+	static final class Replacement {
+
+		/**
+		 * Completes when the replaced connection closed and the next attempt was started
+		 * (what {@link WsClient#reconnect(int, String)} returns).
+		 */
+		final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+		/**
+		 * Completes when the next connection opened (its opened event was published) or
+		 * its attempt failed, or the application closed the client.
+		 */
+		final CompletableFuture<Void> reopened = new CompletableFuture<>();
+
+		/** Complete both stages. */
+		static void end(@Nullable Replacement replacement) {
+			if (replacement != null) {
+				replacement.closed.complete(null);
+				replacement.reopened.complete(null);
+			}
+		}
+
 	}
 
 }

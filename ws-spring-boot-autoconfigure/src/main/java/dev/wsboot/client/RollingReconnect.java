@@ -48,8 +48,11 @@ public final class RollingReconnect {
 		}
 		long limit = managed.settings.connectTimeout().toMillis() + managed.factory.shutdownTimeout.toMillis()
 				+ SLACK_MILLIS;
-		return managed.renew(code, reason)
-			.completeOnTimeout(null, limit, TimeUnit.MILLISECONDS)
+		ManagedWsClient.Replacement replacement = managed.replace(code, reason);
+		if (replacement == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return replacement.reopened.completeOnTimeout(null, limit, TimeUnit.MILLISECONDS)
 			.exceptionally((failure) -> null);
 	}
 

@@ -166,6 +166,20 @@ final class SendQueue {
 		this.connection.compareAndSet(connection, null);
 	}
 
+	/**
+	 * Stop writing to the given connection, then run {@code closing} (which sends its
+	 * close frame) in turn with the writes: after any message being written to it, never
+	 * concurrently, so that no data frame follows the close frame (the peer would drop
+	 * it). Queued messages wait for the next connection.
+	 * @param connection the connection to close
+	 * @param closing sends the close frame; must not block
+	 */
+	void close(WsConnection connection, Runnable closing) {
+		close(connection);
+		this.urgent.offer(new Outbound(closing, connection));
+		drain();
+	}
+
 	/** Fail every queued message. */
 	void failAll(Supplier<WsSendException> cause) {
 		Outbound message;
@@ -189,7 +203,12 @@ final class SendQueue {
 			while (true) {
 				Outbound urgent = this.urgent.poll();
 				if (urgent != null) {
-					write(urgent.target, urgent);
+					if (urgent.payload instanceof Runnable closing) {
+						closing.run();
+					}
+					else {
+						write(urgent.target, urgent);
+					}
 					continue;
 				}
 				if (target == null || target != this.connection.get() || this.held) {
@@ -284,7 +303,10 @@ final class SendQueue {
 
 		final CompletableFuture<Void> future = new CompletableFuture<>();
 
-		/** The connection of an urgent message, {@code null} for queued ones. */
+		/**
+		 * The connection of an urgent message or close ({@code payload} is then the
+		 * {@link Runnable} that sends the close frame), {@code null} for queued ones.
+		 */
 		final @Nullable WsConnection target;
 
 		Outbound(Object payload) {
@@ -294,7 +316,8 @@ final class SendQueue {
 		Outbound(Object payload, @Nullable WsConnection target) {
 			this.payload = payload;
 			this.target = target;
-			this.size = (payload instanceof ByteBuffer data) ? data.remaining() : Utf8.length((CharSequence) payload);
+			this.size = (payload instanceof ByteBuffer data) ? data.remaining()
+					: (payload instanceof CharSequence text) ? Utf8.length(text) : 0;
 		}
 
 	}

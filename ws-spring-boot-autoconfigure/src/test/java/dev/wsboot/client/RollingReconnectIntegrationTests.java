@@ -63,6 +63,35 @@ class RollingReconnectIntegrationTests {
 	}
 
 	@Test
+	void aSenderRacingTheRenewalLosesNothing() {
+		this.contextRunner.run((context) -> {
+			WsClient feed = context.getBean("feed", WsClient.class);
+			List<String> sent = new ArrayList<>();
+			for (int round = 0; round < 20; round++) {
+				await().atMost(TIMEOUT).until(feed::isOpen);
+				CompletableFuture<Void> renewed = RollingReconnect.start(List.of(feed), 1001, "SSL bundle reloaded");
+				List<CompletableFuture<Void>> sends = new ArrayList<>();
+				// the renewal starts on another thread while these go out
+				while (sends.size() < 1000) {
+					String text = "r" + round + "-" + sends.size();
+					sent.add(text);
+					sends.add(feed.sendText(text));
+				}
+				renewed.get();
+				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get();
+			}
+			List<WsTestConnection> connections = this.server.awaitConnections(21);
+			// the server reads nothing after a close frame: a message written after it is
+			// lost
+			await().atMost(TIMEOUT)
+				.until(() -> connections.stream().mapToInt((connection) -> connection.texts().size()).sum() == sent
+					.size());
+			assertThat(connections.stream().flatMap((connection) -> connection.texts().stream()))
+				.containsExactlyElementsOf(sent);
+		});
+	}
+
+	@Test
 	void aClientWhoseReconnectIsDisabledIsStillConnectedAgain() {
 		this.contextRunner.withPropertyValues("ws.clients.feed.reconnect.enabled=false").run((context) -> {
 			WsClient feed = context.getBean("feed", WsClient.class);

@@ -23,6 +23,7 @@ import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.event.WsClientClosedEvent;
 import dev.wsboot.test.WsTestConnection;
+import dev.wsboot.test.WsTestFrame;
 import dev.wsboot.test.WsTestHandshakeResponse;
 import dev.wsboot.test.WsTestServer;
 
@@ -137,6 +138,28 @@ class RedirectAndReconnectIntegrationTests {
 			assertThat(events.reconnecting()).hasSize(3);
 			assertThat(health(context).getDetails()).containsEntry("reconnectAttempts", 0);
 			assertThat(feed.state()).isEqualTo(WsClientState.OPEN);
+		});
+	}
+
+	@Test
+	void reconnectCalledAgainWhileTheConnectionIsStillClosingJoinsTheFirstAndBothComplete() {
+		this.contextRunner.run((context) -> {
+			RecordedEvents events = context.getBean(RecordedEvents.class);
+			WsClient feed = context.getBean("feed", WsClient.class);
+			events.awaitOpened(1);
+			WsTestConnection old = this.server.awaitConnection();
+			// the connection stays open until the close handshake times out (1 s)
+			old.ignoreClose();
+			CompletableFuture<Void> first = feed.reconnect(4001, "first");
+			CompletableFuture<Void> second = feed.reconnect(4002, "second");
+			CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+			assertThat(old.awaitClose().closeCode()).isEqualTo(4001);
+			events.awaitOpened(2);
+			assertThat(old.frames()).filteredOn(WsTestFrame::isClose).hasSize(1);
+			assertThat(events.closed()).singleElement()
+				.satisfies((closed) -> assertThat(closed.willReconnect()).isTrue());
+			assertThat(events.reconnecting()).hasSize(1);
+			assertThat(this.server.handshakes()).hasSize(2);
 		});
 	}
 
