@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,9 +12,6 @@ import org.jspecify.annotations.Nullable;
  * updated without locks and read by health, metrics and the endpoint.
  */
 final class ClientStatistics {
-
-	private static final LongConsumer NO_RECORDER = (nanos) -> {
-	};
 
 	final LongAdder reconnects = new LongAdder();
 
@@ -44,10 +40,10 @@ final class ClientStatistics {
 	volatile @Nullable String lastFailure;
 
 	/**
-	 * Told of every ping round trip, in nanoseconds: the {@code ws.client.latency}
-	 * timers.
+	 * Told of every ping round trip and heartbeat acknowledgement: the
+	 * {@code ws.client.latency} and {@code ws.client.heartbeat} timers.
 	 */
-	private volatile LongConsumer latencyRecorder = NO_RECORDER;
+	private volatile WsTimingRecorder recorder = WsRequestTimings.none();
 
 	void received() {
 		this.lastReceivedMillis = System.currentTimeMillis();
@@ -57,16 +53,17 @@ final class ClientStatistics {
 		this.latencyNanos = latencyNanos;
 		this.pongs.increment();
 		this.latencyTotalNanos.add(latencyNanos);
-		this.latencyRecorder.accept(latencyNanos);
+		this.recorder.latency(latencyNanos);
 	}
 
-	void latencyRecorder(@Nullable LongConsumer recorder) {
-		this.latencyRecorder = (recorder != null) ? recorder : NO_RECORDER;
+	void recorder(@Nullable WsTimingRecorder recorder) {
+		this.recorder = (recorder != null) ? recorder : WsRequestTimings.none();
 	}
 
 	void heartbeat(long nanos) {
 		this.heartbeats.increment();
 		this.heartbeatNanos.add(nanos);
+		this.recorder.heartbeat(nanos);
 	}
 
 	void closed(int code, String reason) {

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -287,32 +286,24 @@ public final class WsClients implements SmartLifecycle {
 	}
 
 	/**
-	 * How a managed client's requests ended, by outcome.
-	 * @param name the client's name
-	 * @return the timings, empty for unknown names and clients without
-	 * {@code correlation.request-id}
+	 * Have the durations a managed client measures (ping round trips, heartbeat
+	 * acknowledgements, requests by outcome) reported as they are measured: how the
+	 * metrics binder records its timers. A client has one recorder; a new one replaces
+	 * it, {@code null} removes it.
+	 * @param client the client
+	 * @param recorder called on the client's threads and must return quickly, or
+	 * {@code null}
+	 * @return whether the client is managed by this starter (others measure nothing)
 	 */
-	public Optional<WsRequestTimings> requestTimings(String name) {
-		return (this.byName.get(name) instanceof ManagedWsClient managed && managed.requests != null)
-				? Optional.of(managed.requests.timings) : Optional.empty();
-	}
-
-	/**
-	 * Have every ping round trip of a managed client reported as it is measured, in
-	 * nanoseconds: how the metrics binder records {@code ws.client.latency} into a
-	 * {@code Timer}. A client has one recorder; a new one replaces it, {@code null}
-	 * removes it.
-	 * @param name the client's name
-	 * @param recorder receives each round trip on the client's threads and must return
-	 * quickly, or {@code null}
-	 * @return whether the client exists and is managed by this starter
-	 */
-	public boolean recordLatency(String name, @Nullable LongConsumer recorder) {
-		if (this.byName.get(name) instanceof ManagedWsClient managed) {
-			managed.statistics.latencyRecorder(recorder);
-			return true;
+	public boolean timingRecorder(WsClient client, @Nullable WsTimingRecorder recorder) {
+		if (!(client instanceof ManagedWsClient managed)) {
+			return false;
 		}
-		return false;
+		managed.statistics.recorder(recorder);
+		if (managed.requests != null) {
+			managed.requests.timings.recorder(recorder);
+		}
+		return true;
 	}
 
 }

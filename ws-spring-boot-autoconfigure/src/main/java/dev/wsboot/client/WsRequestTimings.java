@@ -1,11 +1,11 @@
 package dev.wsboot.client;
 
-import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How a client's {@link WsClient#request(Object, Class) requests} ended, counted and
- * timed by outcome (from the request to its outcome): read by the
- * {@code ws.client.requests} timer.
+ * How a client's {@link WsClient#request(Object, Class) requests} end: each one is
+ * handed, with its outcome and time from the request to the outcome, to the client's
+ * {@link WsTimingRecorder} (the {@code ws.client.requests} timer).
  */
 public final class WsRequestTimings {
 
@@ -45,38 +45,42 @@ public final class WsRequestTimings {
 
 	}
 
-	private final LongAdder[] counts = new LongAdder[Outcome.values().length];
+	private static final WsTimingRecorder NO_RECORDER = new WsTimingRecorder() {
 
-	private final LongAdder[] nanos = new LongAdder[Outcome.values().length];
+		@Override
+		public void latency(long nanos) {
+		}
+
+		@Override
+		public void heartbeat(long nanos) {
+		}
+
+		@Override
+		public void request(Outcome outcome, long nanos) {
+		}
+
+	};
+
+	/** The metrics binder's recorder, when there is one. */
+	private volatile WsTimingRecorder recorder = NO_RECORDER;
 
 	WsRequestTimings() {
-		for (int i = 0; i < this.counts.length; i++) {
-			this.counts[i] = new LongAdder();
-			this.nanos[i] = new LongAdder();
-		}
 	}
 
 	void record(Outcome outcome, long nanos) {
-		this.counts[outcome.ordinal()].increment();
-		this.nanos[outcome.ordinal()].add(nanos);
+		this.recorder.request(outcome, nanos);
+	}
+
+	void recorder(@Nullable WsTimingRecorder recorder) {
+		this.recorder = (recorder != null) ? recorder : NO_RECORDER;
 	}
 
 	/**
-	 * How many requests ended with an outcome.
-	 * @param outcome the outcome
-	 * @return the count
+	 * The recorder that records nothing.
+	 * @return the recorder
 	 */
-	public long count(Outcome outcome) {
-		return this.counts[outcome.ordinal()].sum();
-	}
-
-	/**
-	 * The total time of the requests that ended with an outcome.
-	 * @param outcome the outcome
-	 * @return the total, in nanoseconds
-	 */
-	public long totalNanos(Outcome outcome) {
-		return this.nanos[outcome.ordinal()].sum();
+	static WsTimingRecorder none() {
+		return NO_RECORDER;
 	}
 
 }

@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,15 +28,20 @@ import dev.wsboot.client.WsClientSnapshot;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.WsClients;
 import dev.wsboot.client.WsRequestTimings;
+import dev.wsboot.client.WsTimingRecorder;
 
 /**
  * Binds the {@code ws.client.*} meters of every managed client, tagged {@code client}.
- * All but one are read from the client's counters when the registry polls, so the message
- * path does no meter work; {@code ws.client.latency} is a {@link Timer} that records each
- * ping round trip as it is measured, so {@code management.metrics.distribution.*}
- * (percentiles, histograms, SLOs) applies to it. A client created at run time gets its
- * meters when it is created and loses them when it is removed; all are removed when the
- * binder (with the clients) is destroyed.
+ * The two gauges exist from the client's start. The counters are read from the client's
+ * counters when the registry polls, so the message path does no meter work; each is
+ * registered once it is non-zero, noticed when a registry reads the client's
+ * {@code ws.client.connections} gauge (an idle client of a fleet of thousands costs two
+ * gauges, not ten meters). The timers ({@code ws.client.latency},
+ * {@code ws.client.heartbeat}, {@code ws.client.requests}) record each duration as the
+ * client measures it, so {@code management.metrics.distribution.*} (percentiles,
+ * histograms, SLOs) applies to them; each is registered by its first recording. A client
+ * created at run time gets its meters when it is created and loses them when it is
+ * removed; all are removed when the binder (with the clients) is destroyed.
  * <p>
  * Micrometer's function meters reference their state object weakly, so the binder keeps
  * each client's state itself: a garbage collection must not turn a counter into a
@@ -52,38 +56,20 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 	private static final String LISTENER_METER_PREFIX = "ws.client.listener";
 
 	/**
-	 * The counters, registered once non-zero: an idle client of a fleet of thousands
-	 * costs two gauges, not ten meters.
+	 * The meters registered once used: the counters (once non-zero), then the timers (by
+	 * their first recording); bit {@code i} of {@link ClientMeters#registered} is
+	 * {@code LAZY.get(i)}.
 	 */
-	private static final List<Counter> COUNTERS = List.of(
-			new Counter("ws.client.messages.received", "text", WsClientSnapshot::textMessagesReceived,
-					"Text messages received", null),
-			new Counter("ws.client.messages.received", "binary", WsClientSnapshot::binaryMessagesReceived,
-					"Binary messages received", null),
-			new Counter("ws.client.messages.sent", "text", WsClientSnapshot::textMessagesSent, "Text messages written",
-					null),
-			new Counter("ws.client.messages.sent", "binary", WsClientSnapshot::binaryMessagesSent,
-					"Binary messages written", null),
-			new Counter("ws.client.bytes.received", null, WsClientSnapshot::bytesReceived,
-					"Message payload bytes received (after decompression)", BaseUnits.BYTES),
-			new Counter("ws.client.bytes.sent", null, WsClientSnapshot::bytesSent, "Message payload bytes written",
-					BaseUnits.BYTES),
-			new Counter("ws.client.reconnects", null, WsClientSnapshot::reconnects, "Reconnect attempts started",
-					null));
+	private static final List<LazyMeter> LAZY = lazyMeters();
 
-	/**
-	 * The bit of the protocol heartbeat timer (registered after the first acknowledged
-	 * beat).
-	 */
-	private static final int HEARTBEAT = 1 << COUNTERS.size();
+	/** The index in {@link #LAZY} of the first timer (the counters come first). */
+	private static final int TIMERS = (int) LAZY.stream().filter((meter) -> meter.value() != null).count();
 
-	private static final ToDoubleFunction<Snapshots> CONNECTIONS = (snapshots) -> {
-		WsClientSnapshot snapshot = snapshots.get();
-		snapshots.metrics.registerUsed(snapshots, snapshot);
-		return (snapshot.state() == WsClientState.OPEN) ? 1 : 0;
-	};
+	private static final int LATENCY = TIMERS;
 
-	private static final ToDoubleFunction<Snapshots> BUFFERED = (snapshots) -> snapshots.get().bufferedBytes();
+	private static final int HEARTBEAT = TIMERS + 1;
+
+	private static final int REQUESTS = TIMERS + 2;
 
 	private final WsClients clients;
 
@@ -99,6 +85,32 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 	public WsClientMetrics(WsClients clients) {
 		this.clients = clients;
 		clients.addRegistrationListener(this);
+	}
+
+	private static List<LazyMeter> lazyMeters() {
+		List<LazyMeter> meters = new ArrayList<>();
+		meters.add(LazyMeter.counter("ws.client.messages.received", "type", "text",
+				WsClientSnapshot::textMessagesReceived, "Text messages received", null));
+		meters.add(LazyMeter.counter("ws.client.messages.received", "type", "binary",
+				WsClientSnapshot::binaryMessagesReceived, "Binary messages received", null));
+		meters.add(LazyMeter.counter("ws.client.messages.sent", "type", "text", WsClientSnapshot::textMessagesSent,
+				"Text messages written", null));
+		meters.add(LazyMeter.counter("ws.client.messages.sent", "type", "binary", WsClientSnapshot::binaryMessagesSent,
+				"Binary messages written", null));
+		meters.add(LazyMeter.counter("ws.client.bytes.received", null, null, WsClientSnapshot::bytesReceived,
+				"Message payload bytes received (after decompression)", BaseUnits.BYTES));
+		meters.add(LazyMeter.counter("ws.client.bytes.sent", null, null, WsClientSnapshot::bytesSent,
+				"Message payload bytes written", BaseUnits.BYTES));
+		meters.add(LazyMeter.counter("ws.client.reconnects", null, null, WsClientSnapshot::reconnects,
+				"Reconnect attempts started", null));
+		meters.add(LazyMeter.timer("ws.client.latency", null, null, "Ping to pong round trip"));
+		meters.add(LazyMeter.timer("ws.client.heartbeat", null, null, "Protocol heartbeat to acknowledgement"));
+		// REQUESTS + outcome.ordinal()
+		for (WsRequestTimings.Outcome outcome : WsRequestTimings.Outcome.values()) {
+			meters.add(LazyMeter.timer("ws.client.requests", "outcome", outcome.tag(),
+					"Requests sent with request(), until their reply, error, timeout or lost connection"));
+		}
+		return List.copyOf(meters);
 	}
 
 	@Override
@@ -122,19 +134,15 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 		if (meters == null) {
 			return;
 		}
+		this.clients.timingRecorder(client, null);
 		// the listener observations' meters exist once a message reached a listener
-		WsClientSnapshot last = meters.state.get();
+		WsClientSnapshot last = meters.snapshot();
 		boolean received = last.textMessagesReceived() + last.binaryMessagesReceived() > 0;
 		for (MeterRegistry registry : this.registries) {
 			meters.meters.forEach(registry::remove);
 			if (received) {
-				for (Meter meter : registry.find(LISTENER_METER_PREFIX).tag("client", client.name()).meters()) {
-					registry.remove(meter);
-				}
-				for (Meter meter : registry.find(LISTENER_METER_PREFIX + ".active")
-					.tag("client", client.name())
-					.meters()) {
-					registry.remove(meter);
+				for (String name : List.of(LISTENER_METER_PREFIX, LISTENER_METER_PREFIX + ".active")) {
+					registry.find(name).tag("client", client.name()).meters().forEach(registry::remove);
 				}
 			}
 		}
@@ -145,140 +153,57 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 			return;
 		}
 		ClientMeters clientMeters = this.meters.computeIfAbsent(client, (key) -> {
-			ClientMeters created = new ClientMeters(new Snapshots(this, key), new ArrayList<>(4));
-			this.clients.recordLatency(key.name(), (nanos) -> recordLatency(created, nanos));
+			ClientMeters created = new ClientMeters(this, key);
+			this.clients.timingRecorder(key, created);
 			return created;
 		});
-		Snapshots snapshots = clientMeters.state;
-		if (clientMeters.latency != null) {
-			clientMeters.latency.add(latencyTimer(clientMeters, registry));
-		}
-		clientMeters.meters.add(Gauge.builder("ws.client.connections", snapshots, CONNECTIONS)
-			.tags(snapshots.tags)
-			.description("1 when the client's connection is open, else 0")
-			.register(registry));
-		clientMeters.meters.add(Gauge.builder("ws.client.send.buffered", snapshots, BUFFERED)
-			.tags(snapshots.tags)
-			.baseUnit(BaseUnits.BYTES)
-			.description("Bytes accepted by send but not yet written")
-			.register(registry));
-		this.clients.requestTimings(client.name())
-			.ifPresent((timings) -> requests(clientMeters.meters, registry, snapshots.tags, timings));
-		// the lazy meters the client has in the other registries, then any newly used
-		// ones everywhere
-		register(clientMeters, snapshots.registered, List.of(registry));
-		registerUsed(clientMeters, snapshots.get());
+		clientMeters.add(-1,
+				Gauge.builder("ws.client.connections", clientMeters, ClientMeters::connections)
+					.tags(clientMeters.tags)
+					.description("1 when the client's connection is open, else 0")
+					.register(registry));
+		clientMeters.add(-1,
+				Gauge.builder("ws.client.send.buffered", clientMeters, ClientMeters::bufferedBytes)
+					.tags(clientMeters.tags)
+					.baseUnit(BaseUnits.BYTES)
+					.description("Bytes accepted by send but not yet written")
+					.register(registry));
+		// the meters the client has in the other registries, then any newly used ones
+		// everywhere
+		register(clientMeters, clientMeters.registered, List.of(registry));
+		register(clientMeters, clientMeters.used(clientMeters.snapshot()));
 	}
 
 	/**
-	 * Record a ping round trip; the client's latency timers are registered by its first
-	 * one.
+	 * Register lazy meters of a client in every registry (once each).
+	 * @return {@code false} when the client's meters are gone (it was removed)
 	 */
-	private void recordLatency(ClientMeters clientMeters, long nanos) {
-		List<Timer> timers = clientMeters.latency;
-		if (timers == null) {
-			synchronized (this) {
-				if (this.meters.get(clientMeters.state.client) != clientMeters) {
-					return; // removed
-				}
-				timers = clientMeters.latency;
-				if (timers == null) {
-					timers = new CopyOnWriteArrayList<>();
-					for (MeterRegistry registry : this.registries) {
-						timers.add(latencyTimer(clientMeters, registry));
-					}
-					clientMeters.latency = timers;
-				}
-			}
+	private synchronized boolean register(ClientMeters clientMeters, int kinds) {
+		if (this.meters.get(clientMeters.client) != clientMeters) {
+			return false;
 		}
-		for (Timer timer : timers) {
-			timer.record(nanos, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private static Timer latencyTimer(ClientMeters clientMeters, MeterRegistry registry) {
-		Timer timer = Timer.builder("ws.client.latency")
-			.tags(clientMeters.state.tags)
-			.description("Ping to pong round trip")
-			.register(registry);
-		clientMeters.meters.add(timer);
-		return timer;
-	}
-
-	private static void requests(List<Meter> meters, MeterRegistry registry, Tags tags, WsRequestTimings timings) {
-		for (WsRequestTimings.Outcome outcome : WsRequestTimings.Outcome.values()) {
-			meters.add(FunctionTimer
-				.builder("ws.client.requests", timings, (t) -> t.count(outcome), (t) -> t.totalNanos(outcome),
-						TimeUnit.NANOSECONDS)
-				.tags(tags.and("outcome", outcome.tag()))
-				.description("Requests sent with request(), until their reply, error, timeout or lost connection")
-				.register(registry));
-		}
-	}
-
-	/**
-	 * Register the counters and the latency timer of a client that became non-zero since
-	 * the last look (called when a registry reads the client's connections gauge).
-	 */
-	private void registerUsed(Snapshots snapshots, WsClientSnapshot snapshot) {
-		if ((used(snapshot) & ~snapshots.registered) == 0) {
-			return;
-		}
-		synchronized (this) {
-			ClientMeters clientMeters = this.meters.get(snapshots.client);
-			if (clientMeters != null && clientMeters.state == snapshots) {
-				registerUsed(clientMeters, snapshot);
-			}
-		}
-	}
-
-	private void registerUsed(ClientMeters clientMeters, WsClientSnapshot snapshot) {
-		int wanted = used(snapshot) & ~clientMeters.state.registered;
+		int wanted = kinds & ~clientMeters.registered;
 		if (wanted != 0) {
 			register(clientMeters, wanted, this.registries);
-			clientMeters.state.registered |= wanted;
+			clientMeters.registered |= wanted;
 		}
+		return true;
 	}
 
 	private static void register(ClientMeters clientMeters, int kinds, List<MeterRegistry> registries) {
-		for (int kind = 0; kind < COUNTERS.size(); kind++) {
+		for (int kind = 0; kind < LAZY.size(); kind++) {
 			if ((kinds & (1 << kind)) != 0) {
-				Counter counter = COUNTERS.get(kind);
 				for (MeterRegistry registry : registries) {
-					clientMeters.meters.add(counter.register(clientMeters.state, registry));
+					clientMeters.add(kind, LAZY.get(kind).register(clientMeters, registry));
 				}
 			}
 		}
-		if ((kinds & HEARTBEAT) != 0) {
-			for (MeterRegistry registry : registries) {
-				clientMeters.meters.add(FunctionTimer
-					.builder("ws.client.heartbeat", clientMeters.state, (s) -> s.get().protocol().heartbeats(),
-							(s) -> s.get().protocol().heartbeatTotal().toNanos(), TimeUnit.NANOSECONDS)
-					.tags(clientMeters.state.tags)
-					.description("Protocol heartbeat to acknowledgement")
-					.register(registry));
-			}
-		}
-	}
-
-	/**
-	 * Bit {@code i} for each non-zero counter of {@link #COUNTERS}, and
-	 * {@link #HEARTBEAT}.
-	 */
-	private static int used(WsClientSnapshot snapshot) {
-		int used = 0;
-		for (int kind = 0; kind < COUNTERS.size(); kind++) {
-			if (COUNTERS.get(kind).value.applyAsLong(snapshot) != 0) {
-				used |= 1 << kind;
-			}
-		}
-		return (snapshot.protocol().heartbeats() != 0) ? used | HEARTBEAT : used;
 	}
 
 	@Override
 	public synchronized void destroy() {
 		this.clients.removeRegistrationListener(this);
-		this.meters.keySet().forEach((client) -> this.clients.recordLatency(client.name(), null));
+		this.meters.keySet().forEach((client) -> this.clients.timingRecorder(client, null));
 		for (MeterRegistry registry : this.registries) {
 			this.meters.values().forEach((meters) -> meters.meters.forEach(registry::remove));
 		}
@@ -286,64 +211,140 @@ public final class WsClientMetrics implements MeterBinder, WsClientRegistrationL
 		this.registries.clear();
 	}
 
-	/** A client's meters and their state, held strongly here while the meters exist. */
-	private static final class ClientMeters {
+	/**
+	 * A client's meters and the state they read, held strongly here while the meters
+	 * exist; records the client's timings.
+	 */
+	private static final class ClientMeters implements WsTimingRecorder {
 
-		final Snapshots state;
-
-		final List<Meter> meters;
-
-		/**
-		 * The latency timers, one per registry, once the first round trip was measured.
-		 */
-		volatile @Nullable List<Timer> latency;
-
-		ClientMeters(Snapshots state, List<Meter> meters) {
-			this.state = state;
-			this.meters = meters;
-		}
-
-	}
-
-	/** The state of a client's function meters. */
-	private static final class Snapshots {
-
-		final WsClientMetrics metrics;
+		final WsClientMetrics binder;
 
 		final WsClient client;
 
 		final Tags tags;
 
 		/**
-		 * Which of the lazily registered meters exist (written under the binder's lock).
+		 * Every meter of the client in every registry (written under the binder's lock).
+		 */
+		final List<Meter> meters = new ArrayList<>();
+
+		/** Each timer's meters, one per registry, once registered. */
+		final AtomicReferenceArray<List<Timer>> timers = new AtomicReferenceArray<>(LAZY.size() - TIMERS);
+
+		/**
+		 * Which of the {@link #LAZY} meters exist (written under the binder's lock).
 		 */
 		volatile int registered;
 
-		Snapshots(WsClientMetrics metrics, WsClient client) {
-			this.metrics = metrics;
+		ClientMeters(WsClientMetrics binder, WsClient client) {
+			this.binder = binder;
 			this.client = client;
 			this.tags = Tags.of("client", client.name());
 		}
 
-		WsClientSnapshot get() {
+		WsClientSnapshot snapshot() {
 			return this.client.snapshot().orElseThrow();
+		}
+
+		void add(int kind, Meter meter) {
+			this.meters.add(meter);
+			if (kind >= TIMERS) {
+				List<Timer> timers = this.timers.get(kind - TIMERS);
+				if (timers == null) {
+					timers = new CopyOnWriteArrayList<>();
+					this.timers.set(kind - TIMERS, timers);
+				}
+				timers.add((Timer) meter);
+			}
+		}
+
+		/** Bit {@code i} for each non-zero counter of {@link #LAZY}. */
+		int used(WsClientSnapshot snapshot) {
+			int used = 0;
+			for (int kind = 0; kind < TIMERS; kind++) {
+				ToLongFunction<WsClientSnapshot> value = LAZY.get(kind).value();
+				if (value != null && value.applyAsLong(snapshot) != 0) {
+					used |= 1 << kind;
+				}
+			}
+			return used;
+		}
+
+		/**
+		 * The connections gauge; a read (every publish or scrape does one) also registers
+		 * the counters that became non-zero since the last.
+		 */
+		double connections() {
+			WsClientSnapshot snapshot = snapshot();
+			int unregistered = used(snapshot) & ~this.registered;
+			if (unregistered != 0) {
+				this.binder.register(this, unregistered);
+			}
+			return (snapshot.state() == WsClientState.OPEN) ? 1 : 0;
+		}
+
+		double bufferedBytes() {
+			return snapshot().bufferedBytes();
+		}
+
+		@Override
+		public void latency(long nanos) {
+			record(LATENCY, nanos);
+		}
+
+		@Override
+		public void heartbeat(long nanos) {
+			record(HEARTBEAT, nanos);
+		}
+
+		@Override
+		public void request(WsRequestTimings.Outcome outcome, long nanos) {
+			record(REQUESTS + outcome.ordinal(), nanos);
+		}
+
+		/** Record into a timer; the client's first recording registers it. */
+		private void record(int kind, long nanos) {
+			if ((this.registered & (1 << kind)) == 0 && !this.binder.register(this, 1 << kind)) {
+				return;
+			}
+			for (Timer timer : this.timers.get(kind - TIMERS)) {
+				timer.record(nanos, TimeUnit.NANOSECONDS);
+			}
 		}
 
 	}
 
-	/** A function counter of every client, registered once non-zero. */
-	private record Counter(String name, @Nullable String type, ToLongFunction<WsClientSnapshot> value,
+	/**
+	 * A meter of every client, registered once used: a function counter when it has a
+	 * value, else a timer.
+	 */
+	private record LazyMeter(String name, Tags tags, @Nullable ToLongFunction<WsClientSnapshot> value,
 			String description, @Nullable String baseUnit) {
 
-		Meter register(Snapshots snapshots, MeterRegistry registry) {
-			FunctionCounter.Builder<Snapshots> builder = FunctionCounter
-				.builder(this.name, snapshots, (s) -> this.value.applyAsLong(s.get()))
-				.tags((this.type != null) ? snapshots.tags.and("type", this.type) : snapshots.tags)
-				.description(this.description);
-			if (this.baseUnit != null) {
-				builder.baseUnit(this.baseUnit);
+		static LazyMeter counter(String name, @Nullable String tag, @Nullable String tagValue,
+				ToLongFunction<WsClientSnapshot> value, String description, @Nullable String baseUnit) {
+			return new LazyMeter(name, tags(tag, tagValue), value, description, baseUnit);
+		}
+
+		static LazyMeter timer(String name, @Nullable String tag, @Nullable String tagValue, String description) {
+			return new LazyMeter(name, tags(tag, tagValue), null, description, null);
+		}
+
+		private static Tags tags(@Nullable String tag, @Nullable String value) {
+			return (tag != null && value != null) ? Tags.of(tag, value) : Tags.empty();
+		}
+
+		Meter register(ClientMeters clientMeters, MeterRegistry registry) {
+			Tags tags = clientMeters.tags.and(this.tags);
+			ToLongFunction<WsClientSnapshot> value = this.value;
+			if (value == null) {
+				return Timer.builder(this.name).tags(tags).description(this.description).register(registry);
 			}
-			return builder.register(registry);
+			return FunctionCounter.builder(this.name, clientMeters, (meters) -> value.applyAsLong(meters.snapshot()))
+				.tags(tags)
+				.description(this.description)
+				.baseUnit(this.baseUnit)
+				.register(registry);
 		}
 
 	}

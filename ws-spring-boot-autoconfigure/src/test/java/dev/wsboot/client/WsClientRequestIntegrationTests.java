@@ -11,8 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +69,7 @@ class WsClientRequestIntegrationTests {
 	@Test
 	void fortyConcurrentRequestsAnsweredOutOfOrderCompleteWithTheirOwnResults() {
 		this.contextRunner.run((context) -> {
+			MeterRegistry registry = metered(context.getBean(WsClients.class));
 			WsClient rpc = context.getBean("rpc", WsClient.class);
 			List<CompletableFuture<Integer>> replies = new ArrayList<>();
 			for (int i = 0; i < 40; i++) {
@@ -97,7 +98,10 @@ class WsClientRequestIntegrationTests {
 			connection.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":{\"n\":2}}");
 			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listener.texts.size() == 2);
 			assertThat(listener.texts).allSatisfy((text) -> assertThat(text).contains("eth_subscription"));
-			assertThat(timer(context.getBean(WsClients.class), "success").count()).isEqualTo(40);
+			Timer timer = timer(registry, "success");
+			assertThat(timer.count()).isEqualTo(40);
+			assertThat(timer.max(TimeUnit.NANOSECONDS)).isPositive();
+			assertThat(registry.find("ws.client.requests").tag("outcome", "error").timer()).isNull();
 		});
 	}
 
@@ -117,6 +121,7 @@ class WsClientRequestIntegrationTests {
 	@Test
 	void replyWithAnErrorFailsTheRequestWithTheErrorJson() {
 		this.contextRunner.run((context) -> {
+			MeterRegistry registry = metered(context.getBean(WsClients.class));
 			WsClient rpc = context.getBean("rpc", WsClient.class);
 			CompletableFuture<Integer> reply = rpc.request(new RpcCall("2.0", "nope", List.of()), Integer.class);
 			WsTestConnection connection = server.awaitConnection();
@@ -129,7 +134,7 @@ class WsClientRequestIntegrationTests {
 			assertThat(ex.errorJson()).isEqualTo("{\"code\":-32601,\"message\":\"Method not found\"}");
 			assertThat(ex.requestId()).isEqualTo("1");
 			assertThat(ex.clientName()).isEqualTo("rpc");
-			assertThat(timer(context.getBean(WsClients.class), "error").count()).isEqualTo(1);
+			assertThat(timer(registry, "error").count()).isEqualTo(1);
 			assertThat(context.getBean(NotificationListener.class).texts).isEmpty();
 		});
 	}
@@ -137,6 +142,7 @@ class WsClientRequestIntegrationTests {
 	@Test
 	void requestWithoutReplyFailsWithATimeoutExceptionAfterTheTimeout() {
 		this.contextRunner.run((context) -> {
+			MeterRegistry registry = metered(context.getBean(WsClients.class));
 			WsClient rpc = context.getBean("rpc", WsClient.class);
 			server.awaitConnection();
 			long started = System.nanoTime();
@@ -145,13 +151,16 @@ class WsClientRequestIntegrationTests {
 			Throwable failure = catchThrowable(() -> reply.get(10, TimeUnit.SECONDS));
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 			assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(TimeoutException.class);
-			assertThat(timer(context.getBean(WsClients.class), "timeout").count()).isEqualTo(1);
+			Timer timer = timer(registry, "timeout");
+			assertThat(timer.count()).isEqualTo(1);
+			assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(1000);
 		});
 	}
 
 	@Test
 	void pendingRequestsFailAtOnceWhenTheirConnectionEnds() {
 		this.contextRunner.withPropertyValues("ws.clients.rpc.correlation.timeout=60s").run((context) -> {
+			MeterRegistry registry = metered(context.getBean(WsClients.class));
 			WsClient rpc = context.getBean("rpc", WsClient.class);
 			CompletableFuture<Integer> reply = rpc.request(new RpcCall("2.0", "m", List.of()), Integer.class);
 			WsTestConnection connection = server.awaitConnection();
@@ -159,7 +168,7 @@ class WsClientRequestIntegrationTests {
 			connection.dropTcp();
 			Throwable failure = catchThrowable(() -> reply.get(10, TimeUnit.SECONDS));
 			assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(WsSendException.class);
-			assertThat(timer(context.getBean(WsClients.class), "connection-lost").count()).isEqualTo(1);
+			assertThat(timer(registry, "connection-lost").count()).isEqualTo(1);
 		});
 	}
 
@@ -186,10 +195,18 @@ class WsClientRequestIntegrationTests {
 				.withMessageContaining("ws.clients.plain.correlation.request-id"));
 	}
 
-	private static FunctionTimer timer(WsClients clients, String outcome) {
+	/** A registry the clients' meters are bound to before the test's requests. */
+	private static MeterRegistry metered(WsClients clients) {
 		MeterRegistry registry = new SimpleMeterRegistry();
 		new WsClientMetrics(clients).bindTo(registry);
-		return registry.get("ws.client.requests").tag("client", "rpc").tag("outcome", outcome).functionTimer();
+		return registry;
+	}
+
+	/** A real {@link Timer} (registered by the first request with the outcome). */
+	private static Timer timer(MeterRegistry registry, String outcome) {
+		Timer timer = registry.find("ws.client.requests").tag("client", "rpc").tag("outcome", outcome).timer();
+		assertThat(timer).as("ws.client.requests timer with outcome " + outcome).isNotNull();
+		return timer;
 	}
 
 	record RpcCall(String jsonrpc, String method, List<Object> params) {
