@@ -1,5 +1,6 @@
 package dev.wsboot.interop;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -174,11 +175,7 @@ abstract class AbstractInteropIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "tyrus", "jdk" })
 	void wssWithAnSslBundleTrustingTheServersCertificate(String transport) {
-		List<String> properties = new ArrayList<>(TestCertificate.get().clientBundle("peer"));
-		properties.add("ws.clients.peer.ssl.bundle=peer");
-		properties.add("ws.clients.peer.transport=" + transport);
-		properties.add("ws.clients.peer.url=" + server().secureUrl("/echo"));
-		this.contextRunner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+		client(transport, server().secureUrl("/echo")).run((context) -> {
 			WsClient peer = context.getBean("peer", WsClient.class);
 			Received received = context.getBean(Received.class);
 			received.awaitOpen();
@@ -188,6 +185,31 @@ abstract class AbstractInteropIntegrationTests {
 			received.awaitBinaries(1);
 			assertThat(received.texts).containsExactly("over tls");
 			assertThat(received.binaries).containsExactly(List.of());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void closingAWssClientEndsWithItsOwnCodeWellWithinTheShutdownTimeoutEveryTime(String transport) {
+		// the server answers the close frame and closes the connection at once (close
+		// frame, close_notify and FIN back to back): the client must not wait for
+		// ws.shutdown-timeout and report 1006
+		client(transport, server().secureUrl("/echo"), "ws.shutdown-timeout=10s").run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			for (int i = 1; i <= 5; i++) {
+				int count = i;
+				await().atMost(TIMEOUT).until(() -> received.opened.size() == count && peer.isOpen());
+				long start = System.nanoTime();
+				peer.close(1000, "bye");
+				await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> received.closed.size() == count);
+				Duration took = Duration.ofNanos(System.nanoTime() - start);
+				WsClientClosedEvent closed = received.closed.get(i - 1);
+				assertThat(closed.code()).as("close #%d", i).isEqualTo(1000);
+				assertThat(closed.willReconnect()).as("close #%d", i).isFalse();
+				assertThat(took).as("close #%d", i).isLessThan(Duration.ofSeconds(5));
+				peer.connect();
+			}
 		});
 	}
 
@@ -266,9 +288,17 @@ abstract class AbstractInteropIntegrationTests {
 	}
 
 	private ApplicationContextRunner client(String transport, String path, String... properties) {
-		return this.contextRunner
-			.withPropertyValues("ws.clients.peer.url=" + server().url(path), "ws.clients.peer.transport=" + transport)
-			.withPropertyValues(properties);
+		return client(transport, server().url(path), properties);
+	}
+
+	private ApplicationContextRunner client(String transport, URI url, String... properties) {
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues("ws.clients.peer.url=" + url,
+				"ws.clients.peer.transport=" + transport);
+		if (url.getScheme().equals("wss")) {
+			runner = runner.withPropertyValues(TestCertificate.get().clientBundle("peer").toArray(String[]::new))
+				.withPropertyValues("ws.clients.peer.ssl.bundle=peer");
+		}
+		return runner.withPropertyValues(properties);
 	}
 
 	/** Everything the client {@code peer} received, and its lifecycle events. */
