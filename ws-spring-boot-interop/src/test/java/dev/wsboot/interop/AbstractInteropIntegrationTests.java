@@ -213,6 +213,23 @@ abstract class AbstractInteropIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "tyrus, ws", "tyrus, wss", "jdk, ws", "jdk, wss" })
+	void contextCloseSendsGoingAwayAndEndsAsSoonAsTheServerAnswers(String transport, String scheme) {
+		client(transport, url(scheme, "/echo"), "ws.shutdown-timeout=10s").run((context) -> {
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			long start = System.nanoTime();
+			context.close();
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(received.closed).singleElement().satisfies((closed) -> {
+				assertThat(closed.code()).isEqualTo(1001);
+				assertThat(closed.willReconnect()).isFalse();
+			});
+			assertThat(took).isLessThan(Duration.ofSeconds(5));
+		});
+	}
+
 	@TestFactory
 	Stream<DynamicTest> permessageDeflateRoundTripsEmptyFragmentedAndLargeMessagesWithEveryServerVariant() {
 		if (server().deflateVariants().isEmpty()) {
@@ -299,6 +316,10 @@ abstract class AbstractInteropIntegrationTests {
 				.withPropertyValues("ws.clients.peer.ssl.bundle=peer");
 		}
 		return runner.withPropertyValues(properties);
+	}
+
+	private URI url(String scheme, String path) {
+		return scheme.equals("wss") ? server().secureUrl(path) : server().url(path);
 	}
 
 	/** Everything the client {@code peer} received, and its lifecycle events. */
