@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -41,6 +44,12 @@ abstract class AbstractInteropIntegrationTests {
 	static final Duration TIMEOUT = Duration.ofSeconds(20);
 
 	private static final int FIVE_MIB = 5 * 1024 * 1024;
+
+	/**
+	 * Far more than a client's hand-off (1024 messages, at most 4 MB) and the loopback
+	 * socket buffers hold together: 20 MB.
+	 */
+	private static final int FLOOD = 20_000;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SslAutoConfiguration.class,
@@ -230,6 +239,37 @@ abstract class AbstractInteropIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void aStalledListenerHoldsTheServerBackAndThenReceivesTheWholeFloodInOrder(String transport) {
+		client(transport, "/echo").run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			CountDownLatch stall = new CountDownLatch(1);
+			received.stall = stall;
+			try {
+				peer.sendText("cmd:flood:" + FLOOD + ":1000");
+				awaitStalled(PeerScript.FLOODED);
+				// TCP backpressure reached the server
+				assertThat(PeerScript.FLOODED.get()).isLessThan(FLOOD);
+				if (transport.equals("tyrus")) {
+					// reading paused instead: no transport thread waits for the listener
+					assertThat(threadsWaitingForRoomInAHandOff()).isEmpty();
+				}
+			}
+			finally {
+				stall.countDown();
+			}
+			received.awaitTexts(FLOOD);
+			assertThat(received.texts).hasSize(FLOOD);
+			for (int i = 0; i < FLOOD; i++) {
+				assertThat(received.texts.get(i)).startsWith(i + ":").hasSize(1000);
+			}
+			assertThat(PeerScript.FLOODED).hasValue(FLOOD);
+		});
+	}
+
 	@TestFactory
 	Stream<DynamicTest> permessageDeflateRoundTripsEmptyFragmentedAndLargeMessagesWithEveryServerVariant() {
 		if (server().deflateVariants().isEmpty()) {
@@ -322,6 +362,29 @@ abstract class AbstractInteropIntegrationTests {
 		return scheme.equals("wss") ? server().secureUrl(path) : server().url(path);
 	}
 
+	/** Wait until a count stops growing for a second. */
+	private static void awaitStalled(AtomicInteger count) {
+		int[] last = { -1 };
+		await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			int now = count.get();
+			boolean stalled = now > 0 && now == last[0];
+			last[0] = now;
+			return stalled;
+		});
+	}
+
+	/** Threads parked in a client's hand-off until it has room for their message. */
+	private static List<String> threadsWaitingForRoomInAHandOff() {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.filter((entry) -> Arrays.stream(entry.getValue())
+				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundDispatcher")
+						&& frame.getMethodName().equals("awaitRoom")))
+			.map((entry) -> entry.getKey().getName())
+			.toList();
+	}
+
 	/** Everything the client {@code peer} received, and its lifecycle events. */
 	static final class Received {
 
@@ -335,8 +398,15 @@ abstract class AbstractInteropIntegrationTests {
 
 		final List<WsClientClosedEvent> closed = new CopyOnWriteArrayList<>();
 
+		/** Holds the text listener while set (a stalled listener). */
+		volatile @Nullable CountDownLatch stall;
+
 		@WsListener("peer")
-		void onText(String text) {
+		void onText(String text) throws InterruptedException {
+			CountDownLatch stall = this.stall;
+			if (stall != null) {
+				stall.await(60, TimeUnit.SECONDS);
+			}
 			this.texts.add(text);
 		}
 
