@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -51,6 +53,8 @@ abstract class AbstractInteropIntegrationTests {
 	 */
 	private static final int FLOOD = 20_000;
 
+	private static JettyConnectProxy proxy;
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SslAutoConfiguration.class,
 				WsAutoConfiguration.class))
@@ -62,6 +66,16 @@ abstract class AbstractInteropIntegrationTests {
 	 * @return the server
 	 */
 	abstract InteropServer server();
+
+	@BeforeAll
+	static void startProxy() {
+		proxy = new JettyConnectProxy();
+	}
+
+	@AfterAll
+	static void stopProxy() {
+		proxy.close();
+	}
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "tyrus", "jdk" })
@@ -236,6 +250,25 @@ abstract class AbstractInteropIntegrationTests {
 				assertThat(closed.willReconnect()).isFalse();
 			});
 			assertThat(took).isLessThan(Duration.ofSeconds(5));
+		});
+	}
+
+	// not on tyrus: Tyrus 2.2.2 sends its CONNECT with "Host: 127.0.0.1", without the
+	// port the request's authority has (RFC 9110 7.2), and Jetty answers 400
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "jdk, ws", "jdk, wss" })
+	void connectsThroughJettysConnectProxy(String transport, String scheme) {
+		URI url = url(scheme, "/echo");
+		int before = proxy.targets().size();
+		client(transport, url, "ws.clients.peer.proxy.url=" + proxy.url()).run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			peer.sendText("through the tunnel");
+			received.awaitTexts(1);
+			assertThat(received.texts).containsExactly("through the tunnel");
+			assertThat(proxy.targets().subList(before, proxy.targets().size()))
+				.containsExactly("127.0.0.1:" + url.getPort());
 		});
 	}
 
