@@ -8,14 +8,17 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -43,7 +46,8 @@ public abstract class WsTransportContractTests {
 	/** How long "nothing else happens" is watched for. */
 	protected static final Duration QUIET = Duration.ofMillis(300);
 
-	private final ContractHandler handler = new ContractHandler();
+	/** The handler of the connects made with {@link #connect(WsConnectRequest)}. */
+	protected final RecordingHandler handler = new RecordingHandler();
 
 	/**
 	 * The transport under test, new for each test and closed after it by the subclass.
@@ -241,6 +245,47 @@ public abstract class WsTransportContractTests {
 	}
 
 	@Test
+	void sendCloseSendsACloseFrameWithTheCodeAndReasonAndEndsWhenTheServerAnswers() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		connection.sendClose(4001, "done").get(10, TimeUnit.SECONDS);
+		WsTestFrame close = serverSide.awaitClose();
+		assertThat(close.closeCode()).isEqualTo(4001);
+		assertThat(close.closeReason()).isEqualTo("done");
+		this.handler.awaitClose();
+		serverSide.awaitDisconnected();
+		await().during(QUIET).atMost(TIMEOUT).until(() -> this.handler.closes.size() == 1);
+		assertThat(this.handler.closes).singleElement().asString().startsWith("4001");
+		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void stalledHandshakeFailsAfterTheConnectTimeoutWithoutShowingTheQuery() {
+		CountDownLatch release = new CountDownLatch(1);
+		server().handshake((handshake) -> {
+			awaitQuietly(release);
+			return WsTestHandshakeResponse.accept();
+		});
+		try {
+			WsConnectRequest request = new WsConnectRequest(server().url("/slow?key=secret"), List.of(), List.of(),
+					Map.of(), Duration.ofMillis(500), 1024, null);
+			long start = System.nanoTime();
+			Throwable failure = connectFailure(request);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450),
+					Duration.ofSeconds(5));
+			assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageNotContaining("secret");
+		}
+		finally {
+			release.countDown();
+		}
+		// the handshake the server completes late must not show up as an open connection
+		server().awaitConnection().awaitDisconnected();
+		assertThat(this.handler.events).isEmpty();
+	}
+
+	@Test
 	void closingTheTransportDropsOpenConnectionsAndRefusesNewOnes() throws Exception {
 		server().onConnect((connection) -> {
 		});
@@ -283,34 +328,261 @@ public abstract class WsTransportContractTests {
 		}
 	}
 
-	private WsConnection connect(WsConnectRequest request) throws Exception {
-		WsConnection connection = transport().connect(request, this.handler).get(10, TimeUnit.SECONDS);
+	@Test
+	void pipelinedSendsArriveCompleteAndInOrder() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		List<String> sent = new ArrayList<>();
+		List<CompletableFuture<Void>> futures = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			String text = "message " + i + " " + "x".repeat(i % 50);
+			sent.add(text);
+			futures.add(connection.sendText(text, true));
+		}
+		for (int i = 0; i < 5; i++) {
+			futures.add(connection.sendPing(ByteBuffer.wrap(new byte[] { (byte) i })));
+		}
+		CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+		assertThat(serverSide.awaitTexts(1000)).containsExactlyElementsOf(sent);
+		assertThat(serverSide.awaitFrame((frame) -> frame.isPing() && frame.payload()[0] == 4)).isNotNull();
+	}
+
+	@Test
+	void closeGoesOutAfterTheDataSentBeforeIt() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		WsConnection connection = connect(request(server().url()));
+		WsTestConnection serverSide = server().awaitConnection();
+		String large = "x".repeat(1024 * 1024);
+		connection.sendText(large, true);
+		connection.sendClose(1001, "").get(10, TimeUnit.SECONDS);
+		serverSide.awaitClose();
+		assertThat(serverSide.texts()).containsExactly(large);
+	}
+
+	@Test
+	void serverPingIsAnsweredByTheTransport() throws Exception {
+		server().onConnect((connection) -> connection.sendPing(new byte[] { 7, 8 }));
+		connect(request(server().url()));
+		WsTestFrame pong = server().awaitConnection().awaitFrame(WsTestFrame::isPong);
+		assertThat(pong.payload()).containsExactly(7, 8);
+	}
+
+	@Test
+	void invalidUtf8IsReportedAs1007() throws Exception {
+		server().onConnect((connection) -> connection.sendFrame(WsTestFrame.TEXT, true, 0, false,
+				new byte[] { 'a', (byte) 0xC3, (byte) 0x28 }));
+		connect(request(server().url()));
+		this.handler.awaitClose();
+		assertThat(this.handler.closes).singleElement().asString().startsWith("1007");
+		WsTestConnection serverSide = server().awaitConnection();
+		serverSide.awaitDisconnected();
+		assertThat(serverSide.frames()).filteredOn(WsTestFrame::isClose)
+			.allSatisfy((close) -> assertThat(close.closeCode()).isEqualTo(1007));
+	}
+
+	@Test
+	void aHandlerThatBlocksInOnTextHoldsBackTheNextMessage() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onText(String text, boolean last) {
+				super.onText(text, last);
+				if (text.equals("one")) {
+					awaitQuietly(release);
+				}
+			}
+
+		};
+		server().onConnect((connection) -> {
+			connection.sendText("one");
+			connection.sendText("two");
+		});
+		connect(request(server().url()), handler);
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("text:one:true"));
+		await().during(QUIET).atMost(TIMEOUT).until(() -> !handler.events.contains("text:two:true"));
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("text:two:true"));
+		assertThat(handler.events).containsExactly("open", "text:one:true", "text:two:true");
+	}
+
+	@Test
+	void abortWhileTheHandlerIsInsideACallbackReportsTheCloseAfterItReturns() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onText(String text, boolean last) {
+				inside.incrementAndGet();
+				super.onText(text, last);
+				awaitQuietly(release);
+				inside.decrementAndGet();
+			}
+
+			@Override
+			public void onClose(int code, String reason) {
+				if (inside.get() != 0) {
+					overlaps.incrementAndGet();
+				}
+				super.onClose(code, reason);
+			}
+
+		};
+		server().onConnect((connection) -> connection.sendText("hold"));
+		WsConnection connection = connect(request(server().url()), handler);
+		await().atMost(TIMEOUT).until(() -> handler.events.contains("text:hold:true"));
+		connection.abort();
+		await().during(QUIET).atMost(TIMEOUT).until(handler.closes::isEmpty);
+		release.countDown();
+		handler.awaitClose();
+		assertThat(handler.closes).singleElement().asString().startsWith("1006");
+		assertThat(overlaps).hasValue(0);
+	}
+
+	@Test
+	void inboundFragmentsNeverSplitAUtf8Sequence() throws Exception {
+		String text = "h\u00e9llo w\u00f6rld \u20ac \uD83D\uDE00 end";
+		server().onConnect((connection) -> connection.sendFragmentedText(text, 1));
+		connect(request(server().url()));
+		await().atMost(TIMEOUT).until(() -> this.handler.texts.stream().anyMatch((part) -> part.last()));
+		String joined = String.join("", this.handler.texts.stream().map((part) -> part.text()).toList());
+		assertThat(joined).isEqualTo(text);
+		assertThat(this.handler.texts).allSatisfy((part) -> assertThat(part.text()).doesNotContain("\uFFFD"));
+		assertThat(this.handler.texts.subList(0, this.handler.texts.size() - 1)).noneMatch((part) -> part.last());
+	}
+
+	@Test
+	void abortFromWithinOnOpenStillOpensAndThenReports1006() throws Exception {
+		server().onConnect((connection) -> {
+		});
+		RecordingHandler aborting = new RecordingHandler() {
+
+			@Override
+			public void onOpen(WsConnection connection) {
+				super.onOpen(connection);
+				connection.abort();
+			}
+
+		};
+		transport().connect(request(server().url()), aborting).get(10, TimeUnit.SECONDS);
+		aborting.awaitClose();
+		assertThat(aborting.events).containsExactly("open", "close");
+		assertThat(aborting.closes).singleElement().asString().startsWith("1006");
+		server().awaitConnection().awaitDisconnected();
+	}
+
+	/**
+	 * Connect with {@link #handler} and check that it heard of the open first.
+	 * @param request the request
+	 * @return the open connection
+	 * @throws Exception when the connect fails or takes longer than 10 s
+	 */
+	protected WsConnection connect(WsConnectRequest request) throws Exception {
+		WsConnection connection = connect(request, this.handler);
 		assertThat(this.handler.events).first().isEqualTo("open");
 		return connection;
 	}
 
-	private Throwable connectFailure(WsConnectRequest request) {
-		CompletableFuture<WsConnection> future = transport().connect(request, this.handler);
-		assertThat(future).failsWithin(TIMEOUT);
-		return future.handle((connection, failure) -> failure).join();
+	/**
+	 * Connect with a handler of the test's own.
+	 * @param request the request
+	 * @param handler the handler
+	 * @return the open connection
+	 * @throws Exception when the connect fails or takes longer than 10 s
+	 */
+	protected WsConnection connect(WsConnectRequest request, WsConnectionHandler handler) throws Exception {
+		return transport().connect(request, handler).get(10, TimeUnit.SECONDS);
 	}
 
-	private static WsConnectRequest request(URI uri) {
+	/**
+	 * Connect with {@link #handler}, expecting the connect to fail.
+	 * @param request the request
+	 * @return what it failed with
+	 */
+	protected Throwable connectFailure(WsConnectRequest request) {
+		return failure(transport().connect(request, this.handler), TIMEOUT);
+	}
+
+	/**
+	 * What a future fails with, waiting for it.
+	 * @param future the future
+	 * @param timeout how long it may take
+	 * @return the failure (unwrapped from the {@link ExecutionException})
+	 */
+	public static Throwable failure(CompletableFuture<?> future, Duration timeout) {
+		try {
+			Object result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			throw new AssertionError("Expected a failure, got " + result);
+		}
+		catch (ExecutionException ex) {
+			return ex.getCause();
+		}
+		catch (TimeoutException ex) {
+			throw new AssertionError("Neither completed nor failed within " + timeout);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	/**
+	 * A request with no subprotocols, extensions nor headers, a 5 s connect timeout and a
+	 * 1 MiB message limit.
+	 * @param uri the server's address
+	 * @return the request
+	 */
+	protected static WsConnectRequest request(URI uri) {
 		return new WsConnectRequest(uri, List.of(), List.of(), Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
+	}
+
+	/**
+	 * Wait up to 10 s for a latch, from a callback that cannot throw.
+	 * @param latch the latch
+	 */
+	protected static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static WsConnectRequest timingOut(SilentHandshakeServer server, Duration connectTimeout) {
 		return new WsConnectRequest(server.url(), List.of(), List.of(), Map.of(), connectTimeout, 1024 * 1024, null);
 	}
 
+	/**
+	 * A text part as the handler received it.
+	 *
+	 * @param text the text
+	 * @param last whether it ends its message
+	 */
+	public record Part(String text, boolean last) {
+	}
+
 	/** Records every callback as text. */
-	private static final class ContractHandler implements WsConnectionHandler {
+	public static class RecordingHandler implements WsConnectionHandler {
 
-		final List<String> events = new CopyOnWriteArrayList<>();
+		/**
+		 * Every callback: {@code open}, {@code text:<text>:<last>}, ..., {@code close}.
+		 */
+		public final List<String> events = new CopyOnWriteArrayList<>();
 
-		final List<String> closes = new CopyOnWriteArrayList<>();
+		/** The text parts, in order. */
+		public final List<Part> texts = new CopyOnWriteArrayList<>();
 
-		volatile @Nullable Thread closeThread;
+		/** Each close as {@code <code>} or {@code <code>:<reason>}. */
+		public final List<String> closes = new CopyOnWriteArrayList<>();
+
+		/** The thread of the last close callback. */
+		public volatile @Nullable Thread closeThread;
 
 		@Override
 		public void onOpen(WsConnection connection) {
@@ -319,6 +591,7 @@ public abstract class WsTransportContractTests {
 
 		@Override
 		public void onText(String text, boolean last) {
+			this.texts.add(new Part(text, last));
 			this.events.add("text:" + text + ":" + last);
 		}
 
@@ -341,7 +614,8 @@ public abstract class WsTransportContractTests {
 			this.events.add("close");
 		}
 
-		void awaitClose() {
+		/** Wait up to 10 s for the close. */
+		public void awaitClose() {
 			await().atMost(TIMEOUT).until(() -> !this.closes.isEmpty());
 		}
 

@@ -1,13 +1,19 @@
 package dev.wsboot.interop;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -41,6 +47,14 @@ abstract class AbstractInteropIntegrationTests {
 
 	private static final int FIVE_MIB = 5 * 1024 * 1024;
 
+	/**
+	 * Far more than a client's hand-off (1024 messages, at most 4 MB) and the loopback
+	 * socket buffers hold together: 20 MB.
+	 */
+	private static final int FLOOD = 20_000;
+
+	private static JettyConnectProxy proxy;
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SslAutoConfiguration.class,
 				WsAutoConfiguration.class))
@@ -52,6 +66,16 @@ abstract class AbstractInteropIntegrationTests {
 	 * @return the server
 	 */
 	abstract InteropServer server();
+
+	@BeforeAll
+	static void startProxy() {
+		proxy = new JettyConnectProxy();
+	}
+
+	@AfterAll
+	static void stopProxy() {
+		proxy.close();
+	}
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "tyrus", "jdk" })
@@ -174,11 +198,7 @@ abstract class AbstractInteropIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "tyrus", "jdk" })
 	void wssWithAnSslBundleTrustingTheServersCertificate(String transport) {
-		List<String> properties = new ArrayList<>(TestCertificate.get().clientBundle("peer"));
-		properties.add("ws.clients.peer.ssl.bundle=peer");
-		properties.add("ws.clients.peer.transport=" + transport);
-		properties.add("ws.clients.peer.url=" + server().secureUrl("/echo"));
-		this.contextRunner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+		client(transport, server().secureUrl("/echo")).run((context) -> {
 			WsClient peer = context.getBean("peer", WsClient.class);
 			Received received = context.getBean(Received.class);
 			received.awaitOpen();
@@ -188,6 +208,98 @@ abstract class AbstractInteropIntegrationTests {
 			received.awaitBinaries(1);
 			assertThat(received.texts).containsExactly("over tls");
 			assertThat(received.binaries).containsExactly(List.of());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void closingAWssClientEndsWithItsOwnCodeWellWithinTheShutdownTimeoutEveryTime(String transport) {
+		// the server answers the close frame and closes the connection at once (close
+		// frame, close_notify and FIN back to back): the client must not wait for
+		// ws.shutdown-timeout and report 1006
+		client(transport, server().secureUrl("/echo"), "ws.shutdown-timeout=10s").run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			for (int i = 1; i <= 5; i++) {
+				int count = i;
+				await().atMost(TIMEOUT).until(() -> received.opened.size() == count && peer.isOpen());
+				long start = System.nanoTime();
+				peer.close(1000, "bye");
+				await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> received.closed.size() == count);
+				Duration took = Duration.ofNanos(System.nanoTime() - start);
+				WsClientClosedEvent closed = received.closed.get(i - 1);
+				assertThat(closed.code()).as("close #%d", i).isEqualTo(1000);
+				assertThat(closed.willReconnect()).as("close #%d", i).isFalse();
+				assertThat(took).as("close #%d", i).isLessThan(Duration.ofSeconds(5));
+				peer.connect();
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "tyrus, ws", "tyrus, wss", "jdk, ws", "jdk, wss" })
+	void contextCloseSendsGoingAwayAndEndsAsSoonAsTheServerAnswers(String transport, String scheme) {
+		client(transport, url(scheme, "/echo"), "ws.shutdown-timeout=10s").run((context) -> {
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			long start = System.nanoTime();
+			context.close();
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(received.closed).singleElement().satisfies((closed) -> {
+				assertThat(closed.code()).isEqualTo(1001);
+				assertThat(closed.willReconnect()).isFalse();
+			});
+			assertThat(took).isLessThan(Duration.ofSeconds(5));
+		});
+	}
+
+	// not on tyrus: Tyrus 2.2.2 sends its CONNECT with "Host: 127.0.0.1", without the
+	// port the request's authority has (RFC 9110 7.2), and Jetty answers 400
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "jdk, ws", "jdk, wss" })
+	void connectsThroughJettysConnectProxy(String transport, String scheme) {
+		URI url = url(scheme, "/echo");
+		int before = proxy.targets().size();
+		client(transport, url, "ws.clients.peer.proxy.url=" + proxy.url()).run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			peer.sendText("through the tunnel");
+			received.awaitTexts(1);
+			assertThat(received.texts).containsExactly("through the tunnel");
+			assertThat(proxy.targets().subList(before, proxy.targets().size()))
+				.containsExactly("127.0.0.1:" + url.getPort());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void aStalledListenerHoldsTheServerBackAndThenReceivesTheWholeFloodInOrder(String transport) {
+		client(transport, "/echo").run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			CountDownLatch stall = new CountDownLatch(1);
+			received.stall = stall;
+			try {
+				peer.sendText("cmd:flood:" + FLOOD + ":1000");
+				awaitStalled(PeerScript.FLOODED);
+				// TCP backpressure reached the server
+				assertThat(PeerScript.FLOODED.get()).isLessThan(FLOOD);
+				if (transport.equals("tyrus")) {
+					// reading paused instead: no transport thread waits for the listener
+					assertThat(threadsWaitingForRoomInAHandOff()).isEmpty();
+				}
+			}
+			finally {
+				stall.countDown();
+			}
+			received.awaitTexts(FLOOD);
+			assertThat(received.texts).hasSize(FLOOD);
+			for (int i = 0; i < FLOOD; i++) {
+				assertThat(received.texts.get(i)).startsWith(i + ":").hasSize(1000);
+			}
+			assertThat(PeerScript.FLOODED).hasValue(FLOOD);
 		});
 	}
 
@@ -266,9 +378,44 @@ abstract class AbstractInteropIntegrationTests {
 	}
 
 	private ApplicationContextRunner client(String transport, String path, String... properties) {
-		return this.contextRunner
-			.withPropertyValues("ws.clients.peer.url=" + server().url(path), "ws.clients.peer.transport=" + transport)
-			.withPropertyValues(properties);
+		return client(transport, server().url(path), properties);
+	}
+
+	private ApplicationContextRunner client(String transport, URI url, String... properties) {
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues("ws.clients.peer.url=" + url,
+				"ws.clients.peer.transport=" + transport);
+		if (url.getScheme().equals("wss")) {
+			runner = runner.withPropertyValues(TestCertificate.get().clientBundle("peer").toArray(String[]::new))
+				.withPropertyValues("ws.clients.peer.ssl.bundle=peer");
+		}
+		return runner.withPropertyValues(properties);
+	}
+
+	private URI url(String scheme, String path) {
+		return scheme.equals("wss") ? server().secureUrl(path) : server().url(path);
+	}
+
+	/** Wait until a count stops growing for a second. */
+	private static void awaitStalled(AtomicInteger count) {
+		int[] last = { -1 };
+		await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			int now = count.get();
+			boolean stalled = now > 0 && now == last[0];
+			last[0] = now;
+			return stalled;
+		});
+	}
+
+	/** Threads parked in a client's hand-off until it has room for their message. */
+	private static List<String> threadsWaitingForRoomInAHandOff() {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.filter((entry) -> Arrays.stream(entry.getValue())
+				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundDispatcher")
+						&& frame.getMethodName().equals("awaitRoom")))
+			.map((entry) -> entry.getKey().getName())
+			.toList();
 	}
 
 	/** Everything the client {@code peer} received, and its lifecycle events. */
@@ -284,8 +431,15 @@ abstract class AbstractInteropIntegrationTests {
 
 		final List<WsClientClosedEvent> closed = new CopyOnWriteArrayList<>();
 
+		/** Holds the text listener while set (a stalled listener). */
+		volatile @Nullable CountDownLatch stall;
+
 		@WsListener("peer")
-		void onText(String text) {
+		void onText(String text) throws InterruptedException {
+			CountDownLatch stall = this.stall;
+			if (stall != null) {
+				stall.await(60, TimeUnit.SECONDS);
+			}
 			this.texts.add(text);
 		}
 

@@ -3,14 +3,14 @@ package dev.wsboot.interop;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every server under test does, written once: echo each message as a whole, and obey
  * the commands a test sends as text ({@code cmd:close:<code>:<reason>},
- * {@code cmd:ping:<payload>},
- * {@code cmd:fragments:text|binary:<length>:<fragment size>}). A pong from the client is
- * reported back as the text {@code pong:<payload>}. Each server adapts its own session
- * API to {@link Peer}.
+ * {@code cmd:ping:<payload>}, {@code cmd:fragments:text|binary:<length>:<fragment size>},
+ * {@code cmd:flood:<count>:<length>}). A pong from the client is reported back as the
+ * text {@code pong:<payload>}. Each server adapts its own session API to {@link Peer}.
  */
 final class PeerScript {
 
@@ -19,6 +19,12 @@ final class PeerScript {
 
 	/** The largest message the servers accept. */
 	static final int MAX_MESSAGE_SIZE = 8 * 1024 * 1024;
+
+	/**
+	 * How many messages of the last {@code cmd:flood} were written so far (the servers
+	 * run in the tests' JVM).
+	 */
+	static final AtomicInteger FLOODED = new AtomicInteger();
 
 	private PeerScript() {
 	}
@@ -34,6 +40,7 @@ final class PeerScript {
 			case "ping" -> peer.ping(command[2].getBytes(StandardCharsets.UTF_8));
 			case "fragments" -> sendFragments(peer, command[2].equals("text"),
 					Integer.parseInt(command[3].split(":")[0]), Integer.parseInt(command[3].split(":")[1]));
+			case "flood" -> flood(peer, Integer.parseInt(command[2]), Integer.parseInt(command[3]));
 			default -> peer.text("unknown command " + text, true);
 		}
 	}
@@ -44,6 +51,19 @@ final class PeerScript {
 
 	static void onPong(Peer peer, byte[] payload) throws Exception {
 		peer.text("pong:" + new String(payload, StandardCharsets.UTF_8), true);
+	}
+
+	/**
+	 * Send {@code count} texts of {@code length} characters as fast as the connection
+	 * takes them, each starting with its number and a colon.
+	 */
+	private static void flood(Peer peer, int count, int length) throws Exception {
+		FLOODED.set(0);
+		for (int i = 0; i < count; i++) {
+			String number = i + ":";
+			peer.text(number + "x".repeat(Math.max(0, length - number.length())), true);
+			FLOODED.incrementAndGet();
+		}
 	}
 
 	/**

@@ -3,16 +3,12 @@ package dev.wsboot.transport.tyrus;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -28,7 +24,6 @@ import dev.wsboot.test.WsTestServer;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
-import dev.wsboot.transport.WsHandshakeException;
 import dev.wsboot.transport.WsTransport;
 import dev.wsboot.transport.WsTransportContractTests;
 
@@ -47,8 +42,6 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 	static final WsTestServer server = WsTestServer.start();
 
 	private final TyrusWsTransport transport = new TyrusWsTransport();
-
-	private final RecordingHandler handler = new RecordingHandler();
 
 	@BeforeEach
 	void resetServer() {
@@ -71,36 +64,12 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
-	void unauthorizedHandshakeFailsWithStatus401() {
-		server.handshake((handshake) -> WsTestHandshakeResponse.refuse(401).withHeader("WWW-Authenticate", "Basic"));
-		Throwable failure = connectFailure(request(server.url()));
-		assertThat(failure).isInstanceOf(WsHandshakeException.class);
-		assertThat(((WsHandshakeException) failure).status()).isEqualTo(401);
-		assertThat(server.handshakes()).hasSize(1);
-	}
-
-	@Test
 	void unknownExtensionIsRejectedBeforeConnecting() {
 		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of("x-webkit-deflate-frame"),
 				Map.of(), Duration.ofSeconds(5), 1024, null);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.transport.connect(request, this.handler))
 			.withMessageContaining("x-webkit-deflate-frame");
 		assertThat(server.handshakes()).isEmpty();
-	}
-
-	@Test
-	void sendCloseSendsACloseFrameWithTheCode() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		WsConnection connection = connect(request(server.url()));
-		WsTestConnection serverSide = server.awaitConnection();
-		connection.sendClose(4001, "done").get(10, TimeUnit.SECONDS);
-		WsTestFrame close = serverSide.awaitClose();
-		assertThat(close.closeCode()).isEqualTo(4001);
-		assertThat(close.closeReason()).isEqualTo("done");
-		this.handler.awaitClose();
-		assertThat(this.handler.closes).containsExactly("4001:done");
-		assertThat(this.handler.closeThread).isNotSameAs(Thread.currentThread());
 	}
 
 	@Test
@@ -168,26 +137,6 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
-	void abortFromWithinOnOpenStillOpensAndThenReports1006() throws Exception {
-		server.onConnect((connection) -> {
-		});
-		RecordingHandler aborting = new RecordingHandler() {
-
-			@Override
-			public void onOpen(WsConnection connection) {
-				super.onOpen(connection);
-				connection.abort();
-			}
-
-		};
-		this.transport.connect(request(server.url()), aborting).get(10, TimeUnit.SECONDS);
-		aborting.awaitClose();
-		assertThat(aborting.events).containsExactly("open", "close");
-		assertThat(aborting.closes).singleElement().asString().startsWith("1006");
-		server.awaitConnection().awaitDisconnected();
-	}
-
-	@Test
 	void frameLargerThanMaxMessageSizeClosesTheConnectionWith1009() throws Exception {
 		server.onConnect((connection) -> connection.sendText("x".repeat(2000)));
 		WsConnectRequest request = new WsConnectRequest(server.url(), List.of(), List.of(), Map.of(),
@@ -227,28 +176,6 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
-	void connectFailsAfterTheConnectTimeoutWhenTheServerStallsTheHandshake() throws Exception {
-		CountDownLatch release = new CountDownLatch(1);
-		server.handshake((handshake) -> {
-			awaitQuietly(release);
-			return WsTestHandshakeResponse.accept();
-		});
-		try {
-			WsConnectRequest request = new WsConnectRequest(server.url("/slow?key=secret"), List.of(), List.of(),
-					Map.of(), Duration.ofMillis(300), 1024, null);
-			long start = System.nanoTime();
-			Throwable failure = failure(this.transport.connect(request, this.handler), Duration.ofSeconds(5));
-			assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageNotContaining("secret");
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-		}
-		finally {
-			release.countDown();
-		}
-		server.awaitConnection().awaitDisconnected();
-		assertThat(this.handler.events).isEmpty();
-	}
-
-	@Test
 	void callbacksRunOnTransportThreadsOneAtATime() throws Exception {
 		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler();
 		server.onConnect((connection) -> {
@@ -284,89 +211,6 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 		await().atMost(TIMEOUT).until(() -> checking.closed.getCount() == 0);
 		assertThat(checking.events).containsExactly("text", "after sendClose", "close:1000");
 		assertThat(checking.overlaps.get()).isZero();
-	}
-
-	private WsConnection connect(WsConnectRequest request) throws Exception {
-		WsConnection connection = this.transport.connect(request, this.handler).get(10, TimeUnit.SECONDS);
-		assertThat(this.handler.events).first().isEqualTo("open");
-		return connection;
-	}
-
-	private Throwable connectFailure(WsConnectRequest request) {
-		return failure(this.transport.connect(request, this.handler), TIMEOUT);
-	}
-
-	private static Throwable failure(CompletableFuture<?> future, Duration timeout) {
-		await().atMost(timeout).until(future::isDone);
-		assertThat(future).isCompletedExceptionally();
-		try {
-			future.get();
-			throw new AssertionError("Expected a failure");
-		}
-		catch (ExecutionException ex) {
-			return ex.getCause();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
-	}
-
-	private static WsConnectRequest request(URI uri) {
-		return new WsConnectRequest(uri, List.of(), List.of(), Map.of(), Duration.ofSeconds(5), 1024 * 1024, null);
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	/** Records every callback as text. */
-	static class RecordingHandler implements WsConnectionHandler {
-
-		final List<String> events = new CopyOnWriteArrayList<>();
-
-		final List<String> closes = new CopyOnWriteArrayList<>();
-
-		volatile @Nullable Thread closeThread;
-
-		@Override
-		public void onOpen(WsConnection connection) {
-			this.events.add("open");
-		}
-
-		@Override
-		public void onText(String text, boolean last) {
-			this.events.add("text:" + text + ":" + last);
-		}
-
-		@Override
-		public void onBinary(ByteBuffer data, boolean last) {
-			byte[] bytes = new byte[data.remaining()];
-			data.get(bytes);
-			this.events.add("binary:" + java.util.Arrays.toString(bytes) + ":" + last);
-		}
-
-		@Override
-		public void onPong(ByteBuffer payload) {
-			this.events.add("pong:" + StandardCharsets.UTF_8.decode(payload));
-		}
-
-		@Override
-		public void onClose(int code, String reason) {
-			this.closeThread = Thread.currentThread();
-			this.closes.add(code + (reason.isEmpty() ? "" : ":" + reason));
-			this.events.add("close");
-		}
-
-		void awaitClose() {
-			await().atMost(TIMEOUT).until(() -> !this.closes.isEmpty());
-		}
-
 	}
 
 	/** Counts callbacks that overlap and the threads they run on. */
