@@ -106,18 +106,19 @@ public abstract class WsTransportContractTests {
 
 	@Test
 	void refusedHandshakeFailsWithItsStatusAndHeadersWithoutShowingThem() {
+		// longer than any port, so the URL in the message cannot contain it by chance
 		server().handshake((handshake) -> WsTestHandshakeResponse.refuse(503)
-			.withHeader("Retry-After", "120")
+			.withHeader("Retry-After", "8640017")
 			.withHeader("X-Debug", "hush-hush"));
 		Throwable failure = connectFailure(request(server().url("/feed?token=secret")));
 		assertThat(failure).isInstanceOf(WsHandshakeException.class)
 			.hasMessageContaining("503")
 			.hasMessageNotContaining("secret")
-			.hasMessageNotContaining("120")
+			.hasMessageNotContaining("8640017")
 			.hasMessageNotContaining("hush-hush");
 		WsHandshakeException refused = (WsHandshakeException) failure;
 		assertThat(refused.status()).isEqualTo(503);
-		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("120"));
+		assertThat(refused.responseHeaders()).containsEntry("retry-after", List.of("8640017"));
 		assertThat(this.handler.events).isEmpty();
 	}
 
