@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -25,17 +26,19 @@ import dev.wsboot.autoconfigure.WsAutoConfiguration;
 import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientSnapshot;
 import dev.wsboot.client.WsClients;
+import dev.wsboot.test.WsTestFrame;
 import dev.wsboot.test.WsTestServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Backpressure on the default (Tyrus) transport pauses reading of the connection instead
- * of holding a transport thread: with a hundred clients whose listeners are stalled under
- * a flood, in one application, another client keeps receiving and measuring its pings on
- * the same bounded Grizzly worker pool, no worker waits for listeners, and the heap stays
- * bounded; once released, every client gets all its messages, in order.
+ * Backpressure pauses reading of the connection instead of holding a transport thread, on
+ * both transports (Grizzly read interest off; no {@code request(1)} to the JDK's
+ * WebSocket): with a hundred clients whose listeners are stalled under a flood, in one
+ * application, another client keeps receiving and measuring its pings, no transport
+ * thread waits for listeners, and the heap stays bounded; once released, every client
+ * gets all its messages, in order.
  */
 class ReadPauseIntegrationTests {
 
@@ -68,19 +71,27 @@ class ReadPauseIntegrationTests {
 		this.server.close();
 	}
 
-	@Test
-	void healthyClientKeepsReceivingAndPingingWhileAHundredStalledClientsArePausedWithoutThreads() {
+	@ParameterizedTest
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void healthyClientKeepsReceivingAndPingingWhileAHundredStalledClientsArePausedWithoutThreads(String transport) {
 		CountDownLatch release = new CountDownLatch(1);
 		Listeners listeners = new Listeners(release);
 		this.server.onConnect((connection) -> {
 			int count = connection.handshake().path().equals("/healthy") ? HEALTHY_MESSAGES : STALLED_MESSAGES;
+			// not right behind the 101 response: under this load the JDK's client then
+			// misreads a frame now and then (see docs/transports.md)
+			connection.awaitFrame(WsTestFrame::isPing);
 			for (int i = 0; i < count; i++) {
 				connection.sendText(String.format("%09d", i) + PAYLOAD);
 			}
 		});
 		List<String> properties = new ArrayList<>();
+		properties.add("ws.clients.healthy.transport=" + transport);
 		for (int i = 0; i < STALLED_CLIENTS; i++) {
 			properties.add("ws.clients.stalled" + i + ".url=" + this.server.url("/stalled"));
+			properties.add("ws.clients.stalled" + i + ".transport=" + transport);
+			properties.add("ws.clients.stalled" + i + ".ping-interval=100ms");
+			properties.add("ws.clients.stalled" + i + ".idle-timeout=60s");
 		}
 		this.contextRunner.withPropertyValues(properties.toArray(String[]::new))
 			.withBean(Listeners.class, () -> listeners)
@@ -98,7 +109,7 @@ class ReadPauseIntegrationTests {
 					.until(() -> listeners.healthyReceived.get() == HEALTHY_MESSAGES
 							&& clients.snapshot("healthy").orElseThrow().pongs() >= 5);
 				assertThat(listeners.healthyOutOfOrder.get()).isZero();
-				assertThat(workersWaitingForListeners()).isZero();
+				assertThat(transportThreadsWaitingForListeners()).isZero();
 				// reading stopped: what the stalled clients read is bounded, not the
 				// whole flood
 				for (int i = 0; i < STALLED_CLIENTS; i++) {
@@ -129,18 +140,17 @@ class ReadPauseIntegrationTests {
 	}
 
 	/**
-	 * Grizzly workers parked inside a client's hand-off (what backpressure used to do).
+	 * Transport threads (Grizzly workers, the jdk transport's pool) parked inside a
+	 * client's hand-off, waiting for room (what backpressure used to do).
 	 */
-	private static long workersWaitingForListeners() {
+	private static long transportThreadsWaitingForListeners() {
 		return Thread.getAllStackTraces()
-			.entrySet()
+			.values()
 			.stream()
-			.filter((entry) -> entry.getKey().getName().startsWith("ws-tyrus-worker"))
-			.filter((entry) -> entry.getKey().getState() == Thread.State.WAITING
-					|| entry.getKey().getState() == Thread.State.TIMED_WAITING)
-			.filter((entry) -> List.of(entry.getValue())
+			.filter((stack) -> List.of(stack)
 				.stream()
-				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundDispatcher")))
+				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundDispatcher")
+						&& frame.getMethodName().equals("awaitRoom")))
 			.count();
 	}
 

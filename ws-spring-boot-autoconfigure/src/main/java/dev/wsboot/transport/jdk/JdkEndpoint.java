@@ -28,9 +28,9 @@ import dev.wsboot.transport.WsConnectionHandler;
  * attempt failed is aborted unseen.
  * <p>
  * Flow control: the JDK delivers a frame part only after {@code request(1)}, which is
- * called when the handler returned from the previous callback. A handler that holds the
- * thread therefore stops reading of its connection (the JDK answers pings meanwhile only
- * once it reads them).
+ * called when the handler returned from the previous callback, unless the handler paused
+ * reading ({@link JdkWsConnection#readNext()}). A paused connection holds no thread; the
+ * JDK answers pings meanwhile only once it reads them.
  */
 final class JdkEndpoint implements WebSocket.Listener {
 
@@ -108,7 +108,7 @@ final class JdkEndpoint implements WebSocket.Listener {
 			}
 		}
 		finally {
-			webSocket.request(1);
+			readNext(webSocket);
 		}
 		return null;
 	}
@@ -121,7 +121,7 @@ final class JdkEndpoint implements WebSocket.Listener {
 			}
 		}
 		finally {
-			webSocket.request(1);
+			readNext(webSocket);
 		}
 		return null;
 	}
@@ -129,8 +129,18 @@ final class JdkEndpoint implements WebSocket.Listener {
 	/** The JDK has already queued the pong. */
 	@Override
 	public @Nullable CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-		webSocket.request(1);
+		readNext(webSocket);
 		return null;
+	}
+
+	private void readNext(WebSocket webSocket) {
+		JdkWsConnection connection = this.connection;
+		if (connection != null) {
+			connection.readNext();
+		}
+		else {
+			webSocket.request(1);
+		}
 	}
 
 	@Override
@@ -141,7 +151,7 @@ final class JdkEndpoint implements WebSocket.Listener {
 			}
 		}
 		finally {
-			webSocket.request(1);
+			readNext(webSocket);
 		}
 		return null;
 	}

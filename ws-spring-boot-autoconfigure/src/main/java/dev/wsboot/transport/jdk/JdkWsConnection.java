@@ -28,6 +28,11 @@ import dev.wsboot.transport.WsConnection;
  * generic code for "the peer sent something this endpoint does not accept"), one with
  * 1012-1014 as 1011 (unexpected condition); the reason is kept. The handler hears the
  * code that was asked for when the peer echoes the substitute.
+ * <p>
+ * Inbound flow: the JDK delivers the next frame part only after {@code request(1)}, which
+ * {@link #readNext()} calls when a callback returned. While reading is paused
+ * ({@link #pauseReading()}) the request is withheld until {@link #resumeReading()}, so a
+ * backpressured connection holds no thread.
  */
 final class JdkWsConnection implements WsConnection {
 
@@ -47,6 +52,11 @@ final class JdkWsConnection implements WsConnection {
 	private final Runnable onAbort;
 
 	private final AtomicBoolean aborted = new AtomicBoolean();
+
+	private volatile boolean readingPaused;
+
+	/** Set when a callback returned while reading was paused: a request is owed. */
+	private final AtomicBoolean readOwed = new AtomicBoolean();
 
 	/** The close code asked for when another one was sent, else -1. */
 	private volatile int requestedCloseCode = -1;
@@ -112,6 +122,42 @@ final class JdkWsConnection implements WsConnection {
 			}
 		}
 		return this.data.add(SendQueue.Send.close(sent, Utf8.truncate(reason, MAX_REASON_BYTES)));
+	}
+
+	/**
+	 * A callback of the JDK returned: ask for the next frame part, unless reading is
+	 * paused (then {@link #resumeReading()} asks for it).
+	 */
+	void readNext() {
+		if (!this.readingPaused) {
+			this.webSocket.request(1);
+			return;
+		}
+		this.readOwed.set(true);
+		// a resume between the check and the flag has not seen the flag: ask now
+		if (!this.readingPaused && this.readOwed.compareAndSet(true, false)) {
+			this.webSocket.request(1);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Takes effect when the current callback returns: the JDK is not asked for the next
+	 * frame part (and answers pings only once it reads again).
+	 */
+	@Override
+	public boolean pauseReading() {
+		this.readingPaused = true;
+		return true;
+	}
+
+	@Override
+	public void resumeReading() {
+		this.readingPaused = false;
+		if (this.readOwed.compareAndSet(true, false)) {
+			this.webSocket.request(1);
+		}
 	}
 
 	/**
