@@ -286,10 +286,8 @@ abstract class AbstractInteropIntegrationTests {
 				awaitStalled(PeerScript.FLOODED);
 				// TCP backpressure reached the server
 				assertThat(PeerScript.FLOODED.get()).isLessThan(FLOOD);
-				if (transport.equals("tyrus")) {
-					// reading paused instead: no transport thread waits for the listener
-					assertThat(threadsWaitingForRoomInAHandOff()).isEmpty();
-				}
+				// reading paused instead: no transport thread waits for the listener
+				assertThat(threadsWaitingForRoomInAHandOff()).isEmpty();
 			}
 			finally {
 				stall.countDown();
