@@ -60,7 +60,7 @@ final class GrizzlyReadPause {
 
 	private final AtomicInteger state = new AtomicInteger(READING);
 
-	private GrizzlyReadPause(Connection connection) {
+	GrizzlyReadPause(Connection connection) {
 		this.connection = connection;
 	}
 
@@ -143,20 +143,26 @@ final class GrizzlyReadPause {
 
 	/**
 	 * Whether read interest stays off now that a read was handled.
+	 * <p>
+	 * Interest is turned off <em>before</em> the pause is committed: a resume that sees
+	 * {@code PAUSED} then turns it on after this "off" (both are queued to the selector
+	 * in call order), and a resume that came first makes the commit fail, so the caller
+	 * turns interest on. Committing first would let a resume's "on" slip in before the
+	 * "off" and leave the connection unread for good.
 	 * @return {@code true} when a pause was asked for during the read and is still wanted
 	 */
-	private boolean readCompleted() {
-		if (!this.state.compareAndSet(PAUSING, PAUSED)) {
+	boolean readCompleted() {
+		if (this.state.get() != PAUSING) {
 			return false;
 		}
 		try {
-			// off already unless the read was simulated; queued before any resume's "on"
+			// off already unless the read was simulated
 			this.connection.disableIOEvent(IOEvent.READ);
 		}
 		catch (IOException ex) {
 			logger.debug("Pausing reading failed", ex);
 		}
-		return true;
+		return this.state.compareAndSet(PAUSING, PAUSED);
 	}
 
 	private void enableReading() {
