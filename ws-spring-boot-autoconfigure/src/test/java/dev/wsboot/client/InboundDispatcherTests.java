@@ -67,6 +67,36 @@ class InboundDispatcherTests {
 	}
 
 	@Test
+	void aBusyFeedThatTheListenerKeepsUpWithIsDrainedWithoutAHandOffPerMessage() {
+		AtomicInteger drains = new AtomicInteger();
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, (task) -> {
+			drains.incrementAndGet();
+			this.listenerThreads.execute(task);
+		}, 16, 1024 * 1024);
+		List<String> received = new CopyOnWriteArrayList<>();
+		AtomicInteger count = new AtomicInteger();
+		WsMessageListener listener = (message, client) -> {
+			received.add(message.text());
+			count.incrementAndGet();
+		};
+		int messages = 2_000;
+		this.producer.execute(() -> {
+			for (int i = 0; i < messages; i++) {
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
+				// the next one only once the listener caught up, as a fast listener does
+				while (count.get() <= i) {
+					Thread.onSpinWait();
+				}
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> received.size() == messages);
+		for (int i = 0; i < messages; i++) {
+			assertThat(received.get(i)).isEqualTo(Integer.toString(i));
+		}
+		assertThat(drains.get()).isLessThan(messages / 2);
+	}
+
+	@Test
 	void aFullHandOffPausesTheProducerUntilTheListenerCatchesUp() {
 		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
