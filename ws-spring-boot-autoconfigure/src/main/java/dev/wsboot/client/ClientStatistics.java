@@ -39,11 +39,15 @@ final class ClientStatistics {
 
 	volatile @Nullable String lastFailure;
 
+	private static final WsTimingRecorder NO_RECORDER = new WsTimingRecorder() {
+	};
+
 	/**
-	 * Told of every ping round trip and heartbeat acknowledgement: the
-	 * {@code ws.client.latency} and {@code ws.client.heartbeat} timers.
+	 * Told of every ping round trip, heartbeat acknowledgement and request outcome: the
+	 * {@code ws.client.latency}, {@code ws.client.heartbeat} and
+	 * {@code ws.client.requests} timers.
 	 */
-	private volatile WsTimingRecorder recorder = WsRequestTimings.none();
+	private volatile WsTimingRecorder recorder = NO_RECORDER;
 
 	void received() {
 		this.lastReceivedMillis = System.currentTimeMillis();
@@ -57,7 +61,11 @@ final class ClientStatistics {
 	}
 
 	void recorder(@Nullable WsTimingRecorder recorder) {
-		this.recorder = (recorder != null) ? recorder : WsRequestTimings.none();
+		this.recorder = (recorder != null) ? recorder : NO_RECORDER;
+	}
+
+	void requestEnded(WsRequestTimings.Outcome outcome, long nanos) {
+		this.recorder.request(outcome, nanos);
 	}
 
 	void heartbeat(long nanos) {

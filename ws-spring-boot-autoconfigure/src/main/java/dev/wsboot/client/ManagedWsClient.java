@@ -112,7 +112,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
 		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);
 		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher, this.connectionUrl::inUse);
-		this.requests = PendingRequests.of(this, this.settings.correlation());
+		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation());
 	}
 
 	@Override

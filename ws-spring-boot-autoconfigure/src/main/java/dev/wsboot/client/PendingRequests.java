@@ -62,10 +62,11 @@ final class PendingRequests implements WsMessageListener {
 
 	private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
 
-	final WsRequestTimings timings = new WsRequestTimings();
+	private final ClientStatistics statistics;
 
-	private PendingRequests(ManagedWsClient client, WsCorrelationSettings settings) {
+	private PendingRequests(ManagedWsClient client, ClientStatistics statistics, WsCorrelationSettings settings) {
 		this.client = client;
+		this.statistics = statistics;
 		this.mapper = JsonMapper.shared();
 		Function<String, ?> listenersParser = client.factory.listeners.jsonParser();
 		// the listeners' parser when there is one: a message parsed here is their shared
@@ -81,11 +82,13 @@ final class PendingRequests implements WsMessageListener {
 	/**
 	 * The pending requests of a client with {@code correlation.request-id}.
 	 * @param client the client
+	 * @param statistics where each request's outcome and time go
 	 * @param settings its correlation settings
 	 * @return the table, {@code null} when requests are disabled
 	 * @throws IllegalStateException when Jackson is not on the class path
 	 */
-	static @Nullable PendingRequests of(ManagedWsClient client, WsCorrelationSettings settings) {
+	static @Nullable PendingRequests of(ManagedWsClient client, ClientStatistics statistics,
+			WsCorrelationSettings settings) {
 		if (!settings.enabled()) {
 			return null;
 		}
@@ -94,7 +97,7 @@ final class PendingRequests implements WsMessageListener {
 					+ ".correlation.request-id is set but request/response needs Jackson; add "
 					+ "tools.jackson.core:jackson-databind (spring-boot-starter-jackson)");
 		}
-		return new PendingRequests(client, settings);
+		return new PendingRequests(client, statistics, settings);
 	}
 
 	<T> CompletableFuture<T> request(Object message, Class<T> replyType, @Nullable Duration timeout) {
@@ -133,7 +136,7 @@ final class PendingRequests implements WsMessageListener {
 	}
 
 	private <T> CompletableFuture<T> fail(Throwable failure, long started) {
-		this.timings.record(WsRequestTimings.Outcome.ERROR, System.nanoTime() - started);
+		this.statistics.requestEnded(WsRequestTimings.Outcome.ERROR, System.nanoTime() - started);
 		return CompletableFuture.failedFuture(failure);
 	}
 
@@ -261,7 +264,7 @@ final class PendingRequests implements WsMessageListener {
 		if (timer != null) {
 			timer.cancel(false);
 		}
-		this.timings.record(outcome, System.nanoTime() - entry.started);
+		this.statistics.requestEnded(outcome, System.nanoTime() - entry.started);
 		if (failure != null) {
 			entry.future.completeExceptionally(failure);
 		}

@@ -300,9 +300,6 @@ public final class WsClients implements SmartLifecycle {
 			return false;
 		}
 		managed.statistics.recorder(recorder);
-		if (managed.requests != null) {
-			managed.requests.timings.recorder(recorder);
-		}
 		return true;
 	}
 

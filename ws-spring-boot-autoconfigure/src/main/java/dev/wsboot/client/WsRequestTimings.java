@@ -1,7 +1,5 @@
 package dev.wsboot.client;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * How a client's {@link WsClient#request(Object, Class) requests} end: each one is
  * handed, with its outcome and time from the request to the outcome, to the client's
@@ -45,42 +43,7 @@ public final class WsRequestTimings {
 
 	}
 
-	private static final WsTimingRecorder NO_RECORDER = new WsTimingRecorder() {
-
-		@Override
-		public void latency(long nanos) {
-		}
-
-		@Override
-		public void heartbeat(long nanos) {
-		}
-
-		@Override
-		public void request(Outcome outcome, long nanos) {
-		}
-
-	};
-
-	/** The metrics binder's recorder, when there is one. */
-	private volatile WsTimingRecorder recorder = NO_RECORDER;
-
-	WsRequestTimings() {
-	}
-
-	void record(Outcome outcome, long nanos) {
-		this.recorder.request(outcome, nanos);
-	}
-
-	void recorder(@Nullable WsTimingRecorder recorder) {
-		this.recorder = (recorder != null) ? recorder : NO_RECORDER;
-	}
-
-	/**
-	 * The recorder that records nothing.
-	 * @return the recorder
-	 */
-	static WsTimingRecorder none() {
-		return NO_RECORDER;
+	private WsRequestTimings() {
 	}
 
 }
