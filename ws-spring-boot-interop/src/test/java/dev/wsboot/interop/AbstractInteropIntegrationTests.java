@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -269,6 +270,35 @@ abstract class AbstractInteropIntegrationTests {
 			assertThat(received.texts).containsExactly("through the tunnel");
 			assertThat(proxy.targets().subList(before, proxy.targets().size()))
 				.containsExactly("127.0.0.1:" + url.getPort());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "tyrus", "jdk" })
+	void messagesSentWhileTheConnectionIsReplacedAllReachTheServerInOrder(String transport) {
+		client(transport, "/echo").run((context) -> {
+			WsClient peer = context.getBean("peer", WsClient.class);
+			Received received = context.getBean(Received.class);
+			received.awaitOpen();
+			PeerScript.SEQUENCE.clear();
+			List<String> sent = new ArrayList<>();
+			List<CompletableFuture<Void>> sends = new ArrayList<>();
+			for (int round = 0; round < 5; round++) {
+				await().atMost(Duration.ofSeconds(20)).until(peer::isOpen);
+				// the replacement's close frame goes out while these are being written;
+				// each must reach this server or the next connection's, in order
+				CompletableFuture<Void> replaced = CompletableFuture
+					.runAsync(() -> peer.reconnect(4001, "replaced").join());
+				for (int i = 0; i < 500; i++) {
+					String text = "seq:" + round + ":" + i;
+					sent.add(text);
+					sends.add(peer.sendText(text));
+				}
+				replaced.get(20, TimeUnit.SECONDS);
+			}
+			CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(20)).until(() -> PeerScript.SEQUENCE.size() >= sent.size());
+			assertThat(PeerScript.SEQUENCE).containsExactlyElementsOf(sent);
 		});
 	}
 

@@ -3,6 +3,7 @@ package dev.wsboot.interop;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the commands a test sends as text ({@code cmd:close:<code>:<reason>},
  * {@code cmd:ping:<payload>}, {@code cmd:fragments:text|binary:<length>:<fragment size>},
  * {@code cmd:flood:<count>:<length>}). A pong from the client is reported back as the
- * text {@code pong:<payload>}. Each server adapts its own session API to {@link Peer}.
+ * text {@code pong:<payload>}. Texts starting with {@code seq:} are recorded in
+ * {@link #SEQUENCE} instead of echoed. Each server adapts its own session API to
+ * {@link Peer}.
  */
 final class PeerScript {
 
@@ -26,10 +29,20 @@ final class PeerScript {
 	 */
 	static final AtomicInteger FLOODED = new AtomicInteger();
 
+	/**
+	 * The texts starting with {@code seq:} the servers received, in order (the servers
+	 * run in the tests' JVM).
+	 */
+	static final List<String> SEQUENCE = new CopyOnWriteArrayList<>();
+
 	private PeerScript() {
 	}
 
 	static void onText(Peer peer, String text) throws Exception {
+		if (text.startsWith("seq:")) {
+			SEQUENCE.add(text);
+			return;
+		}
 		if (!text.startsWith("cmd:")) {
 			peer.text(text, true);
 			return;
