@@ -45,7 +45,7 @@ public class EchoLatencyBenchmark {
 	@State(Scope.Benchmark)
 	public static class Echo {
 
-		@Param({ "rawTyrusGrizzly", "starterGrizzly" })
+		@Param({ "rawTyrusGrizzly", "starterGrizzly", "rawTyrusGrizzlyNoIdleTimer" })
 		public String client;
 
 		FeedServer server;
@@ -59,7 +59,8 @@ public class EchoLatencyBenchmark {
 			this.server = FeedServer.start();
 			URI uri = this.server.uri("/echo");
 			this.roundTrip = switch (this.client) {
-				case "rawTyrusGrizzly" -> new RawTyrus(uri);
+				case "rawTyrusGrizzly" -> new RawTyrus(uri, 0);
+				case "rawTyrusGrizzlyNoIdleTimer" -> new RawTyrus(uri, -1);
 				case "starterGrizzly" -> new Starter(uri);
 				default -> throw new IllegalArgumentException(this.client);
 			};
@@ -96,8 +97,9 @@ public class EchoLatencyBenchmark {
 
 		private volatile CompletableFuture<String> pending;
 
-		RawTyrus(URI uri) throws Exception {
+		RawTyrus(URI uri, long idleTimeout) throws Exception {
 			this.client = ClientManager.createClient(TyrusWsTransport.GRIZZLY_CONTAINER);
+			this.client.setDefaultMaxSessionIdleTimeout(idleTimeout);
 			this.client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
 			this.session = this.client.connectToServer(new Endpoint() {
 				@Override

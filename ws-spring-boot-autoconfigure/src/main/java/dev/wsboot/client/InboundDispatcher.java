@@ -13,6 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.SerialDrain;
+
 /**
  * The bounded hand-off between a transport's threads and one client's listeners: messages
  * and lifecycle tasks run one at a time, in submission order, on the listener executor.
@@ -25,12 +27,12 @@ import org.jspecify.annotations.Nullable;
  * Lifecycle tasks are never refused.
  * <p>
  * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
- * (one allocation per message), a work-in-progress counter that starts a drain on the
- * executor only when none is running, and atomic budget counters; a producer parks only
- * when the budget and the overflow are exhausted or its transport cannot pause reading. A
- * drain that catches up with a busy feed (it started less than 20 µs after the last one
- * ended) yields its core for up to 20 µs waiting for the next message before it gives its
- * thread back, so a flood pays no executor hand-off and wake-up per message.
+ * (one allocation per message), a {@link SerialDrain} that starts a drain on the executor
+ * only when none is running, and atomic budget counters; a producer parks only when the
+ * budget and the overflow are exhausted or its transport cannot pause reading. A drain
+ * that catches up with a busy feed (it started less than 20 µs after the last one ended)
+ * yields its core for up to 20 µs waiting for the next message before it gives its thread
+ * back, so a flood pays no executor hand-off and wake-up per message.
  */
 final class InboundDispatcher {
 
@@ -80,8 +82,8 @@ final class InboundDispatcher {
 	/** The node before the next one to run (drain only). */
 	private Node head;
 
-	/** Nodes handed over and not yet taken by a drain; moving it from 0 starts one. */
-	private final AtomicInteger pending = new AtomicInteger();
+	/** Runs the listeners on the executor, one drain at a time. */
+	private final SerialDrain drainer = new SerialDrain(this::drain);
 
 	private final AtomicInteger queuedMessages = new AtomicInteger();
 
@@ -101,8 +103,6 @@ final class InboundDispatcher {
 
 	/** When reading was last resumed after a pause ({@link System#nanoTime()}). */
 	private volatile long readingResumedNanos = System.nanoTime();
-
-	private final Runnable drain = this::drain;
 
 	/**
 	 * The dispatcher of a client: at most 1024 messages, and room for two messages of the
@@ -278,49 +278,33 @@ final class InboundDispatcher {
 	private void enqueue(Node node) {
 		Node previous = this.tail.getAndSet(node);
 		previous.next = node;
-		if (this.pending.getAndIncrement() == 0) {
-			try {
-				this.executor.execute(this.drain);
-			}
-			catch (RejectedExecutionException ex) {
-				logger.debug("Client '" + this.clientName + "': listener executor rejected work (shutting down)");
-				discard();
-			}
+		try {
+			this.drainer.requestOn(this.executor);
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Client '" + this.clientName + "': listener executor rejected work (shutting down)");
+			discard();
 		}
 	}
 
+	/** Run what was handed over, then linger if the feed is busy (drain only). */
 	private void drain() {
 		DRAINING.set(this);
-		try {
-			drainNodes();
-		}
-		finally {
-			DRAINING.remove();
-		}
-	}
-
-	private void drainNodes() {
-		int missed = 1;
 		this.dispatching = Thread.currentThread();
 		this.linger = System.nanoTime() - this.drainEndedNanos < LINGER_NANOS;
 		try {
-			while (true) {
+			do {
 				Node node;
 				while ((node = poll()) != null) {
 					run(node);
 				}
-				if (awaitMore()) {
-					continue;
-				}
-				missed = this.pending.addAndGet(-missed);
-				if (missed == 0) {
-					return;
-				}
 			}
+			while (awaitMore());
 		}
 		finally {
 			this.drainEndedNanos = System.nanoTime();
 			this.dispatching = null;
+			DRAINING.remove();
 		}
 	}
 
@@ -370,10 +354,9 @@ final class InboundDispatcher {
 		}
 		this.head = next;
 		// unlinked (its producer is done with it): a dead node promoted to the old
-		// generation
-		// would otherwise keep every later node alive through young collections, and a
-		// flood
-		// would fill the old generation with handed-over messages ("nepotism")
+		// generation would otherwise keep every later node alive through young
+		// collections, and a flood would fill the old generation with handed-over
+		// messages ("nepotism")
 		previous.next = null;
 		return next;
 	}
@@ -433,7 +416,7 @@ final class InboundDispatcher {
 			node.message = null;
 			node.task = null;
 		}
-		this.pending.set(0);
+		this.drainer.reset();
 		this.queuedMessages.set(0);
 		this.queuedBytes.set(0);
 		resumeIfDrained();

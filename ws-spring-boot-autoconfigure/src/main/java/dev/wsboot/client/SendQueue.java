@@ -3,7 +3,6 @@ package dev.wsboot.client;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.wsboot.transport.SerialDrain;
 import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnection;
 
@@ -19,7 +19,7 @@ import dev.wsboot.transport.WsConnection;
  * The outbound side of one client: an ordered queue bounded by bytes, written to the
  * current connection while its gate is open. Messages are fragmented at
  * {@code max-fragment-size}. Writes are issued by one thread at a time (a
- * work-in-progress counter elects the writer), pipelined, and never block.
+ * {@link SerialDrain} elects the writer), pipelined, and never block.
  */
 final class SendQueue {
 
@@ -42,7 +42,7 @@ final class SendQueue {
 
 	private final AtomicLong buffered = new AtomicLong();
 
-	private final AtomicInteger wip = new AtomicInteger();
+	private final SerialDrain writer = new SerialDrain(this::writeQueued);
 
 	/** Where queued messages go; {@code null} while there is no open connection. */
 	private final AtomicReference<@Nullable WsConnection> connection = new AtomicReference<>();
@@ -70,7 +70,7 @@ final class SendQueue {
 			return message.future;
 		}
 		this.queue.offer(message);
-		drain();
+		this.writer.request();
 		return message.future;
 	}
 
@@ -99,7 +99,7 @@ final class SendQueue {
 			return message.future;
 		}
 		this.urgent.offer(message);
-		drain();
+		this.writer.request();
 		return message.future;
 	}
 
@@ -111,7 +111,7 @@ final class SendQueue {
 		boolean wasHeld = this.held;
 		this.held = held;
 		if (wasHeld && !held) {
-			drain();
+			this.writer.request();
 		}
 	}
 
@@ -155,7 +155,7 @@ final class SendQueue {
 			close(connection);
 			return;
 		}
-		drain();
+		this.writer.request();
 	}
 
 	/**
@@ -177,7 +177,7 @@ final class SendQueue {
 	void close(WsConnection connection, Runnable closing) {
 		close(connection);
 		this.urgent.offer(new Outbound(closing, connection));
-		drain();
+		this.writer.request();
 	}
 
 	/** Fail every queued message. */
@@ -193,36 +193,29 @@ final class SendQueue {
 		return this.buffered.get();
 	}
 
-	private void drain() {
-		if (this.wip.getAndIncrement() != 0) {
-			return;
-		}
-		int missed = 1;
-		do {
-			WsConnection target = this.connection.get();
-			while (true) {
-				Outbound urgent = this.urgent.poll();
-				if (urgent != null) {
-					if (urgent.payload instanceof Runnable closing) {
-						closing.run();
-					}
-					else {
-						write(urgent.target, urgent);
-					}
-					continue;
+	/** Write what is urgent, then the queue while the gate is open (writer only). */
+	private void writeQueued() {
+		WsConnection target = this.connection.get();
+		while (true) {
+			Outbound urgent = this.urgent.poll();
+			if (urgent != null) {
+				if (urgent.payload instanceof Runnable closing) {
+					closing.run();
 				}
-				if (target == null || target != this.connection.get() || this.held) {
-					break;
+				else {
+					write(urgent.target, urgent);
 				}
-				Outbound message = this.queue.poll();
-				if (message == null) {
-					break;
-				}
-				write(target, message);
+				continue;
 			}
-			missed = this.wip.addAndGet(-missed);
+			if (target == null || target != this.connection.get() || this.held) {
+				return;
+			}
+			Outbound message = this.queue.poll();
+			if (message == null) {
+				return;
+			}
+			write(target, message);
 		}
-		while (missed != 0);
 	}
 
 	private void write(WsConnection target, Outbound message) {
