@@ -3,6 +3,7 @@ package dev.wsboot.benchmarks;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ public class EchoLatencyBenchmark {
 	@State(Scope.Benchmark)
 	public static class Echo {
 
-		@Param({ "rawTyrusGrizzly", "starterGrizzly", "rawTyrusGrizzlyNoIdleTimer" })
+		@Param({ "rawTyrusGrizzly", "starterGrizzly", "rawTyrusGrizzlyNoIdleTimer", "starterGrizzlySpin" })
 		public String client;
 
 		FeedServer server;
@@ -61,7 +62,8 @@ public class EchoLatencyBenchmark {
 			this.roundTrip = switch (this.client) {
 				case "rawTyrusGrizzly" -> new RawTyrus(uri, 0);
 				case "rawTyrusGrizzlyNoIdleTimer" -> new RawTyrus(uri, -1);
-				case "starterGrizzly" -> new Starter(uri);
+				case "starterGrizzly" -> new Starter(uri, Map.of());
+				case "starterGrizzlySpin" -> new Starter(uri, Map.of("ws.listener-spin", "200us"));
 				default -> throw new IllegalArgumentException(this.client);
 			};
 		}
@@ -139,9 +141,10 @@ public class EchoLatencyBenchmark {
 
 		private final StarterApp.EchoListener listener;
 
-		Starter(URI uri) throws InterruptedException {
-			this.context = StarterApp.run(Map.of("ws.clients.echo.url", uri.toString()),
-					StarterApp.EchoListenerConfig.class);
+		Starter(URI uri, Map<String, Object> properties) throws InterruptedException {
+			Map<String, Object> all = new LinkedHashMap<>(properties);
+			all.put("ws.clients.echo.url", uri.toString());
+			this.context = StarterApp.run(all, StarterApp.EchoListenerConfig.class);
 			this.client = this.context.getBean("echo", WsClient.class);
 			this.listener = this.context.getBean(StarterApp.EchoListener.class);
 			Inbound.await(() -> this.client.isOpen() ? 1 : 0, 1, Duration.ofSeconds(30), "starter connect");

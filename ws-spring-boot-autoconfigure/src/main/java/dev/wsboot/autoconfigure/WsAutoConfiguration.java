@@ -60,6 +60,8 @@ public final class WsAutoConfiguration {
 	/** Name of the converter used for JSON payloads, inbound and outbound. */
 	public static final String MESSAGE_CONVERTER_BEAN_NAME = "wsMessageConverter";
 
+	private static final Duration MAX_LISTENER_SPIN = Duration.ofMillis(10);
+
 	WsAutoConfiguration() {
 	}
 
@@ -110,6 +112,7 @@ public final class WsAutoConfiguration {
 		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
 				threads.listenerExecutor(), publisher, messageConverter, listeners, shutdownTimeout(properties));
 		factory.setSettingsSource(settings);
+		factory.setListenerSpin(listenerSpin(properties));
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
 		reconnectPolicy.ifAvailable(factory::setReconnectPolicy);
 		return factory;
@@ -136,6 +139,21 @@ public final class WsAutoConfiguration {
 		converters.add(new StringMessageConverter());
 		converters.add(new ByteArrayMessageConverter());
 		return new CompositeMessageConverter(converters);
+	}
+
+	/**
+	 * {@code ws.listener-spin}, checked: a negative spin or one over 10 ms fails start-up
+	 * naming the key.
+	 */
+	private static Duration listenerSpin(WsProperties properties) {
+		Duration spin = properties.getListenerSpin();
+		if (spin == null || spin.isNegative() || spin.compareTo(MAX_LISTENER_SPIN) > 0) {
+			throw new InvalidWsConfigurationException("ws.listener-spin",
+					"is " + spin + ", not between 0 and " + MAX_LISTENER_SPIN.toMillis() + "ms",
+					"Set ws.listener-spin to how long a listener thread waits for a client's next message before it"
+							+ " returns to the pool, e.g. 200us for request/response traffic (0, the default, for none).");
+		}
+		return spin;
 	}
 
 	/**

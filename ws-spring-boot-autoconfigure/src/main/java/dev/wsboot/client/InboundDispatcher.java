@@ -1,5 +1,6 @@
 package dev.wsboot.client;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,8 +59,15 @@ final class InboundDispatcher {
 	private static final long LINGER_NANOS = 20_000;
 
 	/**
-	 * Whether the running drain lingers when it catches up: the gap before it was shorter
-	 * than {@link #LINGER_NANOS} (drain only).
+	 * How long every drain waits for the next message before it gives its thread back
+	 * ({@code ws.listener-spin}); 0: only a drain that caught up with a busy feed waits,
+	 * for {@link #LINGER_NANOS}.
+	 */
+	private final long spinNanos;
+
+	/**
+	 * Whether the running drain lingers when it catches up: a spin is set, or the gap
+	 * before it was shorter than {@link #LINGER_NANOS} (drain only).
 	 */
 	private boolean linger;
 
@@ -112,14 +120,20 @@ final class InboundDispatcher {
 	 * @param client the client (handed to its listeners)
 	 * @param executor runs the listeners
 	 * @param maxMessageSize the client's {@code max-message-size}
+	 * @param spin how long a drain waits for the next message ({@code ws.listener-spin})
 	 * @return the dispatcher
 	 */
-	static InboundDispatcher forClient(WsClient client, Executor executor, long maxMessageSize) {
+	static InboundDispatcher forClient(WsClient client, Executor executor, long maxMessageSize, Duration spin) {
 		return new InboundDispatcher(client, executor, MAX_MESSAGES,
-				Math.min(Math.max(2 * maxMessageSize, MIN_BYTES), MAX_BYTES));
+				Math.min(Math.max(2 * maxMessageSize, MIN_BYTES), MAX_BYTES), spin);
 	}
 
 	InboundDispatcher(WsClient client, Executor executor, int maxMessages, long maxBytes) {
+		this(client, executor, maxMessages, maxBytes, Duration.ZERO);
+	}
+
+	InboundDispatcher(WsClient client, Executor executor, int maxMessages, long maxBytes, Duration spin) {
+		this.spinNanos = spin.toNanos();
 		this.clientName = client.name();
 		this.client = client;
 		this.executor = executor;
@@ -291,7 +305,7 @@ final class InboundDispatcher {
 	private void drain() {
 		DRAINING.set(this);
 		this.dispatching = Thread.currentThread();
-		this.linger = System.nanoTime() - this.drainEndedNanos < LINGER_NANOS;
+		this.linger = this.spinNanos > 0 || System.nanoTime() - this.drainEndedNanos < LINGER_NANOS;
 		try {
 			do {
 				Node node;
@@ -309,14 +323,15 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Wait up to {@link #LINGER_NANOS} for another message when the feed is busy,
-	 * yielding the core to the transport's threads meanwhile.
+	 * Wait up to {@link #LINGER_NANOS} (or the spin) for another message when the feed is
+	 * busy (or a spin is set), yielding the core to the transport's threads meanwhile.
 	 * @return whether one arrived
 	 */
 	private boolean awaitMore() {
 		if (!this.linger) {
 			return false;
 		}
+		long window = Math.max(this.spinNanos, LINGER_NANOS);
 		long start = System.nanoTime();
 		do {
 			Thread.yield();
@@ -324,7 +339,7 @@ final class InboundDispatcher {
 				return true;
 			}
 		}
-		while (System.nanoTime() - start < LINGER_NANOS);
+		while (System.nanoTime() - start < window);
 		return false;
 	}
 

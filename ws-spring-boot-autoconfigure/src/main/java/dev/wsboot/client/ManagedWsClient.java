@@ -107,7 +107,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		String name = settings.name();
 		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
-		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize());
+		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize(),
+				factory.listenerSpin);
 		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
 		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
 		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);

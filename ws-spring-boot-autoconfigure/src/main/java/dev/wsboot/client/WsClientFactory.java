@@ -42,6 +42,8 @@ public final class WsClientFactory {
 
 	List<WsHandshakeCustomizer> handshakeCustomizers = List.of();
 
+	Duration listenerSpin = Duration.ZERO;
+
 	WsReconnectPolicy reconnectPolicy = (client, failure, attempts) -> true;
 
 	volatile @Nullable WsClientOwnership ownership;
@@ -88,6 +90,18 @@ public final class WsClientFactory {
 	public void setHandshakeCustomizers(List<WsHandshakeCustomizer> handshakeCustomizers) {
 		Assert.notNull(handshakeCustomizers, "'handshakeCustomizers' must not be null");
 		this.handshakeCustomizers = List.copyOf(handshakeCustomizers);
+	}
+
+	/**
+	 * Set how long a listener thread that ran a client's messages waits for that client's
+	 * next message, yielding its core, before it returns to the pool
+	 * ({@code ws.listener-spin}); applies to clients created afterwards.
+	 * @param listenerSpin the spin, {@link Duration#ZERO} for none (the default)
+	 */
+	public void setListenerSpin(Duration listenerSpin) {
+		Assert.notNull(listenerSpin, "'listenerSpin' must not be null");
+		Assert.isTrue(!listenerSpin.isNegative(), "'listenerSpin' must not be negative");
+		this.listenerSpin = listenerSpin;
 	}
 
 	/**

@@ -146,6 +146,18 @@ class WsAutoConfigurationTests {
 	}
 
 	@Test
+	void failsStartUpForAListenerSpinOver10MillisecondsNamingTheKey() {
+		this.contextRunner.withPropertyValues("ws.listener-spin=50ms", "ws.clients.ticker.url=ws://localhost:1/feed")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new WsConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("'ws.listener-spin'").contains("PT0.05S");
+				assertThat(analysis.getAction()).contains("ws.listener-spin").contains("200us");
+			});
+	}
+
+	@Test
 	void failsStartUpForAListenerOfAnUnknownClient() {
 		this.contextRunner.withUserConfiguration(UnknownClientListener.class)
 			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")

@@ -97,6 +97,39 @@ class InboundDispatcherTests {
 	}
 
 	@Test
+	void withASpinAFeedSlowerThanTheBusyFeedLingerKeepsTheListenerThread() {
+		int messages = 200;
+		// 200 us between messages: each starts a drain of its own unless the drain spins
+		assertThat(drainsFor(messages, Duration.ZERO, 200_000)).isGreaterThan(messages / 2);
+		assertThat(drainsFor(messages, Duration.ofMillis(10), 200_000)).isLessThan(messages / 4);
+	}
+
+	private int drainsFor(int messages, Duration spin, long gapNanos) {
+		AtomicInteger drains = new AtomicInteger();
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, (task) -> {
+			drains.incrementAndGet();
+			this.listenerThreads.execute(task);
+		}, 16, 1024 * 1024, spin);
+		List<String> received = new CopyOnWriteArrayList<>();
+		WsMessageListener listener = (message, client) -> received.add(message.text());
+		this.producer.execute(() -> {
+			for (int i = 0; i < messages; i++) {
+				// paced, not waiting for anything: the gap between two replies
+				long next = System.nanoTime() + gapNanos;
+				while (received.size() < i || System.nanoTime() < next) {
+					Thread.onSpinWait();
+				}
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> received.size() == messages);
+		for (int i = 0; i < messages; i++) {
+			assertThat(received.get(i)).isEqualTo(Integer.toString(i));
+		}
+		return drains.get();
+	}
+
+	@Test
 	void aFullHandOffPausesTheProducerUntilTheListenerCatchesUp() {
 		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
