@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,6 +36,12 @@ final class ClientConnection implements WsConnectionHandler {
 	private static final Log logger = LogFactory.getLog(ClientConnection.class);
 
 	private static final ThreadLocal<ClientConnection> OPENING = new ThreadLocal<>();
+
+	/**
+	 * Threads publishing an opened event right now: while none is, every send skips the
+	 * thread-local lookup (a miss costs a scan of the sending thread's map).
+	 */
+	private static final AtomicInteger OPENINGS = new AtomicInteger();
 
 	private final ManagedWsClient client;
 
@@ -127,7 +134,7 @@ final class ClientConnection implements WsConnectionHandler {
 	}
 
 	static @Nullable ClientConnection opening() {
-		return OPENING.get();
+		return (OPENINGS.get() != 0) ? OPENING.get() : null;
 	}
 
 	ManagedWsClient client() {
@@ -150,12 +157,14 @@ final class ClientConnection implements WsConnectionHandler {
 	void publishOpened(Runnable publish) {
 		// published even when the connection ended meanwhile: every closed event of a
 		// connection follows its opened event (sends from the listener then fail)
+		OPENINGS.incrementAndGet();
 		OPENING.set(this);
 		try {
 			publish.run();
 		}
 		finally {
 			OPENING.remove();
+			OPENINGS.decrementAndGet();
 		}
 	}
 

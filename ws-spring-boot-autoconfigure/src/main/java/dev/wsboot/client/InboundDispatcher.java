@@ -41,12 +41,6 @@ final class InboundDispatcher {
 
 	private static final int MAX_MESSAGES = 1024;
 
-	/**
-	 * The dispatcher whose drain runs on the current thread (its client's listener
-	 * thread).
-	 */
-	private static final ThreadLocal<InboundDispatcher> DRAINING = new ThreadLocal<>();
-
 	private static final long MIN_BYTES = 1024 * 1024;
 
 	private static final long MAX_BYTES = 4 * 1024 * 1024;
@@ -303,7 +297,6 @@ final class InboundDispatcher {
 
 	/** Run what was handed over, then linger if the feed is busy (drain only). */
 	private void drain() {
-		DRAINING.set(this);
 		this.dispatching = Thread.currentThread();
 		this.linger = this.spinNanos > 0 || System.nanoTime() - this.drainEndedNanos < LINGER_NANOS;
 		try {
@@ -318,7 +311,6 @@ final class InboundDispatcher {
 		finally {
 			this.drainEndedNanos = System.nanoTime();
 			this.dispatching = null;
-			DRAINING.remove();
 		}
 	}
 
@@ -358,7 +350,7 @@ final class InboundDispatcher {
 	 * @return whether the caller is this dispatcher's listener thread
 	 */
 	boolean isListenerThread() {
-		return DRAINING.get() == this;
+		return isDispatchingThread();
 	}
 
 	private @Nullable Node poll() {

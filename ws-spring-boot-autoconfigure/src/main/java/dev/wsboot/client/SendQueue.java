@@ -69,6 +69,21 @@ final class SendQueue {
 		if (!reserve(message)) {
 			return message.future;
 		}
+		if (this.queue.isEmpty() && this.writer.tryEnter()) {
+			// nothing queued and no writer: this thread writes it at once, without a trip
+			// through the queue (what was queued meanwhile is written by exit(), after
+			// it)
+			WsConnection target = this.connection.get();
+			if (target != null && !this.held && this.urgent.isEmpty() && this.queue.isEmpty()) {
+				write(target, message);
+			}
+			else {
+				this.queue.offer(message);
+				writeQueued();
+			}
+			this.writer.exit();
+			return message.future;
+		}
 		this.queue.offer(message);
 		this.writer.request();
 		return message.future;
