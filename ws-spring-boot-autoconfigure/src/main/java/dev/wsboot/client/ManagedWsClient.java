@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.LogFactory;
@@ -36,15 +37,15 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	/** A connection open at least this long resets the back-off. */
 	private static final Duration STABLE = Duration.ofSeconds(10);
 
-	final WsClientSettings settings;
+	private final WsClientSettings settings;
 
-	final WsClientFactory factory;
+	private final WsClientFactory factory;
 
 	private final WsTransport transport;
 
-	final SendQueue sendQueue;
+	private final SendQueue sendQueue;
 
-	final InboundDispatcher dispatcher;
+	private final InboundDispatcher dispatcher;
 
 	private final LifecycleAnnouncer announcer;
 
@@ -81,20 +82,22 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private @Nullable List<WsMessageListener> listeners;
 
-	final ClientStatistics statistics = new ClientStatistics();
+	private final ClientStatistics statistics = new ClientStatistics();
 
 	/**
 	 * Requests waiting for replies; {@code null} without {@code correlation.request-id}.
 	 */
-	final @Nullable PendingRequests requests;
+	private final @Nullable PendingRequests requests;
 
 	private final @Nullable WsShard shard;
 
-	final ConnectionUrl connectionUrl;
+	private final ConnectionUrl connectionUrl;
 
-	final ReadyGate readyGate;
+	private final ReadyGate readyGate;
 
 	private volatile @Nullable BufferPool bufferPool;
+
+	private final ProtocolHeartbeat.Support heartbeats;
 
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this(factory, factory.settings.apply(name), null);
@@ -112,7 +115,12 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
 		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);
 		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher, this.connectionUrl::inUse);
-		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation());
+		Function<Object, String> json = (payload) -> factory.json(name, payload);
+		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation(),
+				new PendingRequests.Support(factory.scheduler, factory.messageConverter, json,
+						factory.listeners.jsonParser()));
+		this.heartbeats = new ProtocolHeartbeat.Support(name, factory.scheduler, this.statistics, this.dispatcher,
+				this.sendQueue, json);
 	}
 
 	@Override
@@ -313,9 +321,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		if (connection == null || !connection.isOpen()) {
 			// the connection ended before the protocol's hello was handled: the next one
 			// says hello again
-			return new ProtocolHeartbeat(this, null, interval, beat);
+			return new ProtocolHeartbeat(this.heartbeats, null, interval, beat);
 		}
-		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this, connection, interval, beat);
+		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this.heartbeats, connection, interval, beat);
 		connection.attach(heartbeat);
 		return heartbeat;
 	}
@@ -668,8 +676,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** A new attempt, made current; started by the caller after it released the lock. */
 	private ClientConnection newAttempt() {
-		ClientConnection connection = new ClientConnection(this, this.settings, this.factory.handshakeCustomizers,
-				this.statistics, this.dispatcher, this.factory.scheduler);
+		ClientConnection connection = new ClientConnection(this, this.settings, this.connectionUrl,
+				this.factory.handshakeCustomizers, this.statistics, this.dispatcher, this.factory.scheduler);
 		this.current = connection;
 		return connection;
 	}
@@ -767,6 +775,19 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			this.bufferPool = pool;
 		}
 		return pool;
+	}
+
+	/**
+	 * How long a {@link #replace(int, String) replacement} may take: closing the open
+	 * connection, then connecting again.
+	 */
+	Duration replacementTimeout() {
+		return this.factory.shutdownTimeout.plus(this.settings.connectTimeout());
+	}
+
+	/** Have this client's durations reported to {@code recorder} ({@code null}: none). */
+	void timingRecorder(@Nullable WsTimingRecorder recorder) {
+		this.statistics.recorder(recorder);
 	}
 
 	@Override
