@@ -356,7 +356,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		Replacement replacement = replace(code, reason);
 		if (replacement != null) {
-			return replacement.closed;
+			return replacement.closed();
 		}
 		// an attempt under way goes on; a closed or new client connects
 		connect();
@@ -509,7 +509,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
 		if (replacement != null) {
 			reconnectAtOnce();
-			replacement.closed.complete(null);
+			replacement.closed().complete(null);
 		}
 		else if (reconnect) {
 			scheduleReconnect(null);
@@ -808,34 +808,6 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	@Override
 	public String toString() {
 		return "WsClient[" + name() + ", " + WsSecrets.mask(url()) + ", " + this.state + "]";
-	}
-
-	/**
-	 * A replacement of the open connection ({@link #replace(int, String)}), observed in
-	 * two stages.
-	 */
-	static final class Replacement {
-
-		/**
-		 * Completes when the replaced connection closed and the next attempt was started
-		 * (what {@link WsClient#reconnect(int, String)} returns).
-		 */
-		final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-		/**
-		 * Completes when the next connection opened (its opened event was published) or
-		 * its attempt failed, or the application closed the client.
-		 */
-		final CompletableFuture<Void> reopened = new CompletableFuture<>();
-
-		/** Complete both stages. */
-		static void end(@Nullable Replacement replacement) {
-			if (replacement != null) {
-				replacement.closed.complete(null);
-				replacement.reopened.complete(null);
-			}
-		}
-
 	}
 
 }

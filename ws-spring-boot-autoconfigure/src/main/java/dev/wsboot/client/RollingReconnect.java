@@ -47,11 +47,12 @@ public final class RollingReconnect {
 			return CompletableFuture.completedFuture(null);
 		}
 		long limit = managed.replacementTimeout().toMillis() + SLACK_MILLIS;
-		ManagedWsClient.Replacement replacement = managed.replace(code, reason);
+		Replacement replacement = managed.replace(code, reason);
 		if (replacement == null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return replacement.reopened.completeOnTimeout(null, limit, TimeUnit.MILLISECONDS)
+		return replacement.reopened()
+			.completeOnTimeout(null, limit, TimeUnit.MILLISECONDS)
 			.exceptionally((failure) -> null);
 	}
 
