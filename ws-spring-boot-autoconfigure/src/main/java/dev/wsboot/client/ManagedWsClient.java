@@ -10,13 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
-import dev.wsboot.client.event.WsClientOwnershipEvent;
 import dev.wsboot.transport.WsTransport;
 
 /**
@@ -77,8 +75,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private volatile int failedAttempts;
 
-	/** Cluster ownership: {@code null} unless the client is a cluster singleton. */
-	private volatile @Nullable Boolean owner;
+	private final ClusterOwnership ownership;
+
+	private final ReconnectDecision decision;
 
 	private @Nullable List<WsMessageListener> listeners;
 
@@ -119,6 +118,8 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation(),
 				new PendingRequests.Support(factory.scheduler, factory.messageConverter, json,
 						factory.listeners.jsonParser()));
+		this.ownership = new ClusterOwnership(this, () -> factory.ownership, this.dispatcher, factory.publisher);
+		this.decision = new ReconnectDecision(this, this.settings.reconnect(), () -> factory.reconnectPolicy);
 		this.heartbeats = new ProtocolHeartbeat.Support(name, factory.scheduler, this.statistics, this.dispatcher,
 				this.sendQueue, json);
 	}
@@ -218,7 +219,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				return;
 			}
 			this.closedByApplication = false;
-			if (inStandby()) {
+			if (this.ownership.inStandby()) {
 				transition(WsClientState.STANDBY);
 				return;
 			}
@@ -473,11 +474,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		boolean askPolicy;
 		synchronized (this.lock) {
 			askPolicy = connection == this.current && !this.closedByApplication && this.replacement == null
-					&& this.settings.reconnect().enabled();
+					&& this.decision.enabled();
 		}
 		// decided before anything is scheduled, outside the lock (the policy is
 		// application code)
-		String stop = askPolicy ? stopReason(code, reason) : null;
+		String stop = askPolicy ? this.decision.afterClose(code, reason) : null;
 		boolean reconnect;
 		Replacement replacement;
 		CompletableFuture<Void> closing;
@@ -493,8 +494,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			fromListener = this.closingFromListener;
 			// null when the application's close() ended the replacement
 			replacement = this.replacement;
-			reconnect = !this.closedByApplication
-					&& (replacement != null || (this.settings.reconnect().enabled() && stop == null));
+			reconnect = !this.closedByApplication && (replacement != null || (this.decision.enabled() && stop == null));
 			if (openNanos >= STABLE.toNanos() || replacement != null) {
 				this.reconnects.reset();
 			}
@@ -521,29 +521,6 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		else if (!this.closedByApplication) {
 			failQueuedSends("the connection closed with " + code + " and reconnect is disabled");
 		}
-	}
-
-	/**
-	 * Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the
-	 * policy), or {@code null}.
-	 */
-	private @Nullable String stopReason(int code, String reason) {
-		if (this.settings.reconnect().stopOnCloseCodes().contains(code)) {
-			return "close code " + code + " is listed in ws.clients." + name() + ".reconnect.stop-on-close-codes "
-					+ this.settings.reconnect().stopOnCloseCodes();
-		}
-		try {
-			if (!this.factory.reconnectPolicy.shouldReconnect(this, code, reason)) {
-				return "the WsReconnectPolicy declined to reconnect after close code " + code;
-			}
-		}
-		catch (RuntimeException ex) {
-			// the connection must still end properly: reconnect, as without a policy
-			LogFactory.getLog(WsReconnectPolicy.class)
-				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code,
-						ex);
-		}
-		return null;
 	}
 
 	/**
@@ -577,12 +554,9 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			replacement = takeReplacement();
 		}
 		Replacement.end(replacement);
-		if (!this.settings.reconnect().enabled()) {
-			giveUp(cause, "reconnect is disabled");
-			return;
-		}
-		if (!this.factory.reconnectPolicy.shouldReconnect(this, cause, this.failedAttempts)) {
-			giveUp(cause, "the WsReconnectPolicy declined to reconnect");
+		String stop = this.decision.afterFailure(cause, this.failedAttempts);
+		if (stop != null) {
+			giveUp(cause, stop);
 			return;
 		}
 		scheduleReconnect(cause);
@@ -609,7 +583,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		}
 		if (delay == ReconnectSchedule.STOP) {
 			giveUp((failure != null) ? failure : new IllegalStateException("connection lost"),
-					"gave up after " + this.settings.reconnect().maxAttempts() + " attempts");
+					"gave up after " + this.decision.maxAttempts() + " attempts");
 		}
 	}
 
@@ -696,29 +670,16 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	// cluster ownership, driven through WsClientOwnership
 
-	/**
-	 * Whether this is a cluster singleton that this replica does not own (called under
-	 * the lock).
-	 */
-	private boolean inStandby() {
-		WsClientOwnership ownership = this.factory.ownership;
-		if (this.owner == null && ownership != null && ownership.isSingleton(this)) {
-			this.owner = Boolean.FALSE;
-		}
-		return Boolean.FALSE.equals(this.owner);
-	}
-
 	/** This replica owns the client now: a client waiting in STANDBY connects. */
 	void grantOwnership() {
 		boolean connect;
 		synchronized (this.lock) {
-			if (Boolean.TRUE.equals(this.owner)) {
+			if (!this.ownership.grant()) {
 				return;
 			}
-			this.owner = Boolean.TRUE;
 			connect = this.state == WsClientState.STANDBY;
 		}
-		this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, true)));
+		this.ownership.announce(true);
 		if (connect) {
 			connect();
 		}
@@ -732,13 +693,12 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		boolean owned;
 		boolean active;
 		synchronized (this.lock) {
-			owned = Boolean.TRUE.equals(this.owner);
-			this.owner = Boolean.FALSE;
+			owned = this.ownership.revoke();
 			active = this.state != WsClientState.NEW && this.state != WsClientState.CLOSED
 					&& this.state != WsClientState.STANDBY;
 		}
 		if (owned) {
-			this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, false)));
+			this.ownership.announce(false);
 		}
 		if (!active) {
 			return CompletableFuture.completedFuture(null);
@@ -746,7 +706,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		failQueuedSends("another replica took the client over");
 		return close(1001, "Another replica owns this client", timeout).whenComplete((result, failure) -> {
 			synchronized (this.lock) {
-				if (Boolean.FALSE.equals(this.owner) && this.state == WsClientState.CLOSED) {
+				if (this.ownership.isRevoked() && this.state == WsClientState.CLOSED) {
 					this.closedByApplication = false;
 					transition(WsClientState.STANDBY);
 				}
@@ -756,7 +716,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/** {@code null} unless a cluster singleton; else whether this replica owns it. */
 	@Nullable Boolean owner() {
-		return this.owner;
+		return this.ownership.owner();
 	}
 
 	@Override
@@ -799,7 +759,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
 				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null), this.owner,
+				subprotocol().orElse(null), this.ownership.owner(),
 				new WsClientSnapshot.Protocol(isReady(),
 						(this.state == WsClientState.OPEN) ? this.readyGate.notReadyReason() : null,
 						this.statistics.heartbeats.sum(), Duration.ofNanos(this.statistics.heartbeatNanos.sum()))));
