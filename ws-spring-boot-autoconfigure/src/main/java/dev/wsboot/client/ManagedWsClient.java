@@ -47,7 +47,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	/** The connection state machine, under the client's one lock. */
 	private final ClientStateMachine connections;
 
-	private @Nullable List<WsMessageListener> listeners;
+	private final ClientListeners listeners;
 
 	private final ClientStatistics statistics = new ClientStatistics();
 
@@ -84,6 +84,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation(),
 				new PendingRequests.Support(factory.scheduler, factory.messageConverter, json,
 						factory.listeners.jsonParser()));
+		this.listeners = new ClientListeners(() -> factory.listenersFor(name, shard), this.requests);
 		this.ownership = new ClusterOwnership(this, () -> factory.ownership, this.dispatcher, factory.publisher);
 		this.heartbeats = new ProtocolHeartbeat.Support(name, factory.scheduler, this.statistics, this.dispatcher,
 				this.sendQueue, json);
@@ -322,20 +323,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	// called by ClientConnection (transport threads) and the scheduler
 
 	List<WsMessageListener> listeners() {
-		List<WsMessageListener> listeners = this.listeners;
-		if (listeners == null) {
-			List<WsMessageListener> configured = this.factory.listenersFor(name(), this.shard);
-			if (this.requests != null) {
-				// replies first: a matched reply is consumed before any listener sees it
-				List<WsMessageListener> withReplies = new java.util.ArrayList<>(configured.size() + 1);
-				withReplies.add(this.requests);
-				withReplies.addAll(configured);
-				configured = withReplies;
-			}
-			listeners = List.copyOf(configured);
-			this.listeners = listeners;
-		}
-		return listeners;
+		return this.listeners.get();
 	}
 
 	/**
