@@ -47,6 +47,9 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private final WsClientSettings settings;
 
+	/** Where each attempt connects to (the redirect, if any). */
+	private final ConnectionUrl url;
+
 	private final List<WsHandshakeCustomizer> handshakeCustomizers;
 
 	private final ClientStatistics statistics;
@@ -122,11 +125,12 @@ final class ClientConnection implements WsConnectionHandler {
 	/** Whether a fragmented message is being received (transport thread only). */
 	private boolean fragmented;
 
-	ClientConnection(ManagedWsClient client, WsClientSettings settings,
+	ClientConnection(ManagedWsClient client, WsClientSettings settings, ConnectionUrl url,
 			List<WsHandshakeCustomizer> handshakeCustomizers, ClientStatistics statistics, InboundDispatcher dispatcher,
 			ScheduledExecutorService scheduler) {
 		this.client = client;
 		this.settings = settings;
+		this.url = url;
 		this.handshakeCustomizers = handshakeCustomizers;
 		this.statistics = statistics;
 		this.dispatcher = dispatcher;
@@ -195,7 +199,7 @@ final class ClientConnection implements WsConnectionHandler {
 		for (WsHandshakeCustomizer customizer : this.handshakeCustomizers) {
 			customizer.customize(this.client, headers);
 		}
-		URI url = this.client.connectionUrl.inUse();
+		URI url = this.url.inUse();
 		return new WsConnectRequest(url, settings.subprotocols(), settings.extensions(), headers,
 				settings.connectTimeout(), settings.maxMessageSize(), settings.sslContext(),
 				settings.proxy().select(url));

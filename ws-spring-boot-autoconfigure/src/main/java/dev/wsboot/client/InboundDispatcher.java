@@ -336,21 +336,13 @@ final class InboundDispatcher {
 	}
 
 	/**
-	 * Whether the current thread runs this client's listeners or events (so anything
-	 * submitted now runs only after it returns).
-	 * @return whether the caller is this client's dispatching thread
-	 */
-	boolean isDispatchingThread() {
-		return this.dispatching == Thread.currentThread();
-	}
-
-	/**
-	 * Whether the current thread runs this client's listeners and events right now (so
-	 * what it sends is part of the protocol's handshake).
+	 * Whether the current thread runs this client's listeners and events right now: what
+	 * it submits runs only after it returns, and what it sends is part of the protocol's
+	 * handshake.
 	 * @return whether the caller is this dispatcher's listener thread
 	 */
 	boolean isListenerThread() {
-		return isDispatchingThread();
+		return this.dispatching == Thread.currentThread();
 	}
 
 	private @Nullable Node poll() {

@@ -7,23 +7,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
-import dev.wsboot.client.event.WsClientOwnershipEvent;
-import dev.wsboot.transport.WsTransport;
-
 /**
- * The managed client behind each {@link WsClient} bean: the connection state machine and
- * reconnecting. One {@link ClientConnection} per attempt carries the per-connection work
- * (liveness, inbound assembly and dispatch); the {@link SendQueue} holds outbound
- * messages across connections, {@link ReconnectSchedule} picks the delays and
- * {@link LifecycleAnnouncer} logs and publishes what happens.
+ * The managed client behind each {@link WsClient} bean: its face to the application and
+ * the Spring lifecycle. It builds the client's parts and hands each what it uses: the
+ * {@link ClientStateMachine} holds the one lock and the connection state machine
+ * (connect, close, reconnect); one {@link ClientConnection} per attempt carries the
+ * per-connection work (liveness, inbound assembly and dispatch); the {@link SendQueue}
+ * holds outbound messages across connections and {@link LifecycleAnnouncer} logs and
+ * publishes what happens.
  */
 final class ManagedWsClient implements WsClient, SmartLifecycle {
 
@@ -33,68 +32,39 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	 */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
-	/** A connection open at least this long resets the back-off. */
-	private static final Duration STABLE = Duration.ofSeconds(10);
+	private final WsClientSettings settings;
 
-	final WsClientSettings settings;
+	private final WsClientFactory factory;
 
-	final WsClientFactory factory;
+	private final SendQueue sendQueue;
 
-	private final WsTransport transport;
-
-	final SendQueue sendQueue;
-
-	final InboundDispatcher dispatcher;
+	private final InboundDispatcher dispatcher;
 
 	private final LifecycleAnnouncer announcer;
 
-	private final ReconnectSchedule reconnects;
+	private final ClusterOwnership ownership;
 
-	private final Object lock = new Object();
+	/** The connection state machine, under the client's one lock. */
+	private final ClientStateMachine connections;
 
-	private volatile WsClientState state = WsClientState.NEW;
+	private final ClientListeners listeners;
 
-	private volatile Instant since = Instant.now();
-
-	private volatile @Nullable ClientConnection current;
-
-	private boolean closedByApplication;
-
-	private @Nullable CompletableFuture<Void> closing;
-
-	/**
-	 * The replacement of the open connection under way ({@link #replace(int, String)}),
-	 * until the next connection opened or its attempt failed.
-	 */
-	private @Nullable Replacement replacement;
-
-	/**
-	 * Whether {@link #closing} completes before the closed event (closed from a
-	 * listener).
-	 */
-	private boolean closingFromListener;
-
-	private volatile int failedAttempts;
-
-	/** Cluster ownership: {@code null} unless the client is a cluster singleton. */
-	private volatile @Nullable Boolean owner;
-
-	private @Nullable List<WsMessageListener> listeners;
-
-	final ClientStatistics statistics = new ClientStatistics();
+	private final ClientStatistics statistics = new ClientStatistics();
 
 	/**
 	 * Requests waiting for replies; {@code null} without {@code correlation.request-id}.
 	 */
-	final @Nullable PendingRequests requests;
+	private final @Nullable PendingRequests requests;
 
 	private final @Nullable WsShard shard;
 
-	final ConnectionUrl connectionUrl;
+	private final ConnectionUrl connectionUrl;
 
-	final ReadyGate readyGate;
+	private final ReadyGate readyGate;
 
 	private volatile @Nullable BufferPool bufferPool;
+
+	private final ProtocolHeartbeat.Support heartbeats;
 
 	ManagedWsClient(WsClientFactory factory, String name) {
 		this(factory, factory.settings.apply(name), null);
@@ -105,15 +75,27 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.settings = settings;
 		this.shard = shard;
 		String name = settings.name();
-		this.transport = factory.transports.apply(this.settings.transport());
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
 		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize(),
 				factory.listenerSpin);
-		this.reconnects = new ReconnectSchedule(this.settings.reconnect(), factory.scheduler);
 		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
 		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);
 		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher, this.connectionUrl::inUse);
-		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation());
+		Function<Object, String> json = (payload) -> factory.json(name, payload);
+		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation(),
+				new PendingRequests.Support(factory.scheduler, factory.messageConverter, json,
+						factory.listeners.jsonParser()));
+		this.listeners = new ClientListeners(() -> factory.listenersFor(name, shard), this.requests);
+		this.ownership = new ClusterOwnership(this, () -> factory.ownership, this.dispatcher, factory.publisher);
+		this.heartbeats = new ProtocolHeartbeat.Support(name, factory.scheduler, this.statistics, this.dispatcher,
+				this.sendQueue, json);
+		this.connections = new ClientStateMachine(name, factory.transports.apply(this.settings.transport()),
+				() -> new ClientConnection(this, this.settings, this.connectionUrl, factory.handshakeCustomizers,
+						this.statistics, this.dispatcher, factory.scheduler),
+				this.sendQueue, this.dispatcher, this.announcer, this.statistics, this.readyGate,
+				new ReconnectDecision(this, this.settings.reconnect(), () -> factory.reconnectPolicy),
+				new ReconnectSchedule(this.settings.reconnect(), factory.scheduler), this.ownership, factory.scheduler,
+				factory.shutdownTimeout);
 	}
 
 	@Override
@@ -128,7 +110,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public WsClientState state() {
-		return this.state;
+		return this.connections.state();
 	}
 
 	@Override
@@ -182,98 +164,39 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 			// the protocol's handshake: listeners and replies pass the ready gate
 			// (not for a connection whose opened event is still to come: its identify
 			// goes first)
-			ClientConnection connection = this.current;
+			ClientConnection connection = this.connections.current();
 			if (connection != null && connection.isOpen() && this.sendQueue.isOpenFor(connection.connection())) {
 				return this.sendQueue.sendNow(connection.connection(), payload);
 			}
 		}
-		WsClientState state = this.state;
+		WsClientState state = this.connections.state();
 		if (state == WsClientState.STANDBY) {
 			return CompletableFuture.failedFuture(new WsSendException(name(),
 					"Client '" + name() + "' is in STANDBY: another replica owns it (ws.clients." + name()
 							+ ".cluster.singleton=true); send on the owning replica, see WsClientOwnershipEvent"));
 		}
 		if (state == WsClientState.CLOSED || state == WsClientState.CLOSING) {
+			String why = (this.connections.closedByApplication()) ? " (closed by the application)"
+					: " (reconnecting gave up)";
 			return CompletableFuture.failedFuture(new WsSendException.ClientClosed(name(),
-					"Client '" + name() + "' is " + state
-							+ ((this.closedByApplication) ? " (closed by the application)" : " (reconnecting gave up)")
-							+ "; call connect() first"));
+					"Client '" + name() + "' is " + state + why + "; call connect() first"));
 		}
 		return this.sendQueue.enqueue(payload);
 	}
 
 	@Override
 	public void connect() {
-		ClientConnection connection;
-		synchronized (this.lock) {
-			if (this.state == WsClientState.CONNECTING || this.state == WsClientState.OPEN
-					|| this.state == WsClientState.RECONNECTING) {
-				return;
-			}
-			this.closedByApplication = false;
-			if (inStandby()) {
-				transition(WsClientState.STANDBY);
-				return;
-			}
-			this.reconnects.reset();
-			this.failedAttempts = 0;
-			transition(WsClientState.CONNECTING);
-			connection = newAttempt();
-		}
-		connection.start(this.transport);
+		this.connections.connect();
 	}
 
 	@Override
 	public CompletableFuture<Void> close(int code, String reason) {
-		return close(code, reason, this.factory.shutdownTimeout);
-	}
-
-	private CompletableFuture<Void> close(int code, String reason, Duration timeout) {
-		ClientConnection connection;
-		CompletableFuture<Void> closed;
-		Replacement replacement;
-		synchronized (this.lock) {
-			replacement = takeReplacement();
-			this.closedByApplication = true;
-			this.reconnects.cancel();
-			if (this.closing != null) {
-				return this.closing;
-			}
-			connection = this.current;
-			if (connection == null || !connection.isOpen()) {
-				if (connection != null) {
-					connection.abandon();
-					this.current = null;
-				}
-				// also a client that was never started: later sends fail at once
-				transition(WsClientState.CLOSED);
-				failQueuedSends("closed by the application");
-				Replacement.end(replacement);
-				return CompletableFuture.completedFuture(null);
-			}
-			transition(WsClientState.CLOSING);
-			closed = new CompletableFuture<>();
-			this.closing = closed;
-			// a listener awaiting it would otherwise wait for an event queued behind
-			// itself
-			this.closingFromListener = this.dispatcher.isDispatchingThread();
-		}
-		failQueuedSends("closed by the application");
-		// no next connection follows
-		Replacement.end(replacement);
-		this.sendQueue.close(connection.connection(), () -> connection.close(code, reason, timeout));
-		return closed;
+		return this.connections.close(code, reason, this.factory.shutdownTimeout);
 	}
 
 	@Override
 	public void terminate() {
-		ClientConnection connection;
-		synchronized (this.lock) {
-			connection = this.current;
-		}
-		if (connection != null) {
-			connection.terminate("terminated by the application");
-		}
+		this.connections.terminate();
 	}
 
 	@Override
@@ -293,13 +216,13 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public Optional<String> subprotocol() {
-		ClientConnection connection = this.current;
+		ClientConnection connection = this.connections.current();
 		return (connection != null && connection.isOpen()) ? connection.connection().subprotocol() : Optional.empty();
 	}
 
 	@Override
 	public List<String> extensions() {
-		ClientConnection connection = this.current;
+		ClientConnection connection = this.connections.current();
 		return (connection != null && connection.isOpen()) ? connection.connection().extensions() : List.of();
 	}
 
@@ -310,13 +233,13 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		Assert.isTrue(interval != null && !interval.isNegative() && !interval.isZero(),
 				() -> "Client '" + name() + "': the heartbeat interval must be positive, not " + interval);
 		Assert.notNull(beat, "'beat' must not be null");
-		ClientConnection connection = this.current;
+		ClientConnection connection = this.connections.current();
 		if (connection == null || !connection.isOpen()) {
 			// the connection ended before the protocol's hello was handled: the next one
 			// says hello again
-			return new ProtocolHeartbeat(this, null, interval, beat);
+			return new ProtocolHeartbeat(this.heartbeats, null, interval, beat);
 		}
-		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this, connection, interval, beat);
+		ProtocolHeartbeat heartbeat = new ProtocolHeartbeat(this.heartbeats, connection, interval, beat);
 		connection.attach(heartbeat);
 		return heartbeat;
 	}
@@ -336,24 +259,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		Assert.isTrue(isSendableCloseCode(code), () -> "Client '" + name() + "': close code " + code
 				+ " cannot be sent; use 1000, 1001-1003, 1007-1014 or 3000-4999");
 		Assert.notNull(reason, "'reason' must not be null");
-		synchronized (this.lock) {
-			if (this.closing != null) {
-				return this.closing;
-			}
-			if (this.state == WsClientState.RECONNECTING && this.current == null) {
-				// waiting for a back-off delay: try now instead
-				this.reconnects.cancel();
-				this.factory.scheduler.execute(this::reconnect);
-				return CompletableFuture.completedFuture(null);
-			}
-		}
-		Replacement replacement = replace(code, reason);
-		if (replacement != null) {
-			return replacement.closed;
-		}
-		// an attempt under way goes on; a closed or new client connects
-		connect();
-		return CompletableFuture.completedFuture(null);
+		return this.connections.reconnect(code, reason);
 	}
 
 	private static boolean isSendableCloseCode(int code) {
@@ -363,7 +269,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public void ready() {
-		ClientConnection connection = this.current;
+		ClientConnection connection = this.connections.current();
 		if (connection == null || !connection.isOpen()) {
 			return;
 		}
@@ -379,7 +285,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public boolean isReady() {
-		return this.state == WsClientState.OPEN && !this.readyGate.isHeld();
+		return this.connections.state() == WsClientState.OPEN && !this.readyGate.isHeld();
 	}
 
 	// SmartLifecycle
@@ -401,7 +307,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		WsClientState state = this.state;
+		WsClientState state = this.connections.state();
 		return state != WsClientState.NEW && state != WsClientState.CLOSED;
 	}
 
@@ -418,20 +324,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	// called by ClientConnection (transport threads) and the scheduler
 
 	List<WsMessageListener> listeners() {
-		List<WsMessageListener> listeners = this.listeners;
-		if (listeners == null) {
-			List<WsMessageListener> configured = this.factory.listenersFor(name(), this.shard);
-			if (this.requests != null) {
-				// replies first: a matched reply is consumed before any listener sees it
-				List<WsMessageListener> withReplies = new java.util.ArrayList<>(configured.size() + 1);
-				withReplies.add(this.requests);
-				withReplies.addAll(configured);
-				configured = withReplies;
-			}
-			listeners = List.copyOf(configured);
-			this.listeners = listeners;
-		}
-		return listeners;
+		return this.listeners.get();
 	}
 
 	/**
@@ -439,22 +332,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	 * wanted.
 	 */
 	boolean opened(ClientConnection connection) {
-		Replacement replacement;
-		synchronized (this.lock) {
-			if (connection != this.current || this.closedByApplication) {
-				return false;
-			}
-			this.failedAttempts = 0;
-			this.readyGate.opened();
-			transition(WsClientState.OPEN);
-			replacement = takeReplacement();
-		}
-		this.announcer.opened(connection, () -> {
-			this.sendQueue.open(connection.connection(), connection::isOpen);
-			// a replacement is done once the application heard of the new connection
-			Replacement.end(replacement);
-		});
-		return true;
+		return this.connections.opened(connection);
 	}
 
 	/** An open connection ended (exactly once per connection). */
@@ -463,293 +341,39 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		if (this.requests != null) {
 			this.requests.connectionLost(code, reason);
 		}
-		boolean askPolicy;
-		synchronized (this.lock) {
-			askPolicy = connection == this.current && !this.closedByApplication && this.replacement == null
-					&& this.settings.reconnect().enabled();
-		}
-		// decided before anything is scheduled, outside the lock (the policy is
-		// application code)
-		String stop = askPolicy ? stopReason(code, reason) : null;
-		boolean reconnect;
-		Replacement replacement;
-		CompletableFuture<Void> closing;
-		boolean fromListener;
-		synchronized (this.lock) {
-			if (connection != this.current) {
-				return;
-			}
-			this.current = null;
-			this.statistics.closed(code, reason);
-			closing = this.closing;
-			this.closing = null;
-			fromListener = this.closingFromListener;
-			// null when the application's close() ended the replacement
-			replacement = this.replacement;
-			reconnect = !this.closedByApplication
-					&& (replacement != null || (this.settings.reconnect().enabled() && stop == null));
-			if (openNanos >= STABLE.toNanos() || replacement != null) {
-				this.reconnects.reset();
-			}
-			transition(reconnect ? WsClientState.RECONNECTING : WsClientState.CLOSED);
-		}
-		// close() completes once its closed event was published: awaiting it shows a
-		// consistent view
-		if (closing != null && fromListener) {
-			closing.complete(null);
-		}
-		this.announcer.closed(code, reason, reconnect,
-				(closing != null && !fromListener) ? () -> closing.complete(null) : null);
-		if (replacement != null) {
-			reconnectAtOnce();
-			replacement.closed.complete(null);
-		}
-		else if (reconnect) {
-			scheduleReconnect(null);
-		}
-		else if (stop != null) {
-			this.announcer.stopped(code, reason, stop);
-			failQueuedSends("reconnecting stopped: " + stop);
-		}
-		else if (!this.closedByApplication) {
-			failQueuedSends("the connection closed with " + code + " and reconnect is disabled");
-		}
-	}
-
-	/**
-	 * Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the
-	 * policy), or {@code null}.
-	 */
-	private @Nullable String stopReason(int code, String reason) {
-		if (this.settings.reconnect().stopOnCloseCodes().contains(code)) {
-			return "close code " + code + " is listed in ws.clients." + name() + ".reconnect.stop-on-close-codes "
-					+ this.settings.reconnect().stopOnCloseCodes();
-		}
-		try {
-			if (!this.factory.reconnectPolicy.shouldReconnect(this, code, reason)) {
-				return "the WsReconnectPolicy declined to reconnect after close code " + code;
-			}
-		}
-		catch (RuntimeException ex) {
-			// the connection must still end properly: reconnect, as without a policy
-			LogFactory.getLog(WsReconnectPolicy.class)
-				.error("Client '" + name() + "': the WsReconnectPolicy failed; reconnecting after close code " + code,
-						ex);
-		}
-		return null;
-	}
-
-	/**
-	 * The replaced connection closed: connect again now, without a back-off delay.
-	 */
-	private void reconnectAtOnce() {
-		synchronized (this.lock) {
-			if (this.closedByApplication) {
-				return;
-			}
-			transition(WsClientState.RECONNECTING);
-			this.announcer.reconnecting(1, Duration.ZERO);
-		}
-		// not on the transport thread that reported the close
-		this.factory.scheduler.execute(this::reconnect);
+		this.connections.closed(connection, code, reason, openNanos);
 	}
 
 	/** A connection attempt failed before the handshake completed. */
 	void failed(ClientConnection connection, Throwable cause) {
-		Replacement replacement;
-		synchronized (this.lock) {
-			if (connection != this.current) {
-				return;
-			}
-			this.current = null;
-			if (this.closedByApplication) {
-				return;
-			}
-			this.failedAttempts++;
-			this.statistics.failed(cause);
-			replacement = takeReplacement();
-		}
-		Replacement.end(replacement);
-		if (!this.settings.reconnect().enabled()) {
-			giveUp(cause, "reconnect is disabled");
-			return;
-		}
-		if (!this.factory.reconnectPolicy.shouldReconnect(this, cause, this.failedAttempts)) {
-			giveUp(cause, "the WsReconnectPolicy declined to reconnect");
-			return;
-		}
-		scheduleReconnect(cause);
+		this.connections.failed(connection, cause);
 	}
 
 	/**
-	 * Schedule the next attempt at once (not behind listeners still working through
-	 * messages of the old connection); the events go through the dispatcher, in order.
-	 */
-	private void scheduleReconnect(@Nullable Throwable failure) {
-		long delay;
-		synchronized (this.lock) {
-			if (this.closedByApplication) {
-				return;
-			}
-			delay = this.reconnects.schedule(failure, this::reconnect);
-			if (delay != ReconnectSchedule.STOP) {
-				transition(WsClientState.RECONNECTING);
-				if (failure != null) {
-					this.announcer.failed(failure);
-				}
-				this.announcer.reconnecting(this.reconnects.attempt(), Duration.ofMillis(delay));
-			}
-		}
-		if (delay == ReconnectSchedule.STOP) {
-			giveUp((failure != null) ? failure : new IllegalStateException("connection lost"),
-					"gave up after " + this.settings.reconnect().maxAttempts() + " attempts");
-		}
-	}
-
-	private void reconnect() {
-		ClientConnection connection;
-		synchronized (this.lock) {
-			this.reconnects.started();
-			if (this.state != WsClientState.RECONNECTING || this.current != null) {
-				return;
-			}
-			this.statistics.reconnects.increment();
-			connection = newAttempt();
-		}
-		connection.start(this.transport);
-	}
-
-	/**
-	 * Replace the open connection: close it with {@code code}, then connect again at once
-	 * (no back-off delay, and the back-off starts over; the reconnect policy is not
-	 * asked). Queued and new sends wait for the next connection. Serves
-	 * {@link #reconnect(int, String)} and {@link RollingReconnect} (a reloaded SSL
-	 * bundle).
-	 * @param code the close code
-	 * @param reason the close reason
-	 * @return the replacement under way (a call during one joins it), or {@code null}
-	 * when no connection is open or the application closed the client
+	 * Replace the open connection (a reloaded SSL bundle, {@link RollingReconnect}).
+	 * @see ClientStateMachine#replace(int, String)
 	 */
 	@Nullable Replacement replace(int code, String reason) {
-		ClientConnection connection;
-		Replacement replacement;
-		synchronized (this.lock) {
-			if (this.replacement != null) {
-				return this.replacement;
-			}
-			connection = this.current;
-			if (this.closedByApplication || this.closing != null || connection == null || !connection.isOpen()) {
-				return null;
-			}
-			replacement = new Replacement();
-			this.replacement = replacement;
-			transition(WsClientState.RECONNECTING);
-		}
-		// new sends wait for the next connection; the close frame follows what is being
-		// written
-		this.sendQueue.close(connection.connection(),
-				() -> connection.close(code, reason, this.factory.shutdownTimeout));
-		return replacement;
-	}
-
-	/** The replacement under way, which ends now (called under the lock). */
-	private @Nullable Replacement takeReplacement() {
-		Replacement replacement = this.replacement;
-		this.replacement = null;
-		return replacement;
-	}
-
-	private void giveUp(Throwable cause, String why) {
-		synchronized (this.lock) {
-			transition(WsClientState.CLOSED);
-		}
-		this.announcer.gaveUp(cause, why);
-		failQueuedSends("reconnecting " + why);
-	}
-
-	/** A new attempt, made current; started by the caller after it released the lock. */
-	private ClientConnection newAttempt() {
-		ClientConnection connection = new ClientConnection(this, this.settings, this.factory.handshakeCustomizers,
-				this.statistics, this.dispatcher, this.factory.scheduler);
-		this.current = connection;
-		return connection;
-	}
-
-	private void failQueuedSends(String why) {
-		this.sendQueue.failAll(() -> new WsSendException.ClientClosed(name(),
-				"Client '" + name() + "': " + why + "; the message was not sent"));
-	}
-
-	private void transition(WsClientState state) {
-		if (this.state != state) {
-			this.state = state;
-			this.since = Instant.now();
-		}
+		return this.connections.replace(code, reason);
 	}
 
 	// cluster ownership, driven through WsClientOwnership
 
-	/**
-	 * Whether this is a cluster singleton that this replica does not own (called under
-	 * the lock).
-	 */
-	private boolean inStandby() {
-		WsClientOwnership ownership = this.factory.ownership;
-		if (this.owner == null && ownership != null && ownership.isSingleton(this)) {
-			this.owner = Boolean.FALSE;
-		}
-		return Boolean.FALSE.equals(this.owner);
-	}
-
 	/** This replica owns the client now: a client waiting in STANDBY connects. */
 	void grantOwnership() {
-		boolean connect;
-		synchronized (this.lock) {
-			if (Boolean.TRUE.equals(this.owner)) {
-				return;
-			}
-			this.owner = Boolean.TRUE;
-			connect = this.state == WsClientState.STANDBY;
-		}
-		this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, true)));
-		if (connect) {
-			connect();
-		}
+		this.connections.grantOwnership();
 	}
 
 	/**
-	 * Another replica may own the client now: close with 1001 (dropping the socket when
-	 * the server does not answer within {@code timeout}), then wait in STANDBY.
+	 * Another replica may own the client now: close with 1001, then wait in STANDBY.
 	 */
 	CompletableFuture<Void> revokeOwnership(Duration timeout) {
-		boolean owned;
-		boolean active;
-		synchronized (this.lock) {
-			owned = Boolean.TRUE.equals(this.owner);
-			this.owner = Boolean.FALSE;
-			active = this.state != WsClientState.NEW && this.state != WsClientState.CLOSED
-					&& this.state != WsClientState.STANDBY;
-		}
-		if (owned) {
-			this.dispatcher.submit(() -> this.factory.publisher.publishEvent(new WsClientOwnershipEvent(this, false)));
-		}
-		if (!active) {
-			return CompletableFuture.completedFuture(null);
-		}
-		failQueuedSends("another replica took the client over");
-		return close(1001, "Another replica owns this client", timeout).whenComplete((result, failure) -> {
-			synchronized (this.lock) {
-				if (Boolean.FALSE.equals(this.owner) && this.state == WsClientState.CLOSED) {
-					this.closedByApplication = false;
-					transition(WsClientState.STANDBY);
-				}
-			}
-		});
+		return this.connections.revokeOwnership(timeout);
 	}
 
 	/** {@code null} unless a cluster singleton; else whether this replica owns it. */
 	@Nullable Boolean owner() {
-		return this.owner;
+		return this.ownership.owner();
 	}
 
 	@Override
@@ -770,52 +394,38 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		return pool;
 	}
 
+	/**
+	 * How long a {@link #replace(int, String) replacement} may take: closing the open
+	 * connection, then connecting again.
+	 */
+	Duration replacementTimeout() {
+		return this.factory.shutdownTimeout.plus(this.settings.connectTimeout());
+	}
+
+	/** Have this client's durations reported to {@code recorder} ({@code null}: none). */
+	void timingRecorder(@Nullable WsTimingRecorder recorder) {
+		this.statistics.recorder(recorder);
+	}
+
 	@Override
 	public Optional<WsClientSnapshot> snapshot() {
-		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(this.connectionUrl.inUse()), this.state,
-				this.since, this.closedByApplication, this.failedAttempts, this.statistics.lastCloseCode,
-				this.statistics.lastCloseReason, this.statistics.lastFailure, this.statistics.textReceived.sum(),
-				this.statistics.binaryReceived.sum(), this.statistics.bytesReceived.sum(),
-				this.sendQueue.textMessages.sum(), this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(),
-				this.statistics.reconnects.sum(), bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
+		return Optional.of(new WsClientSnapshot(name(), WsSecrets.mask(this.connectionUrl.inUse()),
+				this.connections.state(), this.connections.since(), this.connections.closedByApplication(),
+				this.connections.failedAttempts(), this.statistics.lastCloseCode, this.statistics.lastCloseReason,
+				this.statistics.lastFailure, this.statistics.textReceived.sum(), this.statistics.binaryReceived.sum(),
+				this.statistics.bytesReceived.sum(), this.sendQueue.textMessages.sum(),
+				this.sendQueue.binaryMessages.sum(), this.sendQueue.bytes.sum(), this.statistics.reconnects.sum(),
+				bufferedAmount(), latency().orElse(null), this.statistics.pongs.sum(),
 				Duration.ofNanos(this.statistics.latencyTotalNanos.sum()), lastMessageReceived().orElse(null),
-				subprotocol().orElse(null), this.owner,
+				subprotocol().orElse(null), this.ownership.owner(),
 				new WsClientSnapshot.Protocol(isReady(),
-						(this.state == WsClientState.OPEN) ? this.readyGate.notReadyReason() : null,
+						(this.connections.state() == WsClientState.OPEN) ? this.readyGate.notReadyReason() : null,
 						this.statistics.heartbeats.sum(), Duration.ofNanos(this.statistics.heartbeatNanos.sum()))));
 	}
 
 	@Override
 	public String toString() {
-		return "WsClient[" + name() + ", " + WsSecrets.mask(url()) + ", " + this.state + "]";
-	}
-
-	/**
-	 * A replacement of the open connection ({@link #replace(int, String)}), observed in
-	 * two stages.
-	 */
-	static final class Replacement {
-
-		/**
-		 * Completes when the replaced connection closed and the next attempt was started
-		 * (what {@link WsClient#reconnect(int, String)} returns).
-		 */
-		final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-		/**
-		 * Completes when the next connection opened (its opened event was published) or
-		 * its attempt failed, or the application closed the client.
-		 */
-		final CompletableFuture<Void> reopened = new CompletableFuture<>();
-
-		/** Complete both stages. */
-		static void end(@Nullable Replacement replacement) {
-			if (replacement != null) {
-				replacement.closed.complete(null);
-				replacement.reopened.complete(null);
-			}
-		}
-
+		return "WsClient[" + name() + ", " + WsSecrets.mask(url()) + ", " + this.connections.state() + "]";
 	}
 
 }

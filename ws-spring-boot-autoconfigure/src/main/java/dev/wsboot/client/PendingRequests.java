@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -42,7 +44,13 @@ final class PendingRequests implements WsMessageListener {
 
 	private static final MessageHeaders NO_HEADERS = new NoIdHeaders();
 
-	private final ManagedWsClient client;
+	private final WsClient client;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final MessageConverter messageConverter;
+
+	private final Function<Object, String> json;
 
 	private final Function<String, ?> parser;
 
@@ -64,11 +72,15 @@ final class PendingRequests implements WsMessageListener {
 
 	private final ClientStatistics statistics;
 
-	private PendingRequests(ManagedWsClient client, ClientStatistics statistics, WsCorrelationSettings settings) {
+	private PendingRequests(WsClient client, ClientStatistics statistics, WsCorrelationSettings settings,
+			Support support) {
 		this.client = client;
 		this.statistics = statistics;
+		this.scheduler = support.scheduler();
+		this.messageConverter = support.messageConverter();
+		this.json = support.json();
 		this.mapper = JsonMapper.shared();
-		Function<String, ?> listenersParser = client.factory.listeners.jsonParser();
+		Function<String, ?> listenersParser = support.listenersParser();
 		// the listeners' parser when there is one: a message parsed here is their shared
 		// tree too
 		this.parser = (listenersParser != null) ? listenersParser : this.mapper::readTree;
@@ -84,11 +96,12 @@ final class PendingRequests implements WsMessageListener {
 	 * @param client the client
 	 * @param statistics where each request's outcome and time go
 	 * @param settings its correlation settings
+	 * @param support the timer and the JSON conversion the requests use
 	 * @return the table, {@code null} when requests are disabled
 	 * @throws IllegalStateException when Jackson is not on the class path
 	 */
-	static @Nullable PendingRequests of(ManagedWsClient client, ClientStatistics statistics,
-			WsCorrelationSettings settings) {
+	static @Nullable PendingRequests of(WsClient client, ClientStatistics statistics, WsCorrelationSettings settings,
+			Support support) {
 		if (!settings.enabled()) {
 			return null;
 		}
@@ -97,7 +110,7 @@ final class PendingRequests implements WsMessageListener {
 					+ ".correlation.request-id is set but request/response needs Jackson; add "
 					+ "tools.jackson.core:jackson-databind (spring-boot-starter-jackson)");
 		}
-		return new PendingRequests(client, statistics, settings);
+		return new PendingRequests(client, statistics, settings, support);
 	}
 
 	<T> CompletableFuture<T> request(Object message, Class<T> replyType, @Nullable Duration timeout) {
@@ -119,8 +132,7 @@ final class PendingRequests implements WsMessageListener {
 					+ " is already waiting for its reply; use unique ids or leave " + this.requestId
 					+ " out to have one written");
 		}
-		entry.timer = this.client.factory.scheduler.schedule(() -> timedOut(entry, wait), wait.toNanos(),
-				TimeUnit.NANOSECONDS);
+		entry.timer = this.scheduler.schedule(() -> timedOut(entry, wait), wait.toNanos(), TimeUnit.NANOSECONDS);
 		String text = this.mapper.writeValueAsString(request);
 		this.client.sendText(new RequestText(text, () -> entry.sent = true)).whenComplete((sent, failure) -> {
 			if (failure != null) {
@@ -145,8 +157,7 @@ final class PendingRequests implements WsMessageListener {
 	 * application's converter.
 	 */
 	private ObjectNode tree(Object message) {
-		String json = (message instanceof CharSequence text) ? text.toString()
-				: this.client.factory.json(this.client.name(), message);
+		String json = (message instanceof CharSequence text) ? text.toString() : this.json.apply(message);
 		JsonNode tree = this.mapper.readTree(json);
 		if (!(tree instanceof ObjectNode object)) {
 			throw new IllegalArgumentException("Client '" + this.client.name()
@@ -225,7 +236,7 @@ final class PendingRequests implements WsMessageListener {
 		if (part.isNull()) {
 			return null;
 		}
-		Object converted = this.client.factory.messageConverter.fromMessage(new Reply(part), type);
+		Object converted = this.messageConverter.fromMessage(new Reply(part), type);
 		if (converted == null) {
 			throw new IllegalStateException(
 					"Client '" + this.client.name() + "': no converter could read the reply " + "as " + type.getName());
@@ -367,6 +378,19 @@ final class PendingRequests implements WsMessageListener {
 		public String toString() {
 			return this.text;
 		}
+
+	}
+
+	/**
+	 * What the requests of a client use from the starter's shared infrastructure.
+	 *
+	 * @param scheduler times out requests
+	 * @param messageConverter reads replies as the requested type
+	 * @param json writes a request that is not text with the application's converter
+	 * @param listenersParser the listeners' JSON parser, or {@code null}
+	 */
+	record Support(ScheduledExecutorService scheduler, MessageConverter messageConverter, Function<Object, String> json,
+			@Nullable Function<String, ?> listenersParser) {
 
 	}
 

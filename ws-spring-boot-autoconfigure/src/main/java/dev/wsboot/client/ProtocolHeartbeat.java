@@ -1,10 +1,12 @@
 package dev.wsboot.client;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -23,7 +25,7 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 
 	private static final Log logger = LogFactory.getLog(ProtocolHeartbeat.class);
 
-	private final ManagedWsClient client;
+	private final Support support;
 
 	private final @Nullable ClientConnection owner;
 
@@ -39,8 +41,8 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 
 	private @Nullable ScheduledFuture<?> task;
 
-	ProtocolHeartbeat(ManagedWsClient client, @Nullable ClientConnection owner, Duration interval, Supplier<?> beat) {
-		this.client = client;
+	ProtocolHeartbeat(Support support, @Nullable ClientConnection owner, Duration interval, Supplier<?> beat) {
+		this.support = support;
 		this.owner = owner;
 		this.interval = interval;
 		this.beat = beat;
@@ -54,7 +56,7 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 		}
 		long nanos = this.interval.toNanos();
 		long first = ThreadLocalRandom.current().nextLong(nanos);
-		this.task = this.client.factory.scheduler.scheduleAtFixedRate(this::beat, first, nanos, TimeUnit.NANOSECONDS);
+		this.task = this.support.scheduler().scheduleAtFixedRate(this::beat, first, nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/** Stop for good (cancelled, replaced, or the connection ended). */
@@ -69,7 +71,7 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 	@Override
 	public void acknowledged() {
 		if (this.unanswered.compareAndSet(true, false)) {
-			this.client.statistics.heartbeat(System.nanoTime() - this.sentNanos);
+			this.support.statistics().heartbeat(System.nanoTime() - this.sentNanos);
 		}
 	}
 
@@ -88,7 +90,7 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 		if (this.stopped || owner == null) {
 			return;
 		}
-		if (this.unanswered.get() && this.client.dispatcher.isReadingPaused()) {
+		if (this.unanswered.get() && this.support.dispatcher().isReadingPaused()) {
 			// listeners are behind: the acknowledgement may be waiting for them, not lost
 			return;
 		}
@@ -102,23 +104,39 @@ final class ProtocolHeartbeat implements WsHeartbeat {
 		try {
 			Object payload = this.beat.get();
 			if (payload == null) {
-				logger.warn("Client '" + this.client.name() + "': the heartbeat supplier returned null; beat skipped");
+				logger.warn("Client '" + this.support.clientName()
+						+ "': the heartbeat supplier returned null; beat skipped");
 				return;
 			}
-			text = (payload instanceof CharSequence chars) ? chars.toString()
-					: this.client.factory.json(this.client.name(), payload);
+			text = (payload instanceof CharSequence chars) ? chars.toString() : this.support.json().apply(payload);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Client '" + this.client.name() + "': could not create the heartbeat; beat skipped", ex);
+			logger.error("Client '" + this.support.clientName() + "': could not create the heartbeat; beat skipped",
+					ex);
 			return;
 		}
 		this.sentNanos = System.nanoTime();
 		this.unanswered.set(true);
-		this.client.sendQueue.sendNow(owner.connection(), text).whenComplete((result, failure) -> {
+		this.support.sendQueue().sendNow(owner.connection(), text).whenComplete((result, failure) -> {
 			if (failure != null && logger.isDebugEnabled()) {
-				logger.debug("Client '" + this.client.name() + "': heartbeat not written: " + failure);
+				logger.debug("Client '" + this.support.clientName() + "': heartbeat not written: " + failure);
 			}
 		});
+	}
+
+	/**
+	 * What the heartbeats of one client use, the same for each of its connections.
+	 *
+	 * @param clientName the client's name, for log messages
+	 * @param scheduler the starter's timer
+	 * @param statistics where acknowledged beats are timed
+	 * @param dispatcher tells whether listeners are behind
+	 * @param sendQueue writes the beats past the ready gate
+	 * @param json writes a beat that is not text with the application's converter
+	 */
+	record Support(String clientName, ScheduledExecutorService scheduler, ClientStatistics statistics,
+			InboundDispatcher dispatcher, SendQueue sendQueue, Function<Object, String> json) {
+
 	}
 
 }

@@ -17,7 +17,7 @@ import org.springframework.util.Assert;
 public final class RollingReconnect {
 
 	/**
-	 * Added to a client's connect and close timeouts before the next client goes
+	 * Added to a client's close and connect timeouts before the next client goes
 	 * regardless.
 	 */
 	private static final long SLACK_MILLIS = 1000;
@@ -46,13 +46,13 @@ public final class RollingReconnect {
 		if (!(client instanceof ManagedWsClient managed)) {
 			return CompletableFuture.completedFuture(null);
 		}
-		long limit = managed.settings.connectTimeout().toMillis() + managed.factory.shutdownTimeout.toMillis()
-				+ SLACK_MILLIS;
-		ManagedWsClient.Replacement replacement = managed.replace(code, reason);
+		long limit = managed.replacementTimeout().toMillis() + SLACK_MILLIS;
+		Replacement replacement = managed.replace(code, reason);
 		if (replacement == null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return replacement.reopened.completeOnTimeout(null, limit, TimeUnit.MILLISECONDS)
+		return replacement.reopened()
+			.completeOnTimeout(null, limit, TimeUnit.MILLISECONDS)
 			.exceptionally((failure) -> null);
 	}
 

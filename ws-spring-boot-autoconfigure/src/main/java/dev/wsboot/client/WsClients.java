@@ -299,7 +299,7 @@ public final class WsClients implements SmartLifecycle {
 		if (!(client instanceof ManagedWsClient managed)) {
 			return false;
 		}
-		managed.statistics.recorder(recorder);
+		managed.timingRecorder(recorder);
 		return true;
 	}
 
