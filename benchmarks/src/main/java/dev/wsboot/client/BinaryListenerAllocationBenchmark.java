@@ -72,10 +72,10 @@ public class BinaryListenerAllocationBenchmark {
 				case "byteArray" -> "bytes";
 				default -> "message";
 			};
-			ManagedWsClient template = (ManagedWsClient) this.context.getBean(name, WsClient.class);
-			WsClientFactory real = template.factory;
+			WsClientFactory real = this.context.getBean(WsClientFactory.class);
+			WsClientSettings settings = real.settings.apply(name);
 			InMemoryTransport transport = new InMemoryTransport();
-			WsClientFactory factory = new WsClientFactory((client) -> template.settings, (transportName) -> transport,
+			WsClientFactory factory = new WsClientFactory((client) -> settings, (transportName) -> transport,
 					real.scheduler, Runnable::run, real.publisher, real.messageConverter, real.listeners,
 					Duration.ofSeconds(1));
 			WsClient client = factory.createClient(name);

@@ -65,6 +65,13 @@ final class InboundDispatcher {
 	 */
 	private boolean linger;
 
+	/**
+	 * The thread that handed the last node over (a plain write: a hint). A drain running
+	 * on it, under an executor that runs tasks on the caller's thread, must not wait for
+	 * a message only that thread could hand over.
+	 */
+	private @Nullable Thread lastProducer;
+
 	/** When the last drain ended ({@link System#nanoTime()}; drain only). */
 	private long drainEndedNanos = System.nanoTime() - LINGER_NANOS;
 
@@ -284,6 +291,7 @@ final class InboundDispatcher {
 	}
 
 	private void enqueue(Node node) {
+		this.lastProducer = Thread.currentThread();
 		Node previous = this.tail.getAndSet(node);
 		previous.next = node;
 		try {
@@ -298,7 +306,8 @@ final class InboundDispatcher {
 	/** Run what was handed over, then linger if the feed is busy (drain only). */
 	private void drain() {
 		this.dispatching = Thread.currentThread();
-		this.linger = this.spinNanos > 0 || System.nanoTime() - this.drainEndedNanos < LINGER_NANOS;
+		this.linger = (this.spinNanos > 0 || System.nanoTime() - this.drainEndedNanos < LINGER_NANOS)
+				&& this.lastProducer != Thread.currentThread();
 		try {
 			do {
 				Node node;
