@@ -59,7 +59,7 @@ final class ClientStateMachine {
 
 	private volatile @Nullable ClientConnection current;
 
-	private boolean closedByApplication;
+	private volatile boolean closedByApplication;
 
 	private @Nullable CompletableFuture<Void> closing;
 

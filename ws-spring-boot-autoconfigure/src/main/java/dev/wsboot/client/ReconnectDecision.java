@@ -1,5 +1,6 @@
 package dev.wsboot.client;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.LogFactory;
@@ -9,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * Whether one managed client reconnects after its connection closed or an attempt failed:
  * {@code reconnect.enabled}, {@code reconnect.stop-on-close-codes} and the application's
  * {@link WsReconnectPolicy}. Each answer is the reason to stop, or {@code null} to
- * reconnect. Holds no state; asked outside the client's lock, since the policy is
- * application code. {@link ReconnectSchedule} then picks the delay.
+ * reconnect; a policy that throws is logged and reconnects, as without a policy. Holds no
+ * state; asked outside the client's lock, since the policy is application code.
+ * {@link ReconnectSchedule} then picks the delay.
  */
 final class ReconnectDecision {
 
@@ -44,7 +46,7 @@ final class ReconnectDecision {
 
 	/**
 	 * Why a close must not be reconnected ({@code reconnect.stop-on-close-codes}, the
-	 * policy), or {@code null}. A policy that fails reconnects, as without a policy.
+	 * policy), or {@code null}.
 	 * @param code the close code
 	 * @param reason the close reason
 	 * @return the reason to stop, or {@code null}
@@ -55,16 +57,9 @@ final class ReconnectDecision {
 			return "close code " + code + " is listed in ws.clients." + name + ".reconnect.stop-on-close-codes "
 					+ this.settings.stopOnCloseCodes();
 		}
-		try {
-			if (!this.policy.get().shouldReconnect(this.client, code, reason)) {
-				return "the WsReconnectPolicy declined to reconnect after close code " + code;
-			}
-		}
-		catch (RuntimeException ex) {
-			// the connection must still end properly: reconnect, as without a policy
-			LogFactory.getLog(WsReconnectPolicy.class)
-				.error("Client '" + name + "': the WsReconnectPolicy failed; reconnecting after close code " + code,
-						ex);
+		if (!policyAllows(() -> this.policy.get().shouldReconnect(this.client, code, reason),
+				"after close code " + code)) {
+			return "the WsReconnectPolicy declined to reconnect after close code " + code;
 		}
 		return null;
 	}
@@ -79,10 +74,27 @@ final class ReconnectDecision {
 		if (!this.settings.enabled()) {
 			return "reconnect is disabled";
 		}
-		if (!this.policy.get().shouldReconnect(this.client, cause, failedAttempts)) {
+		if (!policyAllows(() -> this.policy.get().shouldReconnect(this.client, cause, failedAttempts),
+				"after a failed attempt")) {
 			return "the WsReconnectPolicy declined to reconnect";
 		}
 		return null;
+	}
+
+	/**
+	 * Ask the policy; one that fails is logged and reconnects, as without a policy (the
+	 * connection must still end properly, and the client must not be left without a next
+	 * attempt).
+	 */
+	private boolean policyAllows(BooleanSupplier question, String after) {
+		try {
+			return question.getAsBoolean();
+		}
+		catch (RuntimeException ex) {
+			LogFactory.getLog(WsReconnectPolicy.class)
+				.error("Client '" + this.client.name() + "': the WsReconnectPolicy failed; reconnecting " + after, ex);
+			return true;
+		}
 	}
 
 }

@@ -6,7 +6,8 @@ package dev.wsboot.client;
  * token was revoked), and after a connection closed by the server (for example Discord's
  * 4004, authentication failed). Without such a bean every failure is retried within
  * {@code reconnect.*}, and every close not listed in
- * {@code reconnect.stop-on-close-codes}.
+ * {@code reconnect.stop-on-close-codes}. A method that throws is logged and the client
+ * reconnects, as without a policy.
  */
 @FunctionalInterface
 public interface WsReconnectPolicy {

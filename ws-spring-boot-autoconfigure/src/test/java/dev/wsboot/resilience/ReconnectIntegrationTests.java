@@ -132,6 +132,22 @@ class ReconnectIntegrationTests {
 	}
 
 	@Test
+	void aReconnectPolicyThatFailsAfterAFailedAttemptIsLoggedAndTheClientRetriesAsWithoutAPolicy() {
+		ClientContexts.TimedHandshakes handshakes = new ClientContexts.TimedHandshakes(
+				(n) -> (n <= 2) ? WsTestHandshakeResponse.refuse(503) : WsTestHandshakeResponse.accept());
+		this.server.handshake(handshakes);
+		WsReconnectPolicy failing = (client, failure, attempts) -> {
+			throw new IllegalStateException("policy bug");
+		};
+		this.contextRunner.withBean(WsReconnectPolicy.class, () -> failing).run((context) -> {
+			RecordedEvents events = context.getBean(RecordedEvents.class);
+			events.awaitOpened(1);
+			assertThat(handshakes.count()).isEqualTo(3);
+			assertThat(events.failed()).hasSize(2).allSatisfy((failed) -> assertThat(failed.willRetry()).isTrue());
+		});
+	}
+
+	@Test
 	void reconnectPolicyGivingUpOn401ClosesTheClientAndFailsQueuedSends() {
 		ClientContexts.TimedHandshakes handshakes = new ClientContexts.TimedHandshakes(
 				(n) -> WsTestHandshakeResponse.refuse(401));
