@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -195,6 +197,19 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
+	void messagesAreHandledOnTheSelectorThreadThatReadThemWithoutAHandOffToAWorker() throws Exception {
+		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler();
+		WsConnection connection = this.transport.connect(request(server.url()), checking).get(10, TimeUnit.SECONDS);
+		WsTestConnection serverSide = server.awaitConnection();
+		for (int i = 0; i < 100; i++) {
+			serverSide.sendText("m" + i);
+		}
+		await().atMost(TIMEOUT).until(() -> checking.texts.get() == 100);
+		assertThat(connection.readsOnEventLoop()).isTrue();
+		assertThat(checking.textThreads).isNotEmpty().allMatch((name) -> name.endsWith(" SelectorRunner"));
+	}
+
+	@Test
 	void closeFromWithinACallbackIsReportedAfterTheCallbackReturns() throws Exception {
 		server.onConnect((connection) -> connection.sendText("close please"));
 		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler() {
@@ -223,6 +238,8 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 		final AtomicInteger texts = new AtomicInteger();
 
 		final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+		final Set<String> textThreads = ConcurrentHashMap.newKeySet();
 
 		final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -254,6 +271,7 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 		@Override
 		public void onText(String text, boolean last) {
 			enter();
+			this.textThreads.add(Thread.currentThread().getName());
 			this.texts.incrementAndGet();
 			this.events.add("text");
 			exit();
