@@ -104,18 +104,7 @@ final class FrameValidator implements ReadHandler {
 				return;
 			}
 		}
-		this.tyrus.handle(ownCopy(data));
-	}
-
-	/**
-	 * The bytes of a read in a buffer of their own. Tyrus keeps the last buffer it was
-	 * given (for a frame that continues in the next read) and appends the next read to
-	 * it, writing past its limit when its capacity allows: into a Grizzly read buffer
-	 * that is a slice of a selector thread's memory pool, where the thread's next reads
-	 * (of any connection) are allocated.
-	 */
-	private static ByteBuffer ownCopy(ByteBuffer data) {
-		return ByteBuffer.allocate(data.remaining()).put(data).flip();
+		this.tyrus.handle(data);
 	}
 
 	/**

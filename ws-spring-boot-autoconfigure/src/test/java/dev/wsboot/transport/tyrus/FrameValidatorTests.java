@@ -3,11 +3,8 @@ package dev.wsboot.transport.tyrus;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
-import org.glassfish.tyrus.core.Utils;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,34 +41,6 @@ class FrameValidatorTests {
 			assertThat(this.passed.toByteArray()).as("reads of %d bytes", chunk).isEqualTo(stream);
 		}
 		assertThat(this.violations).isEmpty();
-	}
-
-	@Test
-	void tyrusAppendingTheNextReadToTheBufferItKeptNeverWritesIntoTheReadersMemory() {
-		// Grizzly's reads on a selector thread are slices of the thread's memory pool:
-		// the
-		// rest of the pool (here after the first 6 bytes) holds the thread's next reads,
-		// of any connection
-		byte[] pool = new byte[64];
-		Arrays.fill(pool, (byte) 7);
-		byte[] stream = frame(0x81, 10);
-		System.arraycopy(stream, 0, pool, 0, 6);
-		AtomicReference<ByteBuffer> kept = new AtomicReference<>();
-		// what Tyrus's read handler does: keep the buffer (for a frame that continues in
-		// the next read) and append the next read to it
-		FrameValidator validator = new FrameValidator(
-				(data) -> kept.set((kept.get() != null) ? Utils.appendBuffers(kept.get(), data, 1024, 64) : data), MAX,
-				false, (code, reason) -> {
-				});
-		validator.handle(ByteBuffer.wrap(pool, 0, 6));
-		validator.handle(ByteBuffer.wrap(stream, 6, stream.length - 6));
-		byte[] rest = new byte[pool.length - 6];
-		Arrays.fill(rest, (byte) 7);
-		assertThat(Arrays.copyOfRange(pool, 6, pool.length)).isEqualTo(rest);
-		ByteBuffer frame = kept.get();
-		byte[] received = new byte[frame.remaining()];
-		frame.get(received);
-		assertThat(received).isEqualTo(stream);
 	}
 
 	@Test
