@@ -13,6 +13,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,6 +214,30 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 		await().atMost(TIMEOUT).until(() -> checking.texts.get() == 100);
 		assertThat(connection.readsOnEventLoop()).isTrue();
 		assertThat(checking.textThreads).isNotEmpty().allMatch((name) -> name.endsWith(" SelectorRunner"));
+	}
+
+	@Test
+	void anotherTyrusClientSharingTheGrizzlyTransportKeepsItsMessagesOnWorkerThreads() throws Exception {
+		this.transport.connect(request(server.url()), new ConcurrencyCheckingHandler()).get(10, TimeUnit.SECONDS);
+		server.awaitConnection();
+		ClientManager raw = ClientManager.createClient(TyrusWsTransport.GRIZZLY_CONTAINER);
+		raw.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+		Set<String> threads = ConcurrentHashMap.newKeySet();
+		Session session = raw.connectToServer(new Endpoint() {
+			@Override
+			public void onOpen(Session session, EndpointConfig config) {
+				session.addMessageHandler(String.class,
+						(MessageHandler.Whole<String>) (text) -> threads.add(Thread.currentThread().getName()));
+			}
+		}, ClientEndpointConfig.Builder.create().build(), server.url());
+		try {
+			server.awaitConnection().sendText("to the raw client");
+			await().atMost(TIMEOUT).until(() -> !threads.isEmpty());
+			assertThat(threads).noneMatch((name) -> name.endsWith(" SelectorRunner"));
+		}
+		finally {
+			session.close();
+		}
 	}
 
 	@Test
