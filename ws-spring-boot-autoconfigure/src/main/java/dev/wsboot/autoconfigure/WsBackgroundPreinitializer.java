@@ -15,12 +15,10 @@ import org.springframework.util.ClassUtils;
  * Does, on Spring Boot's background pre-initialization thread, the class loading the
  * starter's beans would otherwise do on the main thread while the context starts:
  * spring-messaging's message id generator, handler method factory and converters, the
- * Tyrus internals check, and the client's own classes. That class loading was most of
- * what the starter added to an application's start-up (a one-client application started
- * in 1.23× the time of the same application without the starter, 1.14× with this).
- * Nothing here has an effect beyond loading and initializing classes. Spring Boot skips
- * it on one core, in a native image and with
- * {@code -Dspring.backgroundpreinitializer.ignore=true}.
+ * Tyrus internals check, and the client's own classes: a one-client application starts in
+ * 0.93–0.97× of the time it takes without this (docs/performance.md, run 8). Nothing here
+ * has an effect beyond loading and initializing classes. Spring Boot skips it on one
+ * core, in a native image and with {@code -Dspring.backgroundpreinitializer.ignore=true}.
  */
 final class WsBackgroundPreinitializer implements BackgroundPreinitializer {
 

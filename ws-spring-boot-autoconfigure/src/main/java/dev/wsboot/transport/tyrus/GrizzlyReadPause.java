@@ -177,9 +177,10 @@ final class GrizzlyReadPause {
 	}
 
 	/**
-	 * Grizzly's {@link WorkerThreadIOStrategy}, except that reads are handled on the
-	 * selector thread (like Grizzly's same-thread strategy) and read interest stays off
-	 * after a read during which its connection asked for a pause.
+	 * Grizzly's {@link WorkerThreadIOStrategy}, except that reads of connections with a
+	 * read pause are handled on the selector thread (like Grizzly's same-thread strategy)
+	 * and read interest stays off after a read during which its connection asked for a
+	 * pause.
 	 */
 	static final class PausableIOStrategy extends AbstractIOStrategy {
 
