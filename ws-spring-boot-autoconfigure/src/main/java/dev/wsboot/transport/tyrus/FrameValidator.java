@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * (one call at a time). Bytes up to the offending frame still reach Tyrus, so messages
  * before it are delivered; nothing after it does. What Tyrus checks itself (fragment
  * sequence, close frame payload and code, UTF-8) is left to Tyrus.
+ * <p>
+ * It hands the bytes on in pieces of at most {@link #MAX_PIECE} bytes. Tyrus fails a read
+ * that does not fit its buffer (max-message-size plus {@code READ_SLACK}) with "Buffer
+ * overflow.", and one read of Grizzly can be much larger than the socket receive buffer:
+ * a thread reads into the largest direct buffer it ever used, writes included (a selector
+ * thread that flushed a 5 MiB message then reads up to 5 MiB at once).
  */
 final class FrameValidator implements ReadHandler {
 
@@ -34,6 +40,12 @@ final class FrameValidator implements ReadHandler {
 	private static final int PROTOCOL_ERROR = 1002;
 
 	private static final int TOO_BIG = 1009;
+
+	/**
+	 * The most bytes handed to Tyrus at once: the rest of its buffer's slack once a
+	 * frame, compressed ones included, is in it.
+	 */
+	static final int MAX_PIECE = 512 * 1024;
 
 	private final ReadHandler tyrus;
 
@@ -98,13 +110,24 @@ final class FrameValidator implements ReadHandler {
 			if (violation != null) {
 				this.failed = true;
 				if (frameStart > start) {
-					this.tyrus.handle(data.duplicate().limit(frameStart));
+					handOn(data.duplicate().limit(frameStart));
 				}
 				this.listener.protocolViolation(violation.code(), violation.reason());
 				return;
 			}
 		}
-		this.tyrus.handle(data);
+		handOn(data);
+	}
+
+	private void handOn(ByteBuffer data) {
+		int limit = data.limit();
+		if (data.remaining() <= MAX_PIECE) {
+			this.tyrus.handle(data);
+			return;
+		}
+		for (int start = data.position(); start < limit; start += MAX_PIECE) {
+			this.tyrus.handle(data.duplicate().position(start).limit(Math.min(limit, start + MAX_PIECE)));
+		}
 	}
 
 	/**

@@ -67,10 +67,11 @@ public final class TyrusWsTransport implements WsTransport {
 	private static final int FRAME_HEADER_SLACK = 14;
 
 	/**
-	 * Tyrus's read buffer also holds the rest of the socket read that completed a frame:
-	 * room for one read of the container (bounded by the socket receive buffer).
+	 * Tyrus's read buffer also holds the rest of the piece of a read that completed a
+	 * frame: room for one {@link FrameValidator#MAX_PIECE}, and for the few bytes a
+	 * compressed frame may exceed max-message-size by.
 	 */
-	private static final int READ_SLACK = 1024 * 1024;
+	private static final int READ_SLACK = 2 * FrameValidator.MAX_PIECE;
 
 	/**
 	 * Connects in flight at once; more wait for a permit (Tyrus runs each on its own

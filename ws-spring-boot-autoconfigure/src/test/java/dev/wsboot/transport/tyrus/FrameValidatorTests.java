@@ -44,6 +44,28 @@ class FrameValidatorTests {
 	}
 
 	@Test
+	void aReadLargerThanAPieceReachesTyrusInPiecesInOrder() {
+		int frames = 3 * FrameValidator.MAX_PIECE / (MAX + 4) + 1;
+		byte[][] parts = new byte[frames][];
+		for (int i = 0; i < frames; i++) {
+			parts[i] = frame(0x82, MAX);
+		}
+		byte[] stream = concat(parts);
+		List<Integer> pieces = new ArrayList<>();
+		FrameValidator validator = new FrameValidator((data) -> {
+			pieces.add(data.remaining());
+			while (data.hasRemaining()) {
+				this.passed.write(data.get());
+			}
+		}, MAX, false, (code, reason) -> this.violations.add(code + " " + reason));
+		validator.handle(ByteBuffer.wrap(stream));
+		assertThat(pieces).hasSize(4)
+			.allSatisfy((size) -> assertThat(size).isLessThanOrEqualTo(FrameValidator.MAX_PIECE));
+		assertThat(this.passed.toByteArray()).isEqualTo(stream);
+		assertThat(this.violations).isEmpty();
+	}
+
+	@Test
 	void maskedFrameIsRefusedEvenWhenItsHeaderArrivesByteByByte() {
 		FrameValidator validator = validator(false);
 		byte[] masked = { (byte) 0x81, (byte) 0x85, 1, 2, 3, 4, 'h', 'e', 'l', 'l', 'o' };
