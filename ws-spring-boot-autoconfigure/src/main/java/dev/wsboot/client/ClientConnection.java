@@ -78,6 +78,12 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 
 		@Override
+		public boolean mayHoldReader() {
+			WsConnection connection = ClientConnection.this.connection;
+			return connection == null || !connection.readsOnEventLoop();
+		}
+
+		@Override
 		public void resumeReading() {
 			WsConnection connection = ClientConnection.this.connection;
 			if (connection != null) {

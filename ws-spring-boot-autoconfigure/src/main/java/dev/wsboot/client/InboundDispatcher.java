@@ -24,8 +24,10 @@ import dev.wsboot.transport.SerialDrain;
  * not fit is still handed over, and so is the rest of what the transport had already read
  * (at most another budget's worth); the transport thread returns at once. Only a
  * transport that cannot pause reading ({@link Source#pauseReading()} is {@code false}),
- * or one that keeps delivering past that overflow, makes {@link #submitMessage} wait.
- * Lifecycle tasks are never refused.
+ * or one that keeps delivering past that overflow, makes {@link #submitMessage} wait; an
+ * event-loop thread ({@link Source#mayHoldReader()} is {@code false}) never waits, past
+ * the overflow it hands over the rest of its socket read too. Lifecycle tasks are never
+ * refused.
  * <p>
  * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
  * (one allocation per message), a {@link SerialDrain} that starts a drain on the executor
@@ -213,8 +215,10 @@ final class InboundDispatcher {
 	 * @return whether the message is to be handed over now
 	 */
 	private boolean pause(Source source, long bytes) {
-		if (this.queuedMessages.get() >= 2 * this.maxMessages || this.queuedBytes.get() + bytes > 2 * this.maxBytes) {
-			// the transport keeps delivering: hold its thread after all
+		if ((this.queuedMessages.get() >= 2 * this.maxMessages || this.queuedBytes.get() + bytes > 2 * this.maxBytes)
+				&& source.mayHoldReader()) {
+			// the transport keeps delivering: hold its thread after all (an event loop is
+			// never held: what it still delivers is the rest of one socket read)
 			return false;
 		}
 		// asked again for every message that does not fit: a resume racing with the last
@@ -451,6 +455,17 @@ final class InboundDispatcher {
 
 		/** Read again. */
 		void resumeReading();
+
+		/**
+		 * Whether the thread delivering the message may wait for room once the overflow
+		 * is used up: {@code false} for an event loop, which reads other connections too
+		 * (the message is then taken: reading is paused, so what still comes is the rest
+		 * of one socket read).
+		 * @return {@code true} unless the transport reads on an event loop
+		 */
+		default boolean mayHoldReader() {
+			return true;
+		}
 
 	}
 

@@ -21,6 +21,12 @@ import java.util.function.Supplier;
  * {@code RECONNECTING} are queued (within {@code send-buffer-limit}) and written in order
  * once open; messages sent from a {@link dev.wsboot.client.event.WsClientOpenedEvent}
  * listener go out before them.
+ * <p>
+ * The futures of sends and of {@link #close(int, String)} complete on whichever thread
+ * finished the work: the sending thread, or a transport I/O thread that serves other
+ * connections too (on the default transport, when the connection ends, a Grizzly selector
+ * thread). Do not block in callbacks attached to them; use the {@code ...Async} variants
+ * for slow work.
  */
 public interface WsClient {
 

@@ -7,7 +7,8 @@ package dev.wsboot.client;
  * 4004, authentication failed). Without such a bean every failure is retried within
  * {@code reconnect.*}, and every close not listed in
  * {@code reconnect.stop-on-close-codes}. A method that throws is logged and the client
- * reconnects, as without a policy.
+ * reconnects, as without a policy. Both methods may be called on a transport I/O thread
+ * that serves other connections too: decide quickly, never block.
  */
 @FunctionalInterface
 public interface WsReconnectPolicy {

@@ -76,6 +76,17 @@ public interface WsConnection {
 	}
 
 	/**
+	 * Whether this connection's messages are delivered on an event-loop thread, one that
+	 * reads other connections too: the handler must never hold it, not even when its
+	 * listeners fall behind. After {@link #pauseReading()} the handler takes what is
+	 * still delivered (at most the rest of one socket read) instead of waiting for room.
+	 * @return {@code false} unless the transport reads on an event loop
+	 */
+	default boolean readsOnEventLoop() {
+		return false;
+	}
+
+	/**
 	 * The subprotocol the server selected, if any.
 	 * @return the negotiated subprotocol
 	 */

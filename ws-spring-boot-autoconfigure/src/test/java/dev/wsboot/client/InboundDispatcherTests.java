@@ -279,6 +279,35 @@ class InboundDispatcherTests {
 		assertThat(received).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
 	}
 
+	@Test
+	void anEventLoopIsNeverHeldAndHandsOverTheRestOfItsReadPastTheOverflow() {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger submitted = new AtomicInteger();
+		List<String> received = new CopyOnWriteArrayList<>();
+		PausableSource source = new PausableSource(true);
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		this.producer.execute(() -> {
+			for (int i = 0; i < 20; i++) {
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, source);
+				submitted.incrementAndGet();
+			}
+		});
+		// the budget (4) and the overflow (another 4) would hold any other thread at 8
+		await().atMost(TIMEOUT).until(() -> submitted.get() == 20);
+		assertThat(source.paused).isTrue();
+		assertThat(dispatcher.isReadingPaused()).isTrue();
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> received.size() == 20);
+		for (int i = 0; i < 20; i++) {
+			assertThat(received.get(i)).isEqualTo("m" + i);
+		}
+		await().atMost(TIMEOUT).until(() -> !source.paused);
+	}
+
 	private static void awaitRelease(CountDownLatch latch) {
 		try {
 			latch.await(10, TimeUnit.SECONDS);
@@ -290,6 +319,9 @@ class InboundDispatcherTests {
 
 	/** A source whose reading pauses, recording what was asked of it. */
 	private final class PausableSource implements InboundDispatcher.Source {
+
+		/** Whether it stands for an event loop, which must never be held. */
+		private final boolean eventLoop;
 
 		final AtomicInteger pauses = new AtomicInteger();
 
@@ -309,10 +341,23 @@ class InboundDispatcherTests {
 			return true;
 		}
 
+		PausableSource() {
+			this(false);
+		}
+
+		PausableSource(boolean eventLoop) {
+			this.eventLoop = eventLoop;
+		}
+
 		@Override
 		public void resumeReading() {
 			this.resumes.incrementAndGet();
 			this.paused = false;
+		}
+
+		@Override
+		public boolean mayHoldReader() {
+			return !this.eventLoop;
 		}
 
 	}

@@ -28,12 +28,14 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Grizzly's worker-thread strategy turns read interest off while a worker handles a read
  * and back on when the handling completes. The shared Grizzly transport gets a
- * {@link PausableIOStrategy} instead (the same strategy, installed once): when a pause
- * was asked for while a read was handled (by the connection handler, from within a
- * callback), read interest stays off when the handling completes, and the worker thread
- * goes back to the pool. {@link #resume()} turns read interest back on, from any thread.
- * Frames already read when the pause is asked for are still delivered (the rest of that
- * one socket read); writes (pings, sends, close) are not paused.
+ * {@link PausableIOStrategy} instead (installed once): reads of the connections it pauses
+ * are handled on the selector thread that saw them (handshakes, other events and other
+ * Tyrus clients' connections still go to the worker pool), and when a pause was asked for
+ * while a read was handled (by the connection handler, from within a callback), read
+ * interest stays off when the handling completes. {@link #resume()} turns read interest
+ * back on, from any thread. Frames already read when the pause is asked for are still
+ * delivered (the rest of that one socket read); writes (pings, sends, close) are not
+ * paused.
  * <p>
  * Loaded only when the connection's writer is Grizzly's, so the JDK container works
  * without Grizzly on the class path.
@@ -175,8 +177,10 @@ final class GrizzlyReadPause {
 	}
 
 	/**
-	 * Grizzly's {@link WorkerThreadIOStrategy}, except that read interest stays off after
-	 * a read during which its connection asked for a pause.
+	 * Grizzly's {@link WorkerThreadIOStrategy}, except that reads of connections with a
+	 * read pause are handled on the selector thread (like Grizzly's same-thread strategy)
+	 * and read interest stays off after a read during which its connection asked for a
+	 * pause.
 	 */
 	static final class PausableIOStrategy extends AbstractIOStrategy {
 
@@ -223,7 +227,14 @@ final class GrizzlyReadPause {
 				}
 				listener = ENABLE_UNLESS_PAUSED;
 			}
-			Executor pool = getThreadPoolFor(connection, event);
+			// a read of a connection this strategy pauses is handled on the
+			// selector thread that saw it: Tyrus parses the frames and the handler
+			// hands the messages to the listener threads without ever holding it
+			// (WsConnection.readsOnEventLoop): one thread hand-off per message, not
+			// two. Handshakes (TLS included) and connections of other Tyrus clients
+			// sharing the transport stay on the worker pool.
+			Executor pool = (event == IOEvent.READ && PAUSE.get(connection) != null) ? null
+					: getThreadPoolFor(connection, event);
 			IOEventLifeCycleListener chosen = listener;
 			if (pool != null) {
 				pool.execute(() -> fireIOEvent(connection, event, chosen, julLogger));

@@ -306,6 +306,15 @@ final class TyrusWsConnection implements WsConnection {
 		return true;
 	}
 
+	/**
+	 * Reads of a connection whose reading can be paused are handled on Grizzly's selector
+	 * threads ({@link GrizzlyReadPause}).
+	 */
+	@Override
+	public boolean readsOnEventLoop() {
+		return this.readPause != null;
+	}
+
 	@Override
 	public void resumeReading() {
 		GrizzlyReadPause pause = this.readPause;

@@ -6,11 +6,20 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,6 +204,43 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 	}
 
 	@Test
+	void messagesAreHandledOnTheSelectorThreadThatReadThemWithoutAHandOffToAWorker() throws Exception {
+		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler();
+		WsConnection connection = this.transport.connect(request(server.url()), checking).get(10, TimeUnit.SECONDS);
+		WsTestConnection serverSide = server.awaitConnection();
+		for (int i = 0; i < 100; i++) {
+			serverSide.sendText("m" + i);
+		}
+		await().atMost(TIMEOUT).until(() -> checking.texts.get() == 100);
+		assertThat(connection.readsOnEventLoop()).isTrue();
+		assertThat(checking.textThreads).isNotEmpty().allMatch((name) -> name.endsWith(" SelectorRunner"));
+	}
+
+	@Test
+	void anotherTyrusClientSharingTheGrizzlyTransportKeepsItsMessagesOnWorkerThreads() throws Exception {
+		this.transport.connect(request(server.url()), new ConcurrencyCheckingHandler()).get(10, TimeUnit.SECONDS);
+		server.awaitConnection();
+		ClientManager raw = ClientManager.createClient(TyrusWsTransport.GRIZZLY_CONTAINER);
+		raw.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+		Set<String> threads = ConcurrentHashMap.newKeySet();
+		Session session = raw.connectToServer(new Endpoint() {
+			@Override
+			public void onOpen(Session session, EndpointConfig config) {
+				session.addMessageHandler(String.class,
+						(MessageHandler.Whole<String>) (text) -> threads.add(Thread.currentThread().getName()));
+			}
+		}, ClientEndpointConfig.Builder.create().build(), server.url());
+		try {
+			server.awaitConnection().sendText("to the raw client");
+			await().atMost(TIMEOUT).until(() -> !threads.isEmpty());
+			assertThat(threads).noneMatch((name) -> name.endsWith(" SelectorRunner"));
+		}
+		finally {
+			session.close();
+		}
+	}
+
+	@Test
 	void closeFromWithinACallbackIsReportedAfterTheCallbackReturns() throws Exception {
 		server.onConnect((connection) -> connection.sendText("close please"));
 		ConcurrencyCheckingHandler checking = new ConcurrencyCheckingHandler() {
@@ -223,6 +269,8 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 		final AtomicInteger texts = new AtomicInteger();
 
 		final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+		final Set<String> textThreads = ConcurrentHashMap.newKeySet();
 
 		final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -254,6 +302,7 @@ class TyrusWsTransportIntegrationTests extends WsTransportContractTests {
 		@Override
 		public void onText(String text, boolean last) {
 			enter();
+			this.textThreads.add(Thread.currentThread().getName());
 			this.texts.incrementAndGet();
 			this.events.add("text");
 			exit();
