@@ -3,6 +3,7 @@ package dev.wsboot.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
@@ -29,7 +30,8 @@ final class ClientStatistics {
 
 	final LongAdder heartbeatNanos = new LongAdder();
 
-	volatile long lastReceivedMillis;
+	/** {@link System#nanoTime()} of the last frame, {@link #NEVER} before the first. */
+	private volatile long lastReceivedNanos = NEVER;
 
 	volatile long latencyNanos = -1;
 
@@ -38,6 +40,8 @@ final class ClientStatistics {
 	volatile String lastCloseReason = "";
 
 	volatile @Nullable String lastFailure;
+
+	private static final long NEVER = Long.MIN_VALUE;
 
 	private static final WsTimingRecorder NO_RECORDER = new WsTimingRecorder() {
 	};
@@ -49,8 +53,13 @@ final class ClientStatistics {
 	 */
 	private volatile WsTimingRecorder recorder = NO_RECORDER;
 
-	void received() {
-		this.lastReceivedMillis = System.currentTimeMillis();
+	/**
+	 * A frame arrived; the wall-clock time is worked out only when asked for, so a frame
+	 * costs the caller's one clock read.
+	 * @param nanos its {@link System#nanoTime()}
+	 */
+	void received(long nanos) {
+		this.lastReceivedNanos = nanos;
 	}
 
 	void pong(long latencyNanos) {
@@ -89,8 +98,12 @@ final class ClientStatistics {
 	}
 
 	Optional<Instant> lastMessageReceived() {
-		long millis = this.lastReceivedMillis;
-		return (millis == 0) ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+		long nanos = this.lastReceivedNanos;
+		if (nanos == NEVER) {
+			return Optional.empty();
+		}
+		long agoMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+		return Optional.of(Instant.ofEpochMilli(System.currentTimeMillis() - agoMillis));
 	}
 
 }

@@ -84,8 +84,9 @@ final class LivenessWatchdog {
 
 	/** A frame (any frame) arrived. */
 	void received() {
-		this.lastReceivedNanos = System.nanoTime();
-		this.statistics.received();
+		long now = System.nanoTime();
+		this.lastReceivedNanos = now;
+		this.statistics.received(now);
 	}
 
 	/** A pong arrived. */
@@ -120,7 +121,8 @@ final class LivenessWatchdog {
 		}
 		Duration timeout = this.idleTimeout;
 		if (this.dispatcher.isReadingPaused()) {
-			received();
+			// the deadline waits; the statistics keep the last frame's time
+			this.lastReceivedNanos = System.nanoTime();
 		}
 		long since = this.lastReceivedNanos;
 		long resumed = this.dispatcher.readingResumedNanos();
