@@ -20,9 +20,25 @@ public final class Utf8 {
 	 */
 	public static long length(CharSequence text) {
 		int length = text.length();
-		long bytes = 0;
-		for (int i = 0; i < length; i += chars(text, i)) {
-			bytes += bytes(text, i);
+		// one byte per char, plus what the chars beyond ASCII take more: one char read
+		// per char (a received message is measured on the reading thread)
+		long bytes = length;
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c >= 0x80) {
+				if (c < 0x800) {
+					bytes += 1;
+				}
+				else if (Character.isHighSurrogate(c) && i + 1 < length
+						&& Character.isLowSurrogate(text.charAt(i + 1))) {
+					// a pair: four bytes for two chars
+					bytes += 2;
+					i++;
+				}
+				else {
+					bytes += 2;
+				}
+			}
 		}
 		return bytes;
 	}
