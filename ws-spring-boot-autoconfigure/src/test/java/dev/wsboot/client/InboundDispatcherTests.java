@@ -256,21 +256,11 @@ class InboundDispatcherTests {
 
 	@Test
 	void aSourceThatKeepsDeliveringPastTheOverflowIsHeldUntilThereIsRoom() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger submitted = new AtomicInteger();
 		List<String> received = new CopyOnWriteArrayList<>();
 		PausableSource source = new PausableSource();
-		WsMessageListener listener = (message, client) -> {
-			awaitRelease(release);
-			received.add(message.text());
-		};
-		this.producer.execute(() -> {
-			for (int i = 0; i < 10; i++) {
-				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, source);
-				submitted.incrementAndGet();
-			}
-		});
+		submitBehindAStalledListener(10, source, release, submitted, received);
 		// the budget (4) and the overflow (another 4) are handed over, the ninth waits
 		await().atMost(TIMEOUT).until(() -> submitted.get() == 8);
 		assertThat(submitted).hasValue(8);
@@ -281,21 +271,11 @@ class InboundDispatcherTests {
 
 	@Test
 	void anEventLoopIsNeverHeldAndHandsOverTheRestOfItsReadPastTheOverflow() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger submitted = new AtomicInteger();
 		List<String> received = new CopyOnWriteArrayList<>();
 		PausableSource source = new PausableSource(true);
-		WsMessageListener listener = (message, client) -> {
-			awaitRelease(release);
-			received.add(message.text());
-		};
-		this.producer.execute(() -> {
-			for (int i = 0; i < 20; i++) {
-				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, source);
-				submitted.incrementAndGet();
-			}
-		});
+		InboundDispatcher dispatcher = submitBehindAStalledListener(20, source, release, submitted, received);
 		// the budget (4) and the overflow (another 4) would hold any other thread at 8
 		await().atMost(TIMEOUT).until(() -> submitted.get() == 20);
 		assertThat(source.paused).isTrue();
@@ -306,6 +286,26 @@ class InboundDispatcherTests {
 			assertThat(received.get(i)).isEqualTo("m" + i);
 		}
 		await().atMost(TIMEOUT).until(() -> !source.paused);
+	}
+
+	/**
+	 * Submit messages {@code m0, m1, ...} from the producer thread to a dispatcher with a
+	 * budget of 4 messages, whose listener waits for {@code release}.
+	 */
+	private InboundDispatcher submitBehindAStalledListener(int count, PausableSource source, CountDownLatch release,
+			AtomicInteger submitted, List<String> received) {
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			received.add(message.text());
+		};
+		this.producer.execute(() -> {
+			for (int i = 0; i < count; i++) {
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, source);
+				submitted.incrementAndGet();
+			}
+		});
+		return dispatcher;
 	}
 
 	private static void awaitRelease(CountDownLatch latch) {
