@@ -18,9 +18,12 @@ import dev.wsboot.annotation.WsListener;
 
 /**
  * Start-up time of one small application, run in a fresh JVM per measurement by
- * {@code ./bench}: with the starter on the class path (one client, one listener), and the
- * same application on a class path without the starter's jars (its {@code @WsListener}
- * annotation then is not there, and the {@code ws.*} properties mean nothing).
+ * {@code ./bench}, in three variants: with the starter on the class path (one client, one
+ * listener); with {@code -Dstartup.raw=true} the same feature by hand on raw Tyrus
+ * ({@link RawTyrusClient}, class path without the starter and spring-messaging: issue
+ * 14's "best raw client of the same transport"); and the same application on a class path
+ * without any WebSocket client (its {@code @WsListener} annotation then is not there, and
+ * the {@code ws.*} properties mean nothing).
  * <p>
  * Prints {@code runMillis} (time in {@code SpringApplication.run}),
  * {@code jvmToReadyMillis} (JVM start to context ready) and, with the starter,
@@ -47,9 +50,12 @@ public final class StartupTime {
 		for (int i = 0; i < clients; i++) {
 			properties.put("ws.clients.c" + i + ".url", url);
 		}
+		boolean raw = Boolean.getBoolean("startup.raw");
 		int steps = Integer.getInteger("startup.steps", 0);
 		BufferingApplicationStartup recorder = new BufferingApplicationStartup(100_000);
-		SpringApplicationBuilder builder = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+		properties.put("startup.url", url);
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(raw ? RawApp.class : App.class)
+			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.properties(properties);
 		if (steps > 0) {
@@ -61,11 +67,14 @@ public final class StartupTime {
 		long jvmToReady = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
 		boolean starter = isPresent("dev.wsboot.client.WsClient");
 		StringBuilder out = new StringBuilder();
-		out.append("starter=").append(starter).append(" clients=").append(clients);
+		out.append("starter=").append(starter).append(" raw=").append(raw).append(" clients=").append(clients);
 		out.append(" runMillis=").append((ready - started) / 1_000_000.0);
 		out.append(" jvmToReadyMillis=").append(jvmToReady);
 		if (starter && clients > 0) {
 			out.append(" openMillis=").append(Opened.awaitAll(context, ready));
+		}
+		if (raw) {
+			out.append(" openMillis=").append(RawApp.awaitOpen(context, ready));
 		}
 		System.out.println(out);
 		if (steps > 0) {
@@ -106,6 +115,35 @@ public final class StartupTime {
 		@Bean
 		Handler handler() {
 			return new Handler();
+		}
+
+	}
+
+	/**
+	 * The same application without the starter, keeping its feature by hand: one raw
+	 * Tyrus client ({@link RawTyrusClient}) delivering to the same {@code Handler}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class RawApp {
+
+		@Bean
+		Handler handler() {
+			return new Handler();
+		}
+
+		@Bean
+		RawTyrusClient rawTyrusClient(org.springframework.core.env.Environment environment, Handler handler) {
+			return new RawTyrusClient(environment.getRequiredProperty("startup.url"), handler);
+		}
+
+		static double awaitOpen(ConfigurableApplicationContext context, long ready) throws InterruptedException {
+			long deadline = System.nanoTime() + 30_000_000_000L;
+			RawTyrusClient client = context.getBean(RawTyrusClient.class);
+			while (!client.isOpen() && System.nanoTime() < deadline) {
+				Thread.sleep(1);
+			}
+			return (System.nanoTime() - ready) / 1_000_000.0;
 		}
 
 	}
