@@ -1,6 +1,7 @@
 package dev.wsboot.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -131,11 +133,11 @@ public final class WsAutoConfiguration {
 		return new WsClients(clients.orderedStream().toList(), factory.getIfAvailable());
 	}
 
-	@Bean(MESSAGE_CONVERTER_BEAN_NAME)
-	@ConditionalOnMissingBean(name = MESSAGE_CONVERTER_BEAN_NAME)
-	MessageConverter wsMessageConverter(ObjectProvider<JsonMapperHolder> jsonMapper) {
-		List<MessageConverter> converters = new java.util.ArrayList<>();
-		jsonMapper.ifAvailable((holder) -> converters.add(holder.converter()));
+	/**
+	 * The converter for JSON payloads (when Jackson is there), text and bytes.
+	 */
+	private static MessageConverter messageConverter(List<MessageConverter> first) {
+		List<MessageConverter> converters = new ArrayList<>(first);
 		converters.add(new StringMessageConverter());
 		converters.add(new ByteArrayMessageConverter());
 		return new CompositeMessageConverter(converters);
@@ -182,30 +184,26 @@ public final class WsAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
-	static class JacksonConfiguration {
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonMessageConverterConfiguration {
 
-		@Bean
-		JsonMapperHolder wsJsonMapperHolder(ObjectProvider<JsonMapper> jsonMapper) {
-			return new JsonMapperHolder(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		@Bean(MESSAGE_CONVERTER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = MESSAGE_CONVERTER_BEAN_NAME)
+		MessageConverter wsMessageConverter(ObjectProvider<JsonMapper> jsonMapper) {
+			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+			return messageConverter(List.of(new WsJsonMessageConverter(mapper)));
 		}
 
 	}
 
-	/**
-	 * Keeps Jackson types out of the outer configuration's signatures (Jackson is
-	 * optional).
-	 */
-	static final class JsonMapperHolder {
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("tools.jackson.databind.json.JsonMapper")
+	static class PlainMessageConverterConfiguration {
 
-		private final Object jsonMapper;
-
-		JsonMapperHolder(Object jsonMapper) {
-			this.jsonMapper = jsonMapper;
-		}
-
-		MessageConverter converter() {
-			return new WsJsonMessageConverter((JsonMapper) this.jsonMapper);
+		@Bean(MESSAGE_CONVERTER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = MESSAGE_CONVERTER_BEAN_NAME)
+		MessageConverter wsMessageConverter() {
+			return messageConverter(List.of());
 		}
 
 	}

@@ -18,6 +18,7 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
@@ -33,13 +34,23 @@ import org.springframework.util.StringUtils;
  * <p>
  * Runs after other post-processors, so a proxied bean is invoked through its proxy.
  * Client names may contain {@code ${...}} placeholders. Register it from a {@code static}
- * {@code @Bean} method: the registry is looked up only when the first listener is found.
+ * {@code @Bean} method. Like Spring Kafka's listener post-processor, it collects the
+ * endpoints of the singletons and registers them once all singletons are instantiated (so
+ * the registry and its message converter, the application's {@code JsonMapper}, are not
+ * created ahead of their turn by the first listener bean); endpoints of beans created
+ * later are registered at once.
  */
-public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
+public final class WsListenerAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
 
 	private final ObjectProvider<WsListenerEndpointRegistry> registry;
 
 	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
+
+	private final Object lock = new Object();
+
+	/** Endpoints found before all singletons were instantiated; null afterwards. */
+	private @Nullable List<Checked> pending = new ArrayList<>();
 
 	private @Nullable ConfigurableBeanFactory beanFactory;
 
@@ -78,10 +89,43 @@ public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProc
 			this.nonAnnotatedClasses.add(targetClass);
 			return bean;
 		}
-		WsListenerEndpointRegistry registry = this.registry.getObject();
-		annotatedMethods.forEach(
-				(method, annotation) -> registry.registerEndpoint(createEndpoint(bean, beanName, method, annotation)));
+		// checked now, so that a method that cannot be a listener fails this bean's
+		// creation
+		List<Checked> endpoints = new ArrayList<>(annotatedMethods.size());
+		annotatedMethods.forEach((method, annotation) -> {
+			WsListenerEndpoint endpoint = createEndpoint(bean, beanName, method, annotation);
+			endpoints.add(new Checked(endpoint, WsListenerSignature.of(endpoint)));
+		});
+		synchronized (this.lock) {
+			if (this.pending != null) {
+				this.pending.addAll(endpoints);
+				return bean;
+			}
+		}
+		register(endpoints);
 		return bean;
+	}
+
+	/**
+	 * Register the endpoints of the singletons with the registry.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		List<Checked> endpoints;
+		synchronized (this.lock) {
+			endpoints = this.pending;
+			this.pending = null;
+		}
+		if (endpoints != null && !endpoints.isEmpty()) {
+			register(endpoints);
+		}
+	}
+
+	private void register(List<Checked> endpoints) {
+		WsListenerEndpointRegistry registry = this.registry.getObject();
+		for (Checked checked : endpoints) {
+			registry.registerEndpoint(checked.endpoint(), checked.signature());
+		}
 	}
 
 	private static @Nullable WsListener findAnnotation(Method method) {
@@ -126,6 +170,9 @@ public final class WsListenerAnnotationBeanPostProcessor implements BeanPostProc
 			}
 		}
 		return names;
+	}
+
+	private record Checked(WsListenerEndpoint endpoint, WsListenerSignature signature) {
 	}
 
 }

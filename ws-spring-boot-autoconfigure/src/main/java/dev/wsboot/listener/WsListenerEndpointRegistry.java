@@ -124,7 +124,11 @@ public final class WsListenerEndpointRegistry implements WsMessageListeners, Sma
 	 */
 	public void registerEndpoint(WsListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
-		WsListenerSignature signature = WsListenerSignature.of(endpoint);
+		registerEndpoint(endpoint, WsListenerSignature.of(endpoint));
+	}
+
+	/** Register a listener method whose signature is already checked. */
+	void registerEndpoint(WsListenerEndpoint endpoint, WsListenerSignature signature) {
 		if (this.initialized) {
 			checkClients(endpoint, this.clientNames.get());
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -19,6 +20,10 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.support.MessageBuilder;
 
 import dev.wsboot.annotation.WsListener;
 import dev.wsboot.autoconfigure.health.WsHealthContributorAutoConfiguration;
@@ -26,6 +31,8 @@ import dev.wsboot.client.WsClient;
 import dev.wsboot.client.WsClientState;
 import dev.wsboot.client.WsClients;
 import dev.wsboot.listener.WsListenerConfigurationException;
+import dev.wsboot.listener.WsListenerEndpoint;
+import dev.wsboot.listener.WsListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -191,6 +198,56 @@ class WsAutoConfigurationTests {
 	}
 
 	@Test
+	void registersTheListenersOfSingletonsWithoutCreatingTheMessageConverterAheadOfItsTurn() {
+		this.contextRunner.withUserConfiguration(ListenerThenProbe.class)
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ConverterProbe.class).converterExisted()).isFalse();
+				assertThat(context.getBean(WsListenerEndpointRegistry.class).getEndpoints())
+					.map(WsListenerEndpoint::beanName)
+					.containsExactly("handler");
+			});
+	}
+
+	@Test
+	void registersTheListenersOfABeanCreatedAfterStartUpAtOnce() {
+		this.contextRunner.withUserConfiguration(LazyListener.class)
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")
+			.run((context) -> {
+				WsListenerEndpointRegistry registry = context.getBean(WsListenerEndpointRegistry.class);
+				assertThat(registry.getEndpoints()).isEmpty();
+				context.getBean("lazyHandler");
+				assertThat(registry.getEndpoints()).map(WsListenerEndpoint::beanName).containsExactly("lazyHandler");
+			});
+	}
+
+	@Test
+	void convertsTextAndBytesWithoutJackson() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("tools.jackson"))
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MessageConverter converter = context.getBean(WsAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME,
+						MessageConverter.class);
+				assertThat(converter.fromMessage(MessageBuilder.withPayload("hi").build(), String.class))
+					.isEqualTo("hi");
+				assertThat(converter.fromMessage(MessageBuilder.withPayload("{\"a\":1}").build(), Quote.class))
+					.isNull();
+			});
+	}
+
+	@Test
+	void convertsJsonWithJackson() {
+		this.contextRunner.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed").run((context) -> {
+			MessageConverter converter = context.getBean(WsAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME,
+					MessageConverter.class);
+			assertThat(converter.fromMessage(MessageBuilder.withPayload("{\"a\":1}").build(), Quote.class))
+				.isEqualTo(new Quote(1));
+		});
+	}
+
+	@Test
 	void isListedInTheAutoConfigurationImports() {
 		assertThat(ImportCandidates.load(org.springframework.boot.autoconfigure.AutoConfiguration.class,
 				getClass().getClassLoader()))
@@ -205,6 +262,50 @@ class WsAutoConfigurationTests {
 			return new UserClient();
 		}
 
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ListenerThenProbe {
+
+		@Bean
+		TickerHandler handler() {
+			return new TickerHandler();
+		}
+
+		@Bean
+		@DependsOn("handler")
+		ConverterProbe converterProbe(ConfigurableListableBeanFactory beanFactory) {
+			return new ConverterProbe(beanFactory.containsSingleton(WsAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyListener {
+
+		@Bean
+		@Lazy
+		TickerHandler lazyHandler() {
+			return new TickerHandler();
+		}
+
+	}
+
+	static class TickerHandler {
+
+		@WsListener("ticker")
+		void onQuote(String quote) {
+		}
+
+	}
+
+	/**
+	 * Whether the message converter existed once the listener bean was post-processed.
+	 */
+	record ConverterProbe(boolean converterExisted) {
+	}
+
+	record Quote(int a) {
 	}
 
 	@Configuration(proxyBeanMethods = false)
