@@ -18,11 +18,11 @@ import org.springframework.util.Assert;
 /**
  * The managed client behind each {@link WsClient} bean: its face to the application and
  * the Spring lifecycle. It builds the client's parts and hands each what it uses: the
- * {@link ClientStateMachine} holds the one lock and the connection state machine
- * (connect, close, reconnect); one {@link ClientConnection} per attempt carries the
- * per-connection work (liveness, inbound assembly and dispatch); the {@link SendQueue}
- * holds outbound messages across connections and {@link LifecycleAnnouncer} logs and
- * publishes what happens.
+ * {@link ClientStateMachine} and {@link ConnectionEnds} share the one lock and the
+ * connection state machine (connect; close, replace, reconnect); one
+ * {@link ClientConnection} per attempt carries the per-connection work (liveness, inbound
+ * assembly and dispatch); the {@link SendQueue} holds outbound messages across
+ * connections and {@link LifecycleAnnouncer} logs and publishes what happens.
  */
 final class ManagedWsClient implements WsClient, SmartLifecycle {
 
@@ -89,7 +89,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 		this.ownership = new ClusterOwnership(this, support.ownership(), this.dispatcher, support.publisher());
 		this.heartbeats = new ProtocolHeartbeat.Support(name, support.scheduler(), this.statistics, this.dispatcher,
 				this.sendQueue, this.json);
-		this.connections = new ClientStateMachine(name, support.transport(),
+		this.connections = new ClientStateMachine(support.transport(),
 				() -> new ClientConnection(this, this.settings, this.connectionUrl,
 						support.handshakeCustomizers().get(), this.statistics, this.dispatcher, support.scheduler()),
 				this.sendQueue, this.dispatcher, this.announcer, this.statistics, this.readyGate,
@@ -351,7 +351,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/**
 	 * Replace the open connection (a reloaded SSL bundle, {@link RollingReconnect}).
-	 * @see ClientStateMachine#replace(int, String)
+	 * @see ConnectionEnds#replace(int, String)
 	 */
 	@Nullable Replacement replace(int code, String reason) {
 		return this.connections.replace(code, reason);
