@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,8 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.messaging.converter.MessageConverter;
 
 import dev.wsboot.annotation.WsListener;
+import dev.wsboot.autoconfigure.WsAutoConfiguration;
 import dev.wsboot.benchmarks.StarterApp;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
@@ -56,6 +60,8 @@ public class BinaryListenerAllocationBenchmark {
 
 		ConfigurableApplicationContext context;
 
+		ScheduledExecutorService scheduler;
+
 		WsConnectionHandler handler;
 
 		final ByteBuffer payload = ByteBuffer.allocate(1024);
@@ -72,12 +78,13 @@ public class BinaryListenerAllocationBenchmark {
 				case "byteArray" -> "bytes";
 				default -> "message";
 			};
-			WsClientFactory real = this.context.getBean(WsClientFactory.class);
-			WsClientSettings settings = real.settings.apply(name);
+			WsClientSettings settings = this.context.getBean(WsClientFactory.class).settings(name);
 			InMemoryTransport transport = new InMemoryTransport();
+			this.scheduler = Executors.newSingleThreadScheduledExecutor();
 			WsClientFactory factory = new WsClientFactory((client) -> settings, (transportName) -> transport,
-					real.scheduler, Runnable::run, real.publisher, real.messageConverter, real.listeners,
-					Duration.ofSeconds(1));
+					this.scheduler, Runnable::run, this.context,
+					this.context.getBean(WsAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class),
+					this.context.getBean(WsMessageListeners.class), Duration.ofSeconds(1));
 			WsClient client = factory.createClient(name);
 			client.connect();
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -96,6 +103,7 @@ public class BinaryListenerAllocationBenchmark {
 		@TearDown(Level.Trial)
 		public void stop() {
 			this.context.close();
+			this.scheduler.shutdownNow();
 		}
 
 	}

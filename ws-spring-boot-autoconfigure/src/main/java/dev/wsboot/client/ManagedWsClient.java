@@ -18,11 +18,11 @@ import org.springframework.util.Assert;
 /**
  * The managed client behind each {@link WsClient} bean: its face to the application and
  * the Spring lifecycle. It builds the client's parts and hands each what it uses: the
- * {@link ClientStateMachine} holds the one lock and the connection state machine
- * (connect, close, reconnect); one {@link ClientConnection} per attempt carries the
- * per-connection work (liveness, inbound assembly and dispatch); the {@link SendQueue}
- * holds outbound messages across connections and {@link LifecycleAnnouncer} logs and
- * publishes what happens.
+ * {@link ClientStateMachine} and {@link ConnectionEnds} share the one lock and the
+ * connection state machine (connect; close, replace, reconnect); one
+ * {@link ClientConnection} per attempt carries the per-connection work (liveness, inbound
+ * assembly and dispatch); the {@link SendQueue} holds outbound messages across
+ * connections and {@link LifecycleAnnouncer} logs and publishes what happens.
  */
 final class ManagedWsClient implements WsClient, SmartLifecycle {
 
@@ -34,7 +34,11 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private final WsClientSettings settings;
 
-	private final WsClientFactory factory;
+	/** Writes {@link #sendObject(Object)} payloads as JSON. */
+	private final Function<Object, String> json;
+
+	/** How long a close waits for the closing handshake. */
+	private final Duration shutdownTimeout;
 
 	private final SendQueue sendQueue;
 
@@ -66,36 +70,32 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	private final ProtocolHeartbeat.Support heartbeats;
 
-	ManagedWsClient(WsClientFactory factory, String name) {
-		this(factory, factory.settings.apply(name), null);
-	}
-
-	ManagedWsClient(WsClientFactory factory, WsClientSettings settings, @Nullable WsShard shard) {
-		this.factory = factory;
+	ManagedWsClient(WsClientSettings settings, @Nullable WsShard shard, ClientSupport support) {
 		this.settings = settings;
 		this.shard = shard;
+		this.json = support.json();
+		this.shutdownTimeout = support.shutdownTimeout();
 		String name = settings.name();
 		this.sendQueue = new SendQueue(name, this.settings.sendBufferLimit(), this.settings.maxFragmentSize());
-		this.dispatcher = InboundDispatcher.forClient(this, factory.listenerExecutor, this.settings.maxMessageSize(),
-				factory.listenerSpin);
+		this.dispatcher = InboundDispatcher.forClient(this, support.listenerExecutor(), this.settings.maxMessageSize(),
+				support.listenerSpin());
 		this.connectionUrl = new ConnectionUrl(name, this.settings.url());
 		this.readyGate = new ReadyGate(this.settings.readyOn(), this.sendQueue);
-		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, factory.publisher, this.connectionUrl::inUse);
-		Function<Object, String> json = (payload) -> factory.json(name, payload);
+		this.announcer = new LifecycleAnnouncer(this, this.dispatcher, support.publisher(), this.connectionUrl::inUse);
 		this.requests = PendingRequests.of(this, this.statistics, this.settings.correlation(),
-				new PendingRequests.Support(factory.scheduler, factory.messageConverter, json,
-						factory.listeners.jsonParser()));
-		this.listeners = new ClientListeners(() -> factory.listenersFor(name, shard), this.requests);
-		this.ownership = new ClusterOwnership(this, () -> factory.ownership, this.dispatcher, factory.publisher);
-		this.heartbeats = new ProtocolHeartbeat.Support(name, factory.scheduler, this.statistics, this.dispatcher,
-				this.sendQueue, json);
-		this.connections = new ClientStateMachine(name, factory.transports.apply(this.settings.transport()),
-				() -> new ClientConnection(this, this.settings, this.connectionUrl, factory.handshakeCustomizers,
-						this.statistics, this.dispatcher, factory.scheduler),
+				new PendingRequests.Support(support.scheduler(), support.messageConverter(), this.json,
+						support.jsonParser()));
+		this.listeners = new ClientListeners(support.listeners(), this.requests);
+		this.ownership = new ClusterOwnership(this, support.ownership(), this.dispatcher, support.publisher());
+		this.heartbeats = new ProtocolHeartbeat.Support(name, support.scheduler(), this.statistics, this.dispatcher,
+				this.sendQueue, this.json);
+		this.connections = new ClientStateMachine(support.transport(),
+				() -> new ClientConnection(this, this.settings, this.connectionUrl,
+						support.handshakeCustomizers().get(), this.statistics, this.dispatcher, support.scheduler()),
 				this.sendQueue, this.dispatcher, this.announcer, this.statistics, this.readyGate,
-				new ReconnectDecision(this, this.settings.reconnect(), () -> factory.reconnectPolicy),
-				new ReconnectSchedule(this.settings.reconnect(), factory.scheduler), this.ownership, factory.scheduler,
-				factory.shutdownTimeout);
+				new ReconnectDecision(this, this.settings.reconnect(), support.reconnectPolicy()),
+				new ReconnectSchedule(this.settings.reconnect(), support.scheduler()), this.ownership,
+				support.scheduler(), this.shutdownTimeout);
 	}
 
 	@Override
@@ -127,7 +127,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	public CompletableFuture<Void> sendObject(Object payload) {
 		String json;
 		try {
-			json = this.factory.json(name(), payload);
+			json = this.json.apply(payload);
 		}
 		catch (WsSendException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -191,7 +191,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	@Override
 	public CompletableFuture<Void> close(int code, String reason) {
-		return this.connections.close(code, reason, this.factory.shutdownTimeout);
+		return this.connections.close(code, reason, this.shutdownTimeout);
 	}
 
 	@Override
@@ -351,7 +351,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 
 	/**
 	 * Replace the open connection (a reloaded SSL bundle, {@link RollingReconnect}).
-	 * @see ClientStateMachine#replace(int, String)
+	 * @see ConnectionEnds#replace(int, String)
 	 */
 	@Nullable Replacement replace(int code, String reason) {
 		return this.connections.replace(code, reason);
@@ -399,7 +399,7 @@ final class ManagedWsClient implements WsClient, SmartLifecycle {
 	 * connection, then connecting again.
 	 */
 	Duration replacementTimeout() {
-		return this.factory.shutdownTimeout.plus(this.settings.connectTimeout());
+		return this.shutdownTimeout.plus(this.settings.connectTimeout());
 	}
 
 	/** Have this client's durations reported to {@code recorder} ({@code null}: none). */

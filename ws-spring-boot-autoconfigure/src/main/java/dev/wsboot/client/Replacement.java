@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A replacement of the open connection ({@link ClientStateMachine#replace(int, String)}),
+ * A replacement of the open connection ({@link ConnectionEnds#replace(int, String)}),
  * observed in two stages: the replaced connection closed, and the next one opened. Owns
  * the two futures that {@link WsClient#reconnect(int, String)} and
  * {@link RollingReconnect} wait on; the client holds the one under way under its lock.

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -195,12 +194,16 @@ final class SendQueue {
 		this.writer.request();
 	}
 
-	/** Fail every queued message. */
-	void failAll(Supplier<WsSendException> cause) {
+	/**
+	 * Fail every queued message with a {@link WsSendException.ClientClosed}.
+	 * @param why why the client will not send them
+	 */
+	void failAll(String why) {
 		Outbound message;
 		while ((message = this.queue.poll()) != null) {
 			this.buffered.addAndGet(-message.size);
-			message.future.completeExceptionally(cause.get());
+			message.future.completeExceptionally(new WsSendException.ClientClosed(this.clientName,
+					"Client '" + this.clientName + "': " + why + "; the message was not sent"));
 		}
 	}
 

@@ -24,29 +24,29 @@ import dev.wsboot.transport.WsTransport;
  */
 public final class WsClientFactory {
 
-	final Function<String, WsClientSettings> settings;
+	private final Function<String, WsClientSettings> settings;
 
-	final Function<String, WsTransport> transports;
+	private final Function<String, WsTransport> transports;
 
-	final ScheduledExecutorService scheduler;
+	private final ScheduledExecutorService scheduler;
 
-	final Executor listenerExecutor;
+	private final Executor listenerExecutor;
 
-	final ApplicationEventPublisher publisher;
+	private final ApplicationEventPublisher publisher;
 
-	final MessageConverter messageConverter;
+	private final MessageConverter messageConverter;
 
-	final WsMessageListeners listeners;
+	private final WsMessageListeners listeners;
 
-	final Duration shutdownTimeout;
+	private final Duration shutdownTimeout;
 
-	List<WsHandshakeCustomizer> handshakeCustomizers = List.of();
+	private List<WsHandshakeCustomizer> handshakeCustomizers = List.of();
 
-	Duration listenerSpin = Duration.ZERO;
+	private Duration listenerSpin = Duration.ZERO;
 
-	WsReconnectPolicy reconnectPolicy = (client, failure, attempts) -> true;
+	private WsReconnectPolicy reconnectPolicy = (client, failure, attempts) -> true;
 
-	volatile @Nullable WsClientOwnership ownership;
+	private volatile @Nullable WsClientOwnership ownership;
 
 	private @Nullable WsClientSettingsSource settingsSource;
 
@@ -139,7 +139,7 @@ public final class WsClientFactory {
 	 * @return a new client, not yet started
 	 */
 	public WsClient createClient(String name) {
-		return new ManagedWsClient(this, name);
+		return createClient(this.settings.apply(name), null);
 	}
 
 	/**
@@ -152,14 +152,37 @@ public final class WsClientFactory {
 	 */
 	public WsClient createShard(String group, int index, int count) {
 		WsShard shard = new WsShard(group, index, count);
-		return new ManagedWsClient(this, settingsSource().shard(shard), shard);
+		return createClient(settingsSource().shard(shard), shard);
 	}
 
 	/** A client created at run time ({@link WsClients#create}). */
 	ManagedWsClient createClient(String name, WsClientSpec spec) {
 		WsClientSettings settings = settingsSource().created(name, spec);
 		Assert.state(settings.name().equals(name), "Settings of another client");
-		return new ManagedWsClient(this, settings, null);
+		return createClient(settings, null);
+	}
+
+	/**
+	 * The effective settings of the client of the given name (the binary allocation
+	 * benchmark builds its in-memory client from them).
+	 * @param name the client's name
+	 * @return its settings (validated)
+	 */
+	WsClientSettings settings(String name) {
+		return this.settings.apply(name);
+	}
+
+	private ManagedWsClient createClient(WsClientSettings settings, @Nullable WsShard shard) {
+		String name = settings.name();
+		String group = (shard != null) ? shard.group() : null;
+		// the listeners, customizers, policy and ownership are looked up when used: they
+		// may be set after the client was created
+		ClientSupport support = new ClientSupport(this.transports.apply(settings.transport()), this.scheduler,
+				this.listenerExecutor, this.listenerSpin, this.publisher, this.messageConverter,
+				(payload) -> json(name, payload), this.listeners.jsonParser(),
+				() -> this.listeners.forClient(name, group), () -> this.handshakeCustomizers,
+				() -> this.reconnectPolicy, () -> this.ownership, this.shutdownTimeout);
+		return new ManagedWsClient(settings, shard, support);
 	}
 
 	private WsClientSettingsSource settingsSource() {
@@ -177,7 +200,7 @@ public final class WsClientFactory {
 	 * @return the JSON text
 	 * @throws WsSendException when the payload cannot be written as JSON
 	 */
-	String json(String clientName, Object payload) {
+	private String json(String clientName, Object payload) {
 		try {
 			Message<?> message = this.messageConverter.toMessage(payload, null);
 			if (message == null) {
@@ -191,10 +214,6 @@ public final class WsClientFactory {
 			throw new WsSendException(clientName, "Client '" + clientName + "': could not write "
 					+ payload.getClass().getName() + " as JSON: " + ex.getMessage(), ex);
 		}
-	}
-
-	List<WsMessageListener> listenersFor(String name, @Nullable WsShard shard) {
-		return this.listeners.forClient(name, (shard != null) ? shard.group() : null);
 	}
 
 }
