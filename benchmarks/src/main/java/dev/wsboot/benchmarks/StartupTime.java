@@ -26,9 +26,10 @@ import dev.wsboot.annotation.WsListener;
  * the {@code ws.*} properties mean nothing).
  * <p>
  * Prints {@code runMillis} (time in {@code SpringApplication.run}),
- * {@code jvmToReadyMillis} (JVM start to context ready) and, with the starter,
- * {@code openMillis} (context ready to the client OPEN, not part of start-up: the context
- * does not wait for it).
+ * {@code jvmToReadyMillis} (JVM start to context ready), the CPU time of the main thread
+ * and of the whole process up to then ({@code mainCpuMillis}, {@code processCpuMillis})
+ * and, with a client, {@code openMillis} (context ready to the client OPEN, not part of
+ * start-up: the context does not wait for it).
  * <p>
  * With {@code -Dstartup.steps=N} it also prints the N slowest bean instantiations
  * (Spring's {@code BufferingApplicationStartup}).
@@ -64,12 +65,17 @@ public final class StartupTime {
 		long started = System.nanoTime();
 		ConfigurableApplicationContext context = builder.run();
 		long ready = System.nanoTime();
+		long mainCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+		long processCpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 		long jvmToReady = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
 		boolean starter = isPresent("dev.wsboot.client.WsClient");
 		StringBuilder out = new StringBuilder();
 		out.append("starter=").append(starter).append(" raw=").append(raw).append(" clients=").append(clients);
 		out.append(" runMillis=").append((ready - started) / 1_000_000.0);
 		out.append(" jvmToReadyMillis=").append(jvmToReady);
+		out.append(" mainCpuMillis=").append(mainCpu / 1_000_000);
+		out.append(" processCpuMillis=").append(processCpu / 1_000_000);
 		if (starter && clients > 0) {
 			out.append(" openMillis=").append(Opened.awaitAll(context, ready));
 		}
