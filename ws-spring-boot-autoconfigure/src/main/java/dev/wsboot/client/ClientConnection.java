@@ -19,7 +19,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.wsboot.transport.Utf8;
 import dev.wsboot.transport.WsConnectRequest;
 import dev.wsboot.transport.WsConnection;
 import dev.wsboot.transport.WsConnectionHandler;
@@ -27,9 +26,10 @@ import dev.wsboot.transport.WsTransport;
 
 /**
  * One connection attempt of a {@link ManagedWsClient}, and the connection it becomes: the
- * inbound size limit across fragments, reassembly and hand-off of messages to the
- * listeners, and how it ends. Its {@link LivenessWatchdog} pings and enforces the idle
- * deadline.
+ * handshake, whether it is open, and how it ends (the close handshake the application
+ * asks for, termination, failure), reported to the client exactly once. Its
+ * {@link LivenessWatchdog} pings and enforces the idle deadline; its
+ * {@link InboundMessages} reassemble, count and hand over the messages it receives.
  */
 final class ClientConnection implements WsConnectionHandler {
 
@@ -57,6 +57,8 @@ final class ClientConnection implements WsConnectionHandler {
 	private final InboundDispatcher dispatcher;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final InboundMessages messages;
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
@@ -112,25 +114,6 @@ final class ClientConnection implements WsConnectionHandler {
 
 	private long openedNanos;
 
-	private List<WsMessageListener> wholeListeners = List.of();
-
-	private List<WsMessageListener> partialListeners = List.of();
-
-	/**
-	 * Where whole binary messages are copied when no listener keeps them; else
-	 * {@code null}.
-	 */
-	private @Nullable BufferPool bufferPool;
-
-	private @Nullable StringBuilder textParts;
-
-	private @Nullable ByteBuffer binaryParts;
-
-	private long messageBytes;
-
-	/** Whether a fragmented message is being received (transport thread only). */
-	private boolean fragmented;
-
 	ClientConnection(ManagedWsClient client, WsClientSettings settings, ConnectionUrl url,
 			List<WsHandshakeCustomizer> handshakeCustomizers, ClientStatistics statistics, InboundDispatcher dispatcher,
 			ScheduledExecutorService scheduler) {
@@ -141,6 +124,7 @@ final class ClientConnection implements WsConnectionHandler {
 		this.statistics = statistics;
 		this.dispatcher = dispatcher;
 		this.scheduler = scheduler;
+		this.messages = new InboundMessages(settings.maxMessageSize(), statistics, dispatcher, this.source);
 	}
 
 	static @Nullable ClientConnection opening() {
@@ -221,17 +205,7 @@ final class ClientConnection implements WsConnectionHandler {
 				this.settings.idleTimeout(), this.statistics, this.dispatcher, this, connection);
 		this.watchdog = watchdog;
 		watchdog.received();
-		List<WsMessageListener> wholeListeners = new ArrayList<>();
-		List<WsMessageListener> partialListeners = new ArrayList<>();
-		for (WsMessageListener listener : this.client.listeners()) {
-			(listener.isPartial() ? partialListeners : wholeListeners).add(listener);
-		}
-		this.wholeListeners = wholeListeners;
-		this.partialListeners = partialListeners;
-		if (partialListeners.isEmpty() && !wholeListeners.isEmpty()
-				&& wholeListeners.stream().noneMatch(WsMessageListener::retainsMessage)) {
-			this.bufferPool = this.client.bufferPool();
-		}
+		this.messages.listeners(this.client.listeners(), this.client::bufferPool);
 		this.open = true;
 		if (this.abandoned || !this.client.opened(this)) {
 			this.open = false;
@@ -248,29 +222,8 @@ final class ClientConnection implements WsConnectionHandler {
 		if (this.ended.get()) {
 			return;
 		}
-		long bytes = Utf8.length(text);
-		if (!this.partialListeners.isEmpty()) {
-			dispatch(WsMessage.text(text, last), bytes, this.partialListeners);
-		}
-		if (last && !this.fragmented) {
-			received(this.wholeListeners.isEmpty() ? null : WsMessage.text(text, true), bytes, true);
-			return;
-		}
-		this.fragmented = !last;
-		if (!withinLimit(bytes)) {
-			return;
-		}
-		if (!this.wholeListeners.isEmpty()) {
-			// assembled only for listeners that want whole messages
-			if (this.textParts == null) {
-				this.textParts = new StringBuilder(text.length() * 2);
-			}
-			this.textParts.append(text);
-		}
-		if (last) {
-			StringBuilder parts = this.textParts;
-			this.textParts = null;
-			received((parts != null) ? WsMessage.text(parts.toString(), true) : null, messageEnded(), true);
+		if (!this.messages.text(text, last)) {
+			tooLarge();
 		}
 	}
 
@@ -280,68 +233,9 @@ final class ClientConnection implements WsConnectionHandler {
 		if (this.ended.get()) {
 			return;
 		}
-		int bytes = data.remaining();
-		if (last && !this.fragmented) {
-			BufferPool pool = this.bufferPool;
-			if (pool != null && pool.isPooled(bytes)) {
-				// into a pooled buffer: every listener uses the bytes only during its
-				// call
-				ByteBuffer copy = pool.acquire(bytes).put(data).flip();
-				received(WsMessage.pooledBinary(copy, pool), bytes, false);
-				return;
-			}
-			// copied once, and only when a listener takes it: the transport reuses its
-			// buffer
-			ByteBuffer copy = (this.partialListeners.isEmpty() && this.wholeListeners.isEmpty()) ? null : copy(data);
-			if (!this.partialListeners.isEmpty()) {
-				dispatch(WsMessage.binary(copy, true), bytes, this.partialListeners);
-			}
-			received(this.wholeListeners.isEmpty() ? null : WsMessage.binary(copy, true), bytes, false);
-			return;
+		if (!this.messages.binary(data, last)) {
+			tooLarge();
 		}
-		this.fragmented = !last;
-		if (!this.partialListeners.isEmpty()) {
-			dispatch(WsMessage.binary(copy(data.duplicate()), last), bytes, this.partialListeners);
-		}
-		if (!withinLimit(bytes)) {
-			return;
-		}
-		if (!this.wholeListeners.isEmpty()) {
-			append(data);
-		}
-		if (last) {
-			ByteBuffer parts = this.binaryParts;
-			this.binaryParts = null;
-			received((parts != null) ? WsMessage.binary(parts.flip(), true) : null, messageEnded(), false);
-		}
-	}
-
-	/**
-	 * Add a fragment to the binary message being assembled, growing its buffer by
-	 * doubling.
-	 */
-	private void append(ByteBuffer data) {
-		ByteBuffer parts = this.binaryParts;
-		if (parts == null || parts.remaining() < data.remaining()) {
-			int needed = (int) this.messageBytes;
-			long doubled = 2L * Math.max(needed, (parts != null) ? parts.capacity() : 0);
-			ByteBuffer grown = ByteBuffer
-				.allocate((int) Math.max(needed, Math.min(this.settings.maxMessageSize(), doubled)));
-			if (parts != null) {
-				parts.flip();
-				grown.put(parts);
-			}
-			parts = grown;
-			this.binaryParts = parts;
-		}
-		parts.put(data);
-	}
-
-	/** The fragmented message ended: its size, and the count starts over. */
-	private long messageEnded() {
-		long size = this.messageBytes;
-		this.messageBytes = 0;
-		return size;
 	}
 
 	@Override
@@ -366,39 +260,8 @@ final class ClientConnection implements WsConnectionHandler {
 		}
 	}
 
-	private boolean withinLimit(long fragmentBytes) {
-		this.messageBytes += fragmentBytes;
-		long limit = this.settings.maxMessageSize();
-		if (this.messageBytes <= limit) {
-			return true;
-		}
-		this.textParts = null;
-		this.binaryParts = null;
-		fail(1009, "Message exceeds max-message-size (" + limit + " bytes)");
-		return false;
-	}
-
-	/**
-	 * A whole message arrived; {@code message} is {@code null} when nobody wanted it
-	 * assembled.
-	 */
-	private void received(@Nullable WsMessage message, long bytes, boolean text) {
-		ClientStatistics statistics = this.statistics;
-		(text ? statistics.textReceived : statistics.binaryReceived).increment();
-		statistics.bytesReceived.add(bytes);
-		if (message != null) {
-			dispatch(message, bytes, this.wholeListeners);
-		}
-	}
-
-	private void dispatch(WsMessage message, long bytes, List<WsMessageListener> listeners) {
-		this.dispatcher.submitMessage(message, listeners, bytes, this.source);
-	}
-
-	private static ByteBuffer copy(ByteBuffer data) {
-		ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-		copy.put(data);
-		return copy.flip();
+	private void tooLarge() {
+		fail(1009, "Message exceeds max-message-size (" + this.settings.maxMessageSize() + " bytes)");
 	}
 
 	// protocol

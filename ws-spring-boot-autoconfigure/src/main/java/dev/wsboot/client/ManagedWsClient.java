@@ -20,9 +20,10 @@ import org.springframework.util.Assert;
  * the Spring lifecycle. It builds the client's parts and hands each what it uses: the
  * {@link ClientStateMachine} and {@link ConnectionEnds} share the one lock and the
  * connection state machine (connect; close, replace, reconnect); one
- * {@link ClientConnection} per attempt carries the per-connection work (liveness, inbound
- * assembly and dispatch); the {@link SendQueue} holds outbound messages across
- * connections and {@link LifecycleAnnouncer} logs and publishes what happens.
+ * {@link ClientConnection} per attempt carries the per-connection work (handshake,
+ * liveness, how it ends; its {@link InboundMessages} the inbound assembly and dispatch);
+ * the {@link SendQueue} holds outbound messages across connections and
+ * {@link LifecycleAnnouncer} logs and publishes what happens.
  */
 final class ManagedWsClient implements WsClient, SmartLifecycle {
 
