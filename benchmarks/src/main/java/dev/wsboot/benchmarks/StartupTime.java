@@ -32,7 +32,8 @@ import dev.wsboot.annotation.WsListener;
  * start-up: the context does not wait for it).
  * <p>
  * With {@code -Dstartup.steps=N} it also prints the N slowest bean instantiations
- * (Spring's {@code BufferingApplicationStartup}).
+ * (Spring's {@code BufferingApplicationStartup}); with {@code -Dstartup.cpu=N} the N
+ * start-up steps with the most CPU time of their own ({@link CpuStartupSteps}).
  * <p>
  * Usage: {@code StartupTime wsUrl [clients]}.
  */
@@ -59,8 +60,13 @@ public final class StartupTime {
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.properties(properties);
+		int cpuSteps = Integer.getInteger("startup.cpu", 0);
+		CpuStartupSteps cpu = new CpuStartupSteps();
 		if (steps > 0) {
 			builder.applicationStartup(recorder);
+		}
+		else if (cpuSteps > 0) {
+			builder.applicationStartup(cpu);
 		}
 		long started = System.nanoTime();
 		ConfigurableApplicationContext context = builder.run();
@@ -99,6 +105,9 @@ public final class StartupTime {
 					}
 					System.out.println("  " + event.getDuration().toMillis() + " ms  " + bean);
 				});
+		}
+		if (cpuSteps > 0) {
+			cpu.largest(cpuSteps).forEach((line) -> System.out.println("  cpu " + line));
 		}
 		context.close();
 		System.exit(0);
