@@ -361,7 +361,7 @@ public final class Report {
 		this.rows.add(row("start-up: " + label, String.format(Locale.ROOT, "%.0f ms", run), String.format(Locale.ROOT,
 				"starter %.2f×; JVM start to ready %.0f ms (starter %.2f×)", runWith / run, jvm, jvmWith / jvm)));
 		if (goal) {
-			target("start-up ≤ 1.10× the raw Tyrus app", String.format(Locale.ROOT, "%.2f×", runWith / run),
+			target("start-up ≤ 1.10× the raw Tyrus app", String.format(Locale.ROOT, "%.3f×", runWith / run),
 					runWith / run <= 1.10);
 		}
 	}

@@ -3,6 +3,7 @@ package dev.wsboot.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -13,6 +14,7 @@ import org.springframework.core.metrics.StartupStep;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.wsboot.annotation.WsListener;
 
@@ -139,13 +141,8 @@ public final class StartupTime {
 	 * Tyrus client ({@link RawTyrusClient}) delivering to the same {@code Handler}.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	@Import(App.class)
 	public static class RawApp {
-
-		@Bean
-		Handler handler() {
-			return new Handler();
-		}
 
 		@Bean
 		RawTyrusClient rawTyrusClient(org.springframework.core.env.Environment environment, Handler handler) {
@@ -153,14 +150,18 @@ public final class StartupTime {
 		}
 
 		static double awaitOpen(ConfigurableApplicationContext context, long ready) throws InterruptedException {
-			long deadline = System.nanoTime() + 30_000_000_000L;
-			RawTyrusClient client = context.getBean(RawTyrusClient.class);
-			while (!client.isOpen() && System.nanoTime() < deadline) {
-				Thread.sleep(1);
-			}
-			return (System.nanoTime() - ready) / 1_000_000.0;
+			return millisUntil(context.getBean(RawTyrusClient.class)::isOpen, ready);
 		}
 
+	}
+
+	/** Milliseconds from {@code ready} until {@code open} holds (at most 30 s). */
+	static double millisUntil(BooleanSupplier open, long ready) throws InterruptedException {
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		while (!open.getAsBoolean() && System.nanoTime() < deadline) {
+			Thread.sleep(1);
+		}
+		return (System.nanoTime() - ready) / 1_000_000.0;
 	}
 
 	public static class Handler {
@@ -178,13 +179,8 @@ public final class StartupTime {
 	static final class Opened {
 
 		static double awaitAll(ConfigurableApplicationContext context, long ready) throws InterruptedException {
-			long deadline = System.nanoTime() + 30_000_000_000L;
-			for (dev.wsboot.client.WsClient client : context.getBean(dev.wsboot.client.WsClients.class).all()) {
-				while (!client.isOpen() && System.nanoTime() < deadline) {
-					Thread.sleep(1);
-				}
-			}
-			return (System.nanoTime() - ready) / 1_000_000.0;
+			dev.wsboot.client.WsClients clients = context.getBean(dev.wsboot.client.WsClients.class);
+			return millisUntil(() -> clients.all().stream().allMatch(dev.wsboot.client.WsClient::isOpen), ready);
 		}
 
 	}
