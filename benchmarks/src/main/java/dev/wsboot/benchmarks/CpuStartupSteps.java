@@ -21,7 +21,8 @@ import org.springframework.core.metrics.StartupStep;
  * thread that runs it, without the steps nested in it ("self" time), summed by step name
  * and bean: where the main thread's CPU goes while the context starts, which sampling
  * profilers attribute poorly (class loading and linking). {@link StartupTime} prints the
- * largest with {@code -Dstartup.cpu=N}.
+ * largest with {@code -Dstartup.cpu=N}. A step must end on the thread that started it, as
+ * Spring's and Boot's do.
  */
 final class CpuStartupSteps implements ApplicationStartup {
 
