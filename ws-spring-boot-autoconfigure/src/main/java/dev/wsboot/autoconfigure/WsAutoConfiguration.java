@@ -27,6 +27,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
@@ -101,18 +102,22 @@ public final class WsAutoConfiguration {
 	@Bean(WsClientBeanRegistrar.FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = WsClientBeanRegistrar.FACTORY_BEAN_NAME)
 	WsClientFactory wsClientFactory(Environment environment, WsProperties properties,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<TyrusWsTransport> tyrus, JdkWsTransport jdk,
-			WsClientThreads threads, ApplicationEventPublisher publisher,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<TyrusWsTransport> tyrus,
+			ObjectProvider<JdkWsTransport> jdk, WsClientThreads threads, ApplicationEventPublisher publisher,
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
 			ObjectProvider<WsReconnectPolicy> reconnectPolicy, ObjectProvider<WsClients> clients) {
-		Map<String, WsTransport> transports = new LinkedHashMap<>();
-		tyrus.ifAvailable((transport) -> transports.put("tyrus", transport));
-		transports.put("jdk", jdk);
+		// each transport is created by the first client that uses it
+		Map<String, Supplier<WsTransport>> transports = new LinkedHashMap<>();
+		if (tyrus.getIfAvailable() != null) {
+			transports.put("tyrus", tyrus::getObject);
+		}
+		transports.put("jdk", jdk::getObject);
 		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), transports.keySet(),
 				new SslBundleReloads(sslBundles, (name) -> clients.getObject().find(name)));
-		WsClientFactory factory = new WsClientFactory(settings::resolve, transports::get, threads.scheduler(),
-				threads.listenerExecutor(), publisher, messageConverter, listeners, shutdownTimeout(properties));
+		WsClientFactory factory = new WsClientFactory(settings::resolve, (name) -> transports.get(name).get(),
+				threads.scheduler(), threads.listenerExecutor(), publisher, messageConverter, listeners,
+				shutdownTimeout(properties));
 		factory.setSettingsSource(settings);
 		factory.setListenerSpin(listenerSpin(properties));
 		factory.setHandshakeCustomizers(handshakeCustomizers.orderedStream().toList());
@@ -121,6 +126,7 @@ public final class WsAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
+	@Lazy
 	@ConditionalOnMissingBean
 	JdkWsTransport jdkWsTransport() {
 		return new JdkWsTransport();

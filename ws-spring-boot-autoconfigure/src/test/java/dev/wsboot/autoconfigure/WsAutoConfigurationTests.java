@@ -79,6 +79,21 @@ class WsAutoConfigurationTests {
 	}
 
 	@Test
+	void createsTheJdkTransportOnlyForAClientThatUsesIt() {
+		this.contextRunner.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBeanFactory().containsSingleton("jdkWsTransport")).isFalse();
+		});
+		this.contextRunner
+			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed",
+					"ws.clients.chat.url=ws://localhost:1/chat", "ws.clients.chat.transport=jdk")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanFactory().containsSingleton("jdkWsTransport")).isTrue();
+			});
+	}
+
+	@Test
 	void backsOffFromAUserDefinedClientOfTheSameName() {
 		this.contextRunner.withUserConfiguration(UserClientConfiguration.class)
 			.withPropertyValues("ws.clients.ticker.url=ws://localhost:1/feed")
