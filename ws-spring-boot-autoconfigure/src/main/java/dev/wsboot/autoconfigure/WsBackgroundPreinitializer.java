@@ -1,9 +1,14 @@
 package dev.wsboot.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.websocket.ClientEndpointConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.preinitialize.BackgroundPreinitializer;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
@@ -53,11 +58,23 @@ final class WsBackgroundPreinitializer implements BackgroundPreinitializer {
 		new MessageHeaders(null);
 		new DefaultMessageHandlerMethodFactory().afterPropertiesSet();
 		new CompositeMessageConverter(List.of(new StringMessageConverter(), new ByteArrayMessageConverter()));
+		resolveSettings();
 		load(CLIENT_CLASSES);
 		if (ClassUtils.isPresent(TYRUS_CLIENT, this.classLoader)) {
 			Tyrus.preinitialize(this.classLoader);
 			load(TYRUS_CLASSES);
 		}
+	}
+
+	/**
+	 * Binds and checks the settings of a client from an in-memory source, so that the
+	 * first configured client's binding on the main thread finds the binder's and the
+	 * properties' classes loaded and resolved.
+	 */
+	private static void resolveSettings() {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("ws.clients.c.url", "ws://localhost/")));
+		new WsClientSettingsResolver(binder, Set.of("tyrus"), SslBundleReloads.withoutClients(new ObjectProvider<>() {
+		})).resolve("c");
 	}
 
 	private void load(List<String> classNames) throws ClassNotFoundException {

@@ -33,6 +33,8 @@ class WsBackgroundPreinitializerTests {
 		try (IsolatedClassLoader loader = IsolatedClassLoader.of((entry) -> true)) {
 			loader.preinitialize();
 			assertThat(loader.loaded("dev.wsboot.client.ManagedWsClient")).isTrue();
+			assertThat(loader.loaded("dev.wsboot.autoconfigure.WsProperties$Client")).isTrue();
+			assertThat(loader.loaded("dev.wsboot.client.WsClientSettings")).isTrue();
 			assertThat(loader.loaded("org.springframework.messaging.converter.CompositeMessageConverter")).isTrue();
 			assertThat(loader.loaded("dev.wsboot.transport.tyrus.TyrusInternals")).isTrue();
 			assertThat(loader.loaded("org.glassfish.tyrus.core.TyrusWebSocket")).isTrue();
