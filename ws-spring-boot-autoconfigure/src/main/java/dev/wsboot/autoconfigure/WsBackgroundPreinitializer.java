@@ -33,10 +33,10 @@ final class WsBackgroundPreinitializer implements BackgroundPreinitializer {
 	private static final List<String> CLIENT_CLASSES = List.of("dev.wsboot.client.ManagedWsClient",
 			"dev.wsboot.client.ClientStateMachine", "dev.wsboot.client.ConnectionEnds",
 			"dev.wsboot.client.ClientConnection", "dev.wsboot.client.InboundMessages",
-			"dev.wsboot.client.InboundDispatcher", "dev.wsboot.client.SendQueue", "dev.wsboot.client.PendingRequests",
-			"dev.wsboot.client.ReconnectDecision", "dev.wsboot.transport.ConnectAttempt",
-			"dev.wsboot.transport.SerializedConnectionHandler", "dev.wsboot.listener.WsListenerAdapter",
-			"dev.wsboot.listener.WsJsonMessageConverter",
+			"dev.wsboot.client.InboundDispatcher", "dev.wsboot.client.InboundBudget", "dev.wsboot.client.SendQueue",
+			"dev.wsboot.client.PendingRequests", "dev.wsboot.client.ReconnectDecision",
+			"dev.wsboot.transport.ConnectAttempt", "dev.wsboot.transport.SerializedConnectionHandler",
+			"dev.wsboot.listener.WsListenerAdapter", "dev.wsboot.listener.WsJsonMessageConverter",
 			"org.springframework.messaging.handler.invocation.InvocableHandlerMethod");
 
 	/** Loaded, not initialized, when Tyrus is on the class path. */

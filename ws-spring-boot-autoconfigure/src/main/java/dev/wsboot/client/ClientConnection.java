@@ -66,7 +66,7 @@ final class ClientConnection implements WsConnectionHandler {
 	 * This connection as the source of its messages; one instance, handed over with every
 	 * message.
 	 */
-	private final InboundDispatcher.Source source = new InboundDispatcher.Source() {
+	private final InboundBudget.Source source = new InboundBudget.Source() {
 
 		@Override
 		public boolean hasEnded() {

@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
@@ -19,33 +16,20 @@ import dev.wsboot.transport.SerialDrain;
 /**
  * The bounded hand-off between a transport's threads and one client's listeners: messages
  * and lifecycle tasks run one at a time, in submission order, on the listener executor.
- * When the hand-off holds too many messages or bytes, reading of the connection pauses
- * (TCP backpressure) until the listeners have drained it to half: the message that did
- * not fit is still handed over, and so is the rest of what the transport had already read
- * (at most another budget's worth); the transport thread returns at once. Only a
- * transport that cannot pause reading ({@link Source#pauseReading()} is {@code false}),
- * or one that keeps delivering past that overflow, makes {@link #submitMessage} wait; an
- * event-loop thread ({@link Source#mayHoldReader()} is {@code false}) never waits, past
- * the overflow it hands over the rest of its socket read too. Lifecycle tasks are never
- * refused.
+ * How many messages and bytes it holds, and when reading of the connection pauses or the
+ * transport thread waits for room, is up to its {@link InboundBudget}. Lifecycle tasks
+ * are never refused.
  * <p>
  * Lock-free on the way through: a linked queue whose nodes are the handed-over messages
  * (one allocation per message), a {@link SerialDrain} that starts a drain on the executor
- * only when none is running, and atomic budget counters; a producer parks only when the
- * budget and the overflow are exhausted or its transport cannot pause reading. A drain
- * that catches up with a busy feed (it started less than 20 µs after the last one ended)
- * yields its core for up to 20 µs waiting for the next message before it gives its thread
- * back, so a flood pays no executor hand-off and wake-up per message.
+ * only when none is running, and the budget's atomic counters. A drain that catches up
+ * with a busy feed (it started less than 20 µs after the last one ended) yields its core
+ * for up to 20 µs waiting for the next message before it gives its thread back, so a
+ * flood pays no executor hand-off and wake-up per message.
  */
 final class InboundDispatcher {
 
 	private static final Log logger = LogFactory.getLog(InboundDispatcher.class);
-
-	private static final int MAX_MESSAGES = 1024;
-
-	private static final long MIN_BYTES = 1024 * 1024;
-
-	private static final long MAX_BYTES = 4 * 1024 * 1024;
 
 	/**
 	 * How long a drain that caught up with a busy feed waits for the next message,
@@ -83,9 +67,8 @@ final class InboundDispatcher {
 
 	private final Executor executor;
 
-	private final int maxMessages;
-
-	private final long maxBytes;
+	/** Counts what is handed over and not yet run; pauses reading when it is full. */
+	private final InboundBudget budget;
 
 	/** The last node handed over; producers swap themselves in. */
 	private final AtomicReference<Node> tail;
@@ -96,30 +79,12 @@ final class InboundDispatcher {
 	/** Runs the listeners on the executor, one drain at a time. */
 	private final SerialDrain drainer = new SerialDrain(this::drain);
 
-	private final AtomicInteger queuedMessages = new AtomicInteger();
-
-	private final AtomicLong queuedBytes = new AtomicLong();
-
-	/** The producer waiting for room, if any (one at a time: see {@link #awaitRoom}). */
-	private volatile @Nullable Thread waiter;
-
 	/** The thread running this client's listeners and events right now, if any. */
 	private volatile @Nullable Thread dispatching;
 
 	/**
-	 * The source whose reading this dispatcher paused, until the listeners drained to
-	 * half.
-	 */
-	private final AtomicReference<@Nullable Source> pausedSource = new AtomicReference<>();
-
-	/** When reading was last resumed after a pause ({@link System#nanoTime()}). */
-	private volatile long readingResumedNanos = System.nanoTime();
-
-	/**
-	 * The dispatcher of a client: at most 1024 messages, and room for two messages of the
-	 * largest size but no less than 1 MB and no more than 4 MB (a larger message is still
-	 * handed over, alone). Partial listeners get fragments, so a message streamed to them
-	 * is held a few megabytes at a time, whatever its size.
+	 * The dispatcher of a client, with its budget
+	 * ({@link InboundBudget#forMaxMessageSize}).
 	 * @param client the client (handed to its listeners)
 	 * @param executor runs the listeners
 	 * @param maxMessageSize the client's {@code max-message-size}
@@ -127,60 +92,47 @@ final class InboundDispatcher {
 	 * @return the dispatcher
 	 */
 	static InboundDispatcher forClient(WsClient client, Executor executor, long maxMessageSize, Duration spin) {
-		return new InboundDispatcher(client, executor, MAX_MESSAGES,
-				Math.min(Math.max(2 * maxMessageSize, MIN_BYTES), MAX_BYTES), spin);
+		return new InboundDispatcher(client, executor, InboundBudget.forMaxMessageSize(maxMessageSize), spin);
 	}
 
-	InboundDispatcher(WsClient client, Executor executor, int maxMessages, long maxBytes) {
-		this(client, executor, maxMessages, maxBytes, Duration.ZERO);
-	}
-
-	InboundDispatcher(WsClient client, Executor executor, int maxMessages, long maxBytes, Duration spin) {
+	InboundDispatcher(WsClient client, Executor executor, InboundBudget budget, Duration spin) {
 		this.spinNanos = spin.toNanos();
 		this.clientName = client.name();
 		this.client = client;
 		this.executor = executor;
-		this.maxMessages = maxMessages;
-		this.maxBytes = maxBytes;
+		this.budget = budget;
 		Node stub = new Node(null, List.of(), 0, null);
 		this.head = stub;
 		this.tail = new AtomicReference<>(stub);
 	}
 
 	/**
-	 * Hand a message to listeners, waiting while the hand-off is full, but not past the
-	 * end of the connection it came in on (the message is then dropped).
+	 * Hand a message to listeners once the budget has room, waiting while it has none,
+	 * but not past the end of the connection it came in on (the message is then dropped).
 	 * @param message the message
 	 * @param listeners the listeners to call, in order
 	 * @param bytes the message's size
 	 * @param sourceEnded whether the connection the message came in on has ended
 	 */
 	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, BooleanSupplier sourceEnded) {
-		if (!hasRoom(bytes) && !awaitRoom(bytes, sourceEnded)) {
-			return;
+		if (this.budget.acquire(bytes, sourceEnded)) {
+			enqueue(new Node(message, listeners, bytes, null));
 		}
-		this.queuedMessages.incrementAndGet();
-		this.queuedBytes.addAndGet(bytes);
-		enqueue(new Node(message, listeners, bytes, null));
 	}
 
 	/**
-	 * Hand a message to listeners; when the hand-off is full, pause reading of its source
-	 * and hand it over anyway, or, when the source cannot pause or the overflow is used
-	 * up, wait for room, but not past the end of the source (the message is then
-	 * dropped).
+	 * Hand a message to listeners once the budget took it: at once (pausing reading of
+	 * its source when full) or after waiting for room, but not past the end of the source
+	 * (the message is then dropped).
 	 * @param message the message
 	 * @param listeners the listeners to call, in order
 	 * @param bytes the message's size
 	 * @param source the connection the message came in on
 	 */
-	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, Source source) {
-		if (!hasRoom(bytes) && !pause(source, bytes) && !awaitRoom(bytes, source::hasEnded)) {
-			return;
+	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, InboundBudget.Source source) {
+		if (this.budget.acquire(bytes, source)) {
+			enqueue(new Node(message, listeners, bytes, null));
 		}
-		this.queuedMessages.incrementAndGet();
-		this.queuedBytes.addAndGet(bytes);
-		enqueue(new Node(message, listeners, bytes, null));
 	}
 
 	/**
@@ -191,107 +143,19 @@ final class InboundDispatcher {
 		enqueue(new Node(null, List.of(), 0, task));
 	}
 
-	/**
-	 * Whether a transport thread is waiting for room: reading is paused by this side, so
-	 * silence on the connection says nothing about the peer.
-	 * @return whether reading is paused
-	 */
+	/** Whether reading is paused: see {@link InboundBudget#isReadingPaused()}. */
 	boolean isReadingPaused() {
-		return this.waiter != null || this.pausedSource.get() != null;
+		return this.budget.isReadingPaused();
 	}
 
-	/**
-	 * When reading was last resumed after a pause: silence before it says nothing about
-	 * the peer.
-	 * @return the {@link System#nanoTime()} of the last resume
-	 */
+	/** When reading was last resumed: see {@link InboundBudget#readingResumedNanos()}. */
 	long readingResumedNanos() {
-		return this.readingResumedNanos;
+		return this.budget.readingResumedNanos();
 	}
 
-	/**
-	 * Pause reading of a source whose message does not fit, if it can and the overflow
-	 * (another budget's worth) has room.
-	 * @return whether the message is to be handed over now
-	 */
-	private boolean pause(Source source, long bytes) {
-		if ((this.queuedMessages.get() >= 2 * this.maxMessages || this.queuedBytes.get() + bytes > 2 * this.maxBytes)
-				&& source.mayHoldReader()) {
-			// the transport keeps delivering: hold its thread after all (an event loop is
-			// never held: what it still delivers is the rest of one socket read)
-			return false;
-		}
-		// asked again for every message that does not fit: a resume racing with the last
-		// pause may have turned reading back on
-		if (!source.pauseReading()) {
-			return false;
-		}
-		Source previous = this.pausedSource.getAndSet(source);
-		if (previous != null && previous != source) {
-			previous.resumeReading();
-		}
-		// checked after publishing the source: a drain that made room meanwhile either
-		// sees it or happened before
-		resumeIfDrained();
-		return true;
-	}
-
-	private void resumeIfDrained() {
-		if (this.pausedSource.get() != null && this.queuedMessages.get() <= this.maxMessages / 2
-				&& this.queuedBytes.get() <= this.maxBytes / 2) {
-			Source source = this.pausedSource.getAndSet(null);
-			if (source != null) {
-				this.readingResumedNanos = System.nanoTime();
-				source.resumeReading();
-			}
-		}
-	}
-
-	private boolean hasRoom(long bytes) {
-		int messages = this.queuedMessages.get();
-		return messages == 0 || (messages < this.maxMessages && this.queuedBytes.get() + bytes <= this.maxBytes);
-	}
-
-	/**
-	 * Park until the listeners made room; producers wait one after the other.
-	 * @return {@code false} when the source connection ended meanwhile
-	 */
-	private synchronized boolean awaitRoom(long bytes, BooleanSupplier sourceEnded) {
-		Thread current = Thread.currentThread();
-		this.waiter = current;
-		try {
-			// checked after publishing the waiter: a release or an end either sees it or
-			// happened before
-			while (!hasRoom(bytes)) {
-				if (sourceEnded.getAsBoolean()) {
-					return false;
-				}
-				LockSupport.park(this);
-				if (Thread.interrupted()) {
-					current.interrupt();
-					return true;
-				}
-			}
-			return true;
-		}
-		finally {
-			this.waiter = null;
-		}
-	}
-
-	/**
-	 * A connection ended: a transport thread waiting for room for one of its messages
-	 * stops waiting (and drops it), so it is not held by listeners that are behind.
-	 */
+	/** A connection ended: see {@link InboundBudget#connectionEnded()}. */
 	void connectionEnded() {
-		Source paused = this.pausedSource.get();
-		if (paused != null && paused.hasEnded()) {
-			this.pausedSource.compareAndSet(paused, null);
-		}
-		Thread waiter = this.waiter;
-		if (waiter != null) {
-			LockSupport.unpark(waiter);
-		}
+		this.budget.connectionEnded();
 	}
 
 	private void enqueue(Node node) {
@@ -309,6 +173,8 @@ final class InboundDispatcher {
 
 	/** Run what was handed over, then linger if the feed is busy (drain only). */
 	private void drain() {
+		// read once per drain, not once per message
+		InboundBudget budget = this.budget;
 		this.dispatching = Thread.currentThread();
 		this.linger = (this.spinNanos > 0 || System.nanoTime() - this.drainEndedNanos < LINGER_NANOS)
 				&& this.lastProducer != Thread.currentThread();
@@ -316,7 +182,7 @@ final class InboundDispatcher {
 			do {
 				Node node;
 				while ((node = poll()) != null) {
-					run(node);
+					run(node, budget);
 				}
 			}
 			while (awaitMore());
@@ -373,7 +239,7 @@ final class InboundDispatcher {
 		return next;
 	}
 
-	private void run(Node node) {
+	private void run(Node node, InboundBudget budget) {
 		WsMessage message = node.message;
 		Runnable task = node.task;
 		// the node stays as the queue's head: drop what it references
@@ -404,19 +270,9 @@ final class InboundDispatcher {
 		finally {
 			if (message != null) {
 				message.release();
-				release(node.bytes);
+				budget.release(node.bytes);
 			}
 			node.listeners = List.of();
-		}
-	}
-
-	private void release(long bytes) {
-		this.queuedMessages.decrementAndGet();
-		this.queuedBytes.addAndGet(-bytes);
-		resumeIfDrained();
-		Thread waiter = this.waiter;
-		if (waiter != null) {
-			LockSupport.unpark(waiter);
 		}
 	}
 
@@ -429,44 +285,7 @@ final class InboundDispatcher {
 			node.task = null;
 		}
 		this.drainer.reset();
-		this.queuedMessages.set(0);
-		this.queuedBytes.set(0);
-		resumeIfDrained();
-		Thread waiter = this.waiter;
-		if (waiter != null) {
-			LockSupport.unpark(waiter);
-		}
-	}
-
-	/** Where handed-over messages come from: one connection. */
-	interface Source {
-
-		/**
-		 * Whether the connection has ended.
-		 * @return whether it ended
-		 */
-		boolean hasEnded();
-
-		/**
-		 * Pause reading without holding the calling thread.
-		 * @return whether reading pauses; {@code false} when the transport cannot
-		 */
-		boolean pauseReading();
-
-		/** Read again. */
-		void resumeReading();
-
-		/**
-		 * Whether the thread delivering the message may wait for room once the overflow
-		 * is used up: {@code false} for an event loop, which reads other connections too
-		 * (the message is then taken: reading is paused, so what still comes is the rest
-		 * of one socket read).
-		 * @return {@code true} unless the transport reads on an event loop
-		 */
-		default boolean mayHoldReader() {
-			return true;
-		}
-
+		this.budget.clear();
 	}
 
 	/** A message with its listeners, or a lifecycle task; the queue's link. */

@@ -28,7 +28,7 @@ final class InboundMessages {
 	 * The connection as the source of its messages; one instance, handed over with every
 	 * message.
 	 */
-	private final InboundDispatcher.Source source;
+	private final InboundBudget.Source source;
 
 	private List<WsMessageListener> wholeListeners = List.of();
 
@@ -50,7 +50,7 @@ final class InboundMessages {
 	private boolean fragmented;
 
 	InboundMessages(long maxMessageSize, ClientStatistics statistics, InboundDispatcher dispatcher,
-			InboundDispatcher.Source source) {
+			InboundBudget.Source source) {
 		this.maxMessageSize = maxMessageSize;
 		this.statistics = statistics;
 		this.dispatcher = dispatcher;

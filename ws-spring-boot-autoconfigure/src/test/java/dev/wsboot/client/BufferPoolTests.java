@@ -94,7 +94,8 @@ class BufferPoolTests {
 	@Test
 	void pooledMessagesAreReusedAcrossTheHandOffButABufferIsNeverHandedOutWhileAListenerHasIt() {
 		BufferPool pool = new BufferPool(1024 * 1024);
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 16, 1024 * 1024);
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads,
+				new InboundBudget(16, 1024 * 1024), Duration.ZERO);
 		Set<ByteBuffer> outstanding = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
 		Map<WsMessage, ByteBuffer> buffers = Collections.synchronizedMap(new IdentityHashMap<>());
 		AtomicInteger handedOutTwice = new AtomicInteger();

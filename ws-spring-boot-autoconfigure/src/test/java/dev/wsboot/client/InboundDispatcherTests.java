@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link InboundDispatcher}: order, one message at a time, the bounded hand-off
- * that pauses the producer, and lifecycle tasks that never wait. Listeners run on a real
- * thread pool, the producer on a thread of its own.
+ * Tests for {@link InboundDispatcher} and its {@link InboundBudget}: order, one message
+ * at a time, the bounded hand-off that pauses the producer, and lifecycle tasks that
+ * never wait. Listeners run on a real thread pool, the producer on a thread of its own.
  */
 class InboundDispatcherTests {
 
@@ -43,7 +43,7 @@ class InboundDispatcherTests {
 
 	@Test
 	void messagesReachListenersInSubmissionOrderOneAtATime() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 16, 1024 * 1024);
+		InboundDispatcher dispatcher = dispatcher(16, 1024 * 1024);
 		List<String> received = new CopyOnWriteArrayList<>();
 		AtomicInteger inside = new AtomicInteger();
 		AtomicInteger overlaps = new AtomicInteger();
@@ -72,7 +72,7 @@ class InboundDispatcherTests {
 		InboundDispatcher dispatcher = new InboundDispatcher(this.client, (task) -> {
 			drains.incrementAndGet();
 			this.listenerThreads.execute(task);
-		}, 16, 1024 * 1024);
+		}, new InboundBudget(16, 1024 * 1024), Duration.ZERO);
 		List<String> received = new CopyOnWriteArrayList<>();
 		AtomicInteger count = new AtomicInteger();
 		WsMessageListener listener = (message, client) -> {
@@ -110,7 +110,7 @@ class InboundDispatcherTests {
 		InboundDispatcher dispatcher = new InboundDispatcher(this.client, (task) -> {
 			drains.incrementAndGet();
 			this.listenerThreads.execute(task);
-		}, 16, 1024 * 1024, spin);
+		}, new InboundBudget(16, 1024 * 1024), spin);
 		List<String> received = new CopyOnWriteArrayList<>();
 		WsMessageListener listener = (message, client) -> received.add(message.text());
 		this.producer.execute(() -> {
@@ -135,7 +135,7 @@ class InboundDispatcherTests {
 
 	@Test
 	void aFullHandOffPausesTheProducerUntilTheListenerCatchesUp() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
+		InboundDispatcher dispatcher = dispatcher(4, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger delivered = new AtomicInteger();
 		AtomicInteger submitted = new AtomicInteger();
@@ -161,7 +161,7 @@ class InboundDispatcherTests {
 
 	@Test
 	void aFullHandOffByBytesPausesTheProducerButAMessageLargerThanTheBudgetStillGoesAlone() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 1024, 100);
+		InboundDispatcher dispatcher = dispatcher(1024, 100);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger submitted = new AtomicInteger();
 		List<String> received = new CopyOnWriteArrayList<>();
@@ -184,7 +184,7 @@ class InboundDispatcherTests {
 
 	@Test
 	void aProducerWaitingForRoomStopsWaitingWhenItsConnectionEndsAndDropsTheMessage() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 1, 1024 * 1024);
+		InboundDispatcher dispatcher = dispatcher(1, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicBoolean ended = new AtomicBoolean();
 		AtomicInteger submitted = new AtomicInteger();
@@ -211,7 +211,7 @@ class InboundDispatcherTests {
 
 	@Test
 	void lifecycleTasksNeverWaitAndRunInOrderAfterEarlierMessages() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 2, 1024 * 1024);
+		InboundDispatcher dispatcher = dispatcher(2, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
 		List<String> events = new CopyOnWriteArrayList<>();
 		WsMessageListener listener = (message, client) -> {
@@ -230,7 +230,7 @@ class InboundDispatcherTests {
 
 	@Test
 	void aFullHandOffPausesReadingOfASourceThatCanPauseWithoutHoldingTheThreadAndResumesAtHalf() {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 8, 1024 * 1024);
+		InboundDispatcher dispatcher = dispatcher(8, 1024 * 1024);
 		CountDownLatch release = new CountDownLatch(1);
 		List<String> received = new CopyOnWriteArrayList<>();
 		PausableSource source = new PausableSource();
@@ -294,7 +294,7 @@ class InboundDispatcherTests {
 	 */
 	private InboundDispatcher submitBehindAStalledListener(int count, PausableSource source, CountDownLatch release,
 			AtomicInteger submitted, List<String> received) {
-		InboundDispatcher dispatcher = new InboundDispatcher(this.client, this.listenerThreads, 4, 1024 * 1024);
+		InboundDispatcher dispatcher = dispatcher(4, 1024 * 1024);
 		WsMessageListener listener = (message, client) -> {
 			awaitRelease(release);
 			received.add(message.text());
@@ -308,6 +308,12 @@ class InboundDispatcherTests {
 		return dispatcher;
 	}
 
+	/** A dispatcher on the listener threads, with a budget of its own and no spin. */
+	private InboundDispatcher dispatcher(int maxMessages, long maxBytes) {
+		return new InboundDispatcher(this.client, this.listenerThreads, new InboundBudget(maxMessages, maxBytes),
+				Duration.ZERO);
+	}
+
 	private static void awaitRelease(CountDownLatch latch) {
 		try {
 			latch.await(10, TimeUnit.SECONDS);
@@ -318,7 +324,7 @@ class InboundDispatcherTests {
 	}
 
 	/** A source whose reading pauses, recording what was asked of it. */
-	private final class PausableSource implements InboundDispatcher.Source {
+	private final class PausableSource implements InboundBudget.Source {
 
 		/** Whether it stands for an event loop, which must never be held. */
 		private final boolean eventLoop;

@@ -149,7 +149,7 @@ class ReadPauseIntegrationTests {
 			.stream()
 			.filter((stack) -> List.of(stack)
 				.stream()
-				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundDispatcher")
+				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundBudget")
 						&& frame.getMethodName().equals("awaitRoom")))
 			.count();
 	}

@@ -440,7 +440,7 @@ abstract class AbstractInteropIntegrationTests {
 			.entrySet()
 			.stream()
 			.filter((entry) -> Arrays.stream(entry.getValue())
-				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundDispatcher")
+				.anyMatch((frame) -> frame.getClassName().equals("dev.wsboot.client.InboundBudget")
 						&& frame.getMethodName().equals("awaitRoom")))
 			.map((entry) -> entry.getKey().getName())
 			.toList();
