@@ -124,8 +124,9 @@ final class InboundBudget {
 	}
 
 	/**
-	 * Whether a transport thread is waiting for room: reading is paused by this side, so
-	 * silence on the connection says nothing about the peer.
+	 * Whether reading is paused by this side (the source was asked to pause, or a
+	 * transport thread is waiting for room), so silence on the connection says nothing
+	 * about the peer.
 	 * @return whether reading is paused
 	 */
 	boolean isReadingPaused() {
@@ -133,8 +134,8 @@ final class InboundBudget {
 	}
 
 	/**
-	 * When reading was last resumed after a pause: silence before it says nothing about
-	 * the peer.
+	 * When reading was last resumed after a pause or a wait for room: silence before it
+	 * says nothing about the peer.
 	 * @return the {@link System#nanoTime()} of the last resume
 	 */
 	long readingResumedNanos() {
@@ -220,6 +221,8 @@ final class InboundBudget {
 			return true;
 		}
 		finally {
+			// not read while waiting: the liveness watchdog counts silence from here
+			this.readingResumedNanos = System.nanoTime();
 			this.waiter = null;
 		}
 	}

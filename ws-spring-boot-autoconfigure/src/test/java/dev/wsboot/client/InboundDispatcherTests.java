@@ -160,6 +160,28 @@ class InboundDispatcherTests {
 	}
 
 	@Test
+	void aProducerThatWaitedForRoomCountsAsReadingResumedWhenItGoesOn() {
+		InboundDispatcher dispatcher = dispatcher(1, 1024 * 1024);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger delivered = new AtomicInteger();
+		WsMessageListener listener = (message, client) -> {
+			awaitRelease(release);
+			delivered.incrementAndGet();
+		};
+		this.producer.execute(() -> {
+			for (int i = 0; i < 2; i++) {
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, () -> false);
+			}
+		});
+		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
+		long waiting = System.nanoTime();
+		release.countDown();
+		await().atMost(TIMEOUT).until(() -> delivered.get() == 2);
+		// the liveness watchdog must not count the wait as the peer's silence
+		assertThat(dispatcher.readingResumedNanos() - waiting).isPositive();
+	}
+
+	@Test
 	void aFullHandOffByBytesPausesTheProducerButAMessageLargerThanTheBudgetStillGoesAlone() {
 		InboundDispatcher dispatcher = dispatcher(1024, 100);
 		CountDownLatch release = new CountDownLatch(1);
