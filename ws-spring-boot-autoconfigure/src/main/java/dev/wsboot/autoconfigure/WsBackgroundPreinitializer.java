@@ -67,12 +67,13 @@ final class WsBackgroundPreinitializer implements BackgroundPreinitializer {
 	}
 
 	/**
-	 * Binds and checks the settings of a client from an in-memory source, so that the
-	 * first configured client's binding on the main thread finds the binder's and the
+	 * Binds {@link WsProperties} and checks the settings of a client from an in-memory
+	 * source, so that their binding on the main thread finds the binder's and the
 	 * properties' classes loaded and resolved.
 	 */
 	private static void resolveSettings() {
 		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("ws.clients.c.url", "ws://localhost/")));
+		binder.bind("ws", WsProperties.class);
 		new WsClientSettingsResolver(binder, Set.of("tyrus"), SslBundleReloads.withoutClients(new ObjectProvider<>() {
 		})).resolve("c");
 	}
