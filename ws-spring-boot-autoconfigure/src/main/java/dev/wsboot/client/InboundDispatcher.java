@@ -281,6 +281,11 @@ final class InboundDispatcher {
 		// no drain runs (this thread was to start one): this thread is the consumer
 		Node node;
 		while ((node = poll()) != null) {
+			WsMessage message = node.message;
+			if (message != null) {
+				// a pooled binary goes back to the pool
+				message.release();
+			}
 			node.message = null;
 			node.task = null;
 		}

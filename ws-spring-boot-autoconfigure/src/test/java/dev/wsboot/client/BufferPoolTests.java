@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -89,6 +90,18 @@ class BufferPoolTests {
 		ByteBuffer buffer = pool.acquire(3000);
 		pool.release(buffer);
 		assertThat(pool.acquire(2500)).isSameAs(buffer);
+	}
+
+	@Test
+	void aPooledMessageThatAShutDownExecutorRefusesGoesBackToThePool() {
+		BufferPool pool = new BufferPool(1024 * 1024);
+		InboundDispatcher dispatcher = new InboundDispatcher(this.client, (task) -> {
+			throw new RejectedExecutionException("shut down");
+		}, new InboundBudget(16, 1024 * 1024), Duration.ZERO);
+		ByteBuffer buffer = pool.acquire(1024);
+		dispatcher.submitMessage(WsMessage.pooledBinary(buffer, pool), List.of((message, client) -> {
+		}), 1024, () -> false);
+		assertThat(pool.acquire(1024)).isSameAs(buffer);
 	}
 
 	@Test
