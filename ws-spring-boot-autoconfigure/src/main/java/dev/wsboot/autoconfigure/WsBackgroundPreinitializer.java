@@ -20,10 +20,12 @@ import org.springframework.util.ClassUtils;
  * Does, on Spring Boot's background pre-initialization thread, the class loading the
  * starter's beans would otherwise do on the main thread while the context starts:
  * spring-messaging's message id generator, handler method factory and converters, the
- * Tyrus internals check, and the client's own classes: a one-client application starts in
- * 0.93–0.97× of the time it takes without this (docs/performance.md, run 8). Nothing here
- * has an effect beyond loading and initializing classes. Spring Boot skips it on one
- * core, in a native image and with {@code -Dspring.backgroundpreinitializer.ignore=true}.
+ * binding of {@code ws.*} properties and a client's settings (from an in-memory source),
+ * the Tyrus internals check, and the client's own classes: a one-client application
+ * starts in 0.93–0.97× of the time it takes without this (docs/performance.md, run 8).
+ * Nothing here has an effect beyond loading and initializing classes. Spring Boot skips
+ * it on one core, in a native image and with
+ * {@code -Dspring.backgroundpreinitializer.ignore=true}.
  */
 final class WsBackgroundPreinitializer implements BackgroundPreinitializer {
 
