@@ -19,7 +19,7 @@ final class ConnectionReader implements Runnable {
 	 */
 	static final int MESSAGE_RECORD_LIMIT = 16 * 1024 * 1024;
 
-	private final WsTestConnection connection;
+	private final ConnectionBehavior behavior;
 
 	private final InputStream in;
 
@@ -31,8 +31,8 @@ final class ConnectionReader implements Runnable {
 
 	private InboundMessage current;
 
-	ConnectionReader(WsTestConnection connection, InputStream in, Recording recording, boolean deflate) {
-		this.connection = connection;
+	ConnectionReader(ConnectionBehavior behavior, InputStream in, Recording recording, boolean deflate) {
+		this.behavior = behavior;
 		this.in = in;
 		this.recording = recording;
 		this.deflate = deflate;
@@ -45,7 +45,7 @@ final class ConnectionReader implements Runnable {
 			readFrames();
 		}
 		catch (IOException | RuntimeException ex) {
-			if (!this.connection.isSocketClosed()) {
+			if (!this.behavior.isSocketClosed()) {
 				failure = ex.toString();
 			}
 		}
@@ -53,20 +53,20 @@ final class ConnectionReader implements Runnable {
 			if (this.current != null) {
 				this.current.release();
 			}
-			this.connection.closeSocket(false, failure);
+			this.behavior.closeSocket(false, failure);
 		}
 	}
 
 	private void readFrames() throws IOException {
 		while (true) {
-			if (this.connection.isReadingStopped()) {
-				this.connection.awaitSocketClosed();
+			if (this.behavior.isReadingStopped()) {
+				this.behavior.awaitSocketClosed();
 				return;
 			}
 			FrameCodec.Header header = FrameCodec.readHeader(this.in);
 			if (header == null) {
-				if (this.connection.ignoresClose()) {
-					this.connection.awaitClientGone();
+				if (this.behavior.ignoresClose()) {
+					this.behavior.awaitClientGone();
 				}
 				return;
 			}
@@ -84,20 +84,20 @@ final class ConnectionReader implements Runnable {
 		int opcode = header.opcode();
 		boolean control = opcode >= WsTestFrame.CLOSE;
 		boolean data = opcode <= WsTestFrame.BINARY;
-		boolean record = control || this.connection.recordsPayloads();
+		boolean record = control || this.behavior.recordsPayloads();
 		if (opcode == WsTestFrame.TEXT || opcode == WsTestFrame.BINARY) {
 			if (this.current != null) {
 				this.current.release();
 			}
 			boolean compressed = this.deflate && (header.rsv() & 4) != 0;
-			int limit = this.connection.recordsPayloads() ? MESSAGE_RECORD_LIMIT : 0;
+			int limit = this.behavior.recordsPayloads() ? MESSAGE_RECORD_LIMIT : 0;
 			this.current = new InboundMessage(opcode == WsTestFrame.TEXT, compressed, limit);
 		}
 		InboundMessage message = data ? this.current : null;
 		CappedBuffer copy = record ? new CappedBuffer(FRAME_RECORD_LIMIT) : null;
 		readPayload(header, copy, message);
-		if (this.connection.isReadingStopped()) {
-			this.connection.awaitSocketClosed();
+		if (this.behavior.isReadingStopped()) {
+			this.behavior.awaitSocketClosed();
 			return false;
 		}
 		byte[] payload = (copy != null) ? copy.toByteArray() : null;
@@ -109,17 +109,17 @@ final class ConnectionReader implements Runnable {
 		if (message != null && header.fin()) {
 			this.current = null;
 			byte[] content = message.finish();
-			boolean keep = this.connection.recordsPayloads();
+			boolean keep = this.behavior.recordsPayloads();
 			this.recording.addMessage(message.isText(), keep ? content : null, message.size(), keep);
 		}
-		if (opcode == WsTestFrame.PING && this.connection.answersPings()) {
-			this.connection.sendPong(payload);
+		if (opcode == WsTestFrame.PING) {
+			this.behavior.onPingReceived(payload);
 		}
 		if (opcode == WsTestFrame.CLOSE) {
-			if (this.connection.ignoresClose()) {
+			if (this.behavior.ignoresClose()) {
 				return true;
 			}
-			this.connection.onCloseReceived(payload);
+			this.behavior.onCloseReceived(payload);
 			return false;
 		}
 		return true;

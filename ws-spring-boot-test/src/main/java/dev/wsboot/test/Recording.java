@@ -99,8 +99,16 @@ final class Recording {
 		return read(() -> List.copyOf(this.frames));
 	}
 
-	List<Message> messages() {
+	private List<Message> messages() {
 		return read(() -> List.copyOf(this.messages));
+	}
+
+	List<String> texts() {
+		return messages().stream().filter(Message::text).map(Message::asText).toList();
+	}
+
+	List<byte[]> binaries() {
+		return messages().stream().filter((message) -> !message.text()).map(Message::payload).toList();
 	}
 
 	long receivedMessages() {

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -27,11 +26,7 @@ import java.util.function.Predicate;
  */
 public final class WsTestConnection {
 
-	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
 	private final int id;
-
-	private final ConnectionSocket socket;
 
 	private final FrameSender sender;
 
@@ -39,28 +34,18 @@ public final class WsTestConnection {
 
 	private final Recording recording = new Recording();
 
+	private final ConnectionBehavior behavior;
+
 	private final ConnectionReader reader;
-
-	private final Object echoLock = new Object();
-
-	private int echoed;
-
-	private volatile boolean answerPings = true;
-
-	private volatile boolean readingStopped;
-
-	private volatile boolean ignoreClose;
-
-	private volatile boolean recordPayloads;
 
 	WsTestConnection(int id, Socket socket, InputStream in, OutputStream out, WsTestHandshake handshake,
 			boolean deflate, boolean recordPayloads) {
 		this.id = id;
-		this.socket = new ConnectionSocket(socket, this.recording);
 		this.handshake = handshake;
 		this.sender = new FrameSender(out, deflate, "connection #" + id);
-		this.recordPayloads = recordPayloads;
-		this.reader = new ConnectionReader(this, in, this.recording, deflate);
+		this.behavior = new ConnectionBehavior(new ConnectionSocket(socket, this.recording), this.sender,
+				this.recording, recordPayloads);
+		this.reader = new ConnectionReader(this.behavior, in, this.recording, deflate);
 	}
 
 	Runnable reader() {
@@ -170,7 +155,7 @@ public final class WsTestConnection {
 	 * @param reason the reason
 	 */
 	public void close(int code, String reason) {
-		closeAndWait(FrameCodec.closePayload(code, reason));
+		this.behavior.closeAndWait(FrameCodec.closePayload(code, reason));
 	}
 
 	/**
@@ -178,33 +163,21 @@ public final class WsTestConnection {
 	 * code).
 	 */
 	public void closeWithoutCode() {
-		closeAndWait(new byte[0]);
-	}
-
-	private void closeAndWait(byte[] payload) {
-		try {
-			this.sender.closeOnce(payload);
-		}
-		catch (UncheckedIOException ex) {
-			closeSocket(false, null);
-			return;
-		}
-		this.recording.awaitQuietly(CLOSE_TIMEOUT, this.recording::isCloseReceived);
-		closeSocket(false, null);
+		this.behavior.closeAndWait(new byte[0]);
 	}
 
 	/**
 	 * Close the TCP connection without a close frame (orderly FIN).
 	 */
 	public void dropTcp() {
-		closeSocket(false, null);
+		this.behavior.closeSocket(false, null);
 	}
 
 	/**
 	 * Abort the TCP connection without a close frame, with a RST ({@code SO_LINGER} 0).
 	 */
 	public void resetTcp() {
-		closeSocket(true, null);
+		this.behavior.closeSocket(true, null);
 	}
 
 	// ---- behavior
@@ -213,14 +186,14 @@ public final class WsTestConnection {
 	 * Stop answering the client's pings (they are still recorded).
 	 */
 	public void stopAnsweringPings() {
-		this.answerPings = false;
+		this.behavior.answerPings(false);
 	}
 
 	/**
 	 * Answer the client's pings with pongs again (the default).
 	 */
 	public void answerPings() {
-		this.answerPings = true;
+		this.behavior.answerPings(true);
 	}
 
 	/**
@@ -230,12 +203,7 @@ public final class WsTestConnection {
 	 * this connection.
 	 */
 	public void stallMidFrame() {
-		stopAnsweringPings();
-		byte[] partialFrame = new byte[12];
-		partialFrame[0] = (byte) 0x81;
-		partialFrame[1] = 100;
-		Arrays.fill(partialFrame, 2, partialFrame.length, (byte) 'x');
-		sendRaw(partialFrame);
+		this.behavior.stallMidFrame();
 	}
 
 	/**
@@ -245,7 +213,7 @@ public final class WsTestConnection {
 	 * read but discarded. The client closing TCP then goes unnoticed.
 	 */
 	public void stopReading() {
-		this.readingStopped = true;
+		this.behavior.stopReading();
 	}
 
 	/**
@@ -258,7 +226,7 @@ public final class WsTestConnection {
 	 * go.
 	 */
 	public void ignoreClose() {
-		this.ignoreClose = true;
+		this.behavior.ignoreClose();
 	}
 
 	/**
@@ -270,7 +238,7 @@ public final class WsTestConnection {
 	 * @return this connection
 	 */
 	public WsTestConnection recordPayloads(boolean record) {
-		this.recordPayloads = record;
+		this.behavior.recordPayloads(record);
 		return this;
 	}
 
@@ -281,24 +249,7 @@ public final class WsTestConnection {
 	 * is the default connection script.
 	 */
 	public void echo() {
-		synchronized (this.echoLock) {
-			try {
-				while (true) {
-					Recording.Message message = this.recording.nextMessage(this.echoed);
-					if (message == null) {
-						return;
-					}
-					this.echoed++;
-					this.sender.message(message.text() ? WsTestFrame.TEXT : WsTestFrame.BINARY, message.payload());
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (UncheckedIOException ex) {
-				// the connection broke while echoing: nothing left to echo
-			}
-		}
+		this.behavior.echo();
 	}
 
 	/**
@@ -311,24 +262,7 @@ public final class WsTestConnection {
 	 * @param handler called with each text message on the calling thread
 	 */
 	public void handleTexts(Consumer<String> handler) {
-		int index = 0;
-		try {
-			while (true) {
-				Recording.Message message = this.recording.nextMessage(index++);
-				if (message == null) {
-					return;
-				}
-				if (message.text()) {
-					handler.accept(message.asText());
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (UncheckedIOException ex) {
-			// the connection broke while answering: nothing left to answer
-		}
+		this.behavior.handleTexts(handler);
 	}
 
 	// ---- recording
@@ -391,11 +325,7 @@ public final class WsTestConnection {
 	 * @return the texts
 	 */
 	public List<String> texts() {
-		return this.recording.messages()
-			.stream()
-			.filter(Recording.Message::text)
-			.map(Recording.Message::asText)
-			.toList();
+		return this.recording.texts();
 	}
 
 	/**
@@ -404,11 +334,7 @@ public final class WsTestConnection {
 	 * @return the payloads
 	 */
 	public List<byte[]> binaries() {
-		return this.recording.messages()
-			.stream()
-			.filter((message) -> !message.text())
-			.map(Recording.Message::payload)
-			.toList();
+		return this.recording.binaries();
 	}
 
 	/**
@@ -466,57 +392,6 @@ public final class WsTestConnection {
 	@Override
 	public String toString() {
 		return "WsTestConnection#" + this.id + " " + this.handshake.path() + (isOpen() ? " (open)" : " (closed)");
-	}
-
-	// ---- internals
-
-	boolean answersPings() {
-		return this.answerPings;
-	}
-
-	boolean isReadingStopped() {
-		return this.readingStopped;
-	}
-
-	boolean ignoresClose() {
-		return this.ignoreClose;
-	}
-
-	/** Probe a connection whose client shut its output down until the client drops it. */
-	void awaitClientGone() {
-		while (!this.socket.isClosed()) {
-			try {
-				this.sender.raw(FrameCodec.encode(WsTestFrame.PONG, true, 0, false, new byte[0], 0, 0));
-				Thread.sleep(20);
-			}
-			catch (UncheckedIOException ex) {
-				return;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-	}
-
-	boolean recordsPayloads() {
-		return this.recordPayloads;
-	}
-
-	boolean isSocketClosed() {
-		return this.socket.isClosed();
-	}
-
-	void awaitSocketClosed() {
-		this.socket.awaitClosed();
-	}
-
-	void onCloseReceived(byte[] payload) {
-		this.sender.closeOnce((payload.length >= 2) ? new byte[] { payload[0], payload[1] } : new byte[0]);
-	}
-
-	void closeSocket(boolean reset, String failure) {
-		this.socket.close(reset, failure);
 	}
 
 }
