@@ -107,11 +107,9 @@ public final class WsAutoConfiguration {
 			@Qualifier(MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			WsListenerEndpointRegistry listeners, ObjectProvider<WsHandshakeCustomizer> handshakeCustomizers,
 			ObjectProvider<WsReconnectPolicy> reconnectPolicy, ObjectProvider<WsClients> clients) {
-		// each transport is created by the first client that uses it
+		// the jdk transport (a lazy bean) is created by the first client that uses it
 		Map<String, Supplier<WsTransport>> transports = new LinkedHashMap<>();
-		if (tyrus.getIfAvailable() != null) {
-			transports.put("tyrus", tyrus::getObject);
-		}
+		tyrus.ifAvailable((transport) -> transports.put("tyrus", () -> transport));
 		transports.put("jdk", jdk::getObject);
 		WsClientSettingsResolver settings = new WsClientSettingsResolver(Binder.get(environment), transports.keySet(),
 				new SslBundleReloads(sslBundles, (name) -> clients.getObject().find(name)));

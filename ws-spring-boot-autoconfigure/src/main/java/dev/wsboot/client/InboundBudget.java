@@ -4,7 +4,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +46,10 @@ final class InboundBudget {
 	 */
 	private final AtomicReference<@Nullable Source> pausedSource = new AtomicReference<>();
 
-	/** When reading was last resumed after a pause ({@link System#nanoTime()}). */
+	/**
+	 * When reading was last resumed after a pause or a wait for room
+	 * ({@link System#nanoTime()}).
+	 */
 	private volatile long readingResumedNanos = System.nanoTime();
 
 	/**
@@ -68,22 +70,6 @@ final class InboundBudget {
 	}
 
 	/**
-	 * Count a message in, waiting while the hand-off is full, but not past the end of the
-	 * connection it came in on.
-	 * @param bytes the message's size
-	 * @param sourceEnded whether the connection the message came in on has ended
-	 * @return whether the message is to be handed over; {@code false}: drop it
-	 */
-	boolean acquire(long bytes, BooleanSupplier sourceEnded) {
-		if (!hasRoom(bytes) && !awaitRoom(bytes, sourceEnded)) {
-			return false;
-		}
-		this.queuedMessages.incrementAndGet();
-		this.queuedBytes.addAndGet(bytes);
-		return true;
-	}
-
-	/**
 	 * Count a message in; when the hand-off is full, pause reading of its source and
 	 * count it anyway, or, when the source cannot pause or the overflow is used up, wait
 	 * for room, but not past the end of the source.
@@ -92,7 +78,7 @@ final class InboundBudget {
 	 * @return whether the message is to be handed over; {@code false}: drop it
 	 */
 	boolean acquire(long bytes, Source source) {
-		if (!hasRoom(bytes) && !pause(source, bytes) && !awaitRoom(bytes, source::hasEnded)) {
+		if (!hasRoom(bytes) && !pause(source, bytes) && !awaitRoom(bytes, source)) {
 			return false;
 		}
 		this.queuedMessages.incrementAndGet();
@@ -202,14 +188,14 @@ final class InboundBudget {
 	 * budget's monitor).
 	 * @return {@code false} when the source connection ended meanwhile
 	 */
-	private synchronized boolean awaitRoom(long bytes, BooleanSupplier sourceEnded) {
+	private synchronized boolean awaitRoom(long bytes, Source source) {
 		Thread current = Thread.currentThread();
 		this.waiter = current;
 		try {
 			// checked after publishing the waiter: a release or an end either sees it or
 			// happened before
 			while (!hasRoom(bytes)) {
-				if (sourceEnded.getAsBoolean()) {
+				if (source.hasEnded()) {
 					return false;
 				}
 				LockSupport.park(this);

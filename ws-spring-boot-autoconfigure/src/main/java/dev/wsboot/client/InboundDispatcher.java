@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -104,20 +103,6 @@ final class InboundDispatcher {
 		Node stub = new Node(null, List.of(), 0, null);
 		this.head = stub;
 		this.tail = new AtomicReference<>(stub);
-	}
-
-	/**
-	 * Hand a message to listeners once the budget has room, waiting while it has none,
-	 * but not past the end of the connection it came in on (the message is then dropped).
-	 * @param message the message
-	 * @param listeners the listeners to call, in order
-	 * @param bytes the message's size
-	 * @param sourceEnded whether the connection the message came in on has ended
-	 */
-	void submitMessage(WsMessage message, List<WsMessageListener> listeners, long bytes, BooleanSupplier sourceEnded) {
-		if (this.budget.acquire(bytes, sourceEnded)) {
-			enqueue(new Node(message, listeners, bytes, null));
-		}
 	}
 
 	/**

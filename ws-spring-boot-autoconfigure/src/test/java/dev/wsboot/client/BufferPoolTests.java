@@ -100,7 +100,7 @@ class BufferPoolTests {
 		}, new InboundBudget(16, 1024 * 1024), Duration.ZERO);
 		ByteBuffer buffer = pool.acquire(1024);
 		dispatcher.submitMessage(WsMessage.pooledBinary(buffer, pool), List.of((message, client) -> {
-		}), 1024, () -> false);
+		}), 1024, UnpausableSource.OPEN);
 		assertThat(pool.acquire(1024)).isSameAs(buffer);
 	}
 
@@ -144,7 +144,7 @@ class BufferPoolTests {
 			buffer.putInt(0, i).putInt(1020, i).limit(1024);
 			WsMessage message = WsMessage.pooledBinary(buffer, pool);
 			buffers.put(message, buffer);
-			dispatcher.submitMessage(message, List.of(first, second), 1024, () -> false);
+			dispatcher.submitMessage(message, List.of(first, second), 1024, UnpausableSource.OPEN);
 		}
 		await().atMost(TIMEOUT).until(() -> received.get() == messages);
 		assertThat(handedOutTwice).hasValue(0);

@@ -56,7 +56,8 @@ class InboundDispatcherTests {
 		};
 		this.producer.execute(() -> {
 			for (int i = 0; i < 20_000; i++) {
-				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8,
+						UnpausableSource.OPEN);
 			}
 		});
 		await().atMost(TIMEOUT).until(() -> received.size() == 20_000);
@@ -82,7 +83,8 @@ class InboundDispatcherTests {
 		int messages = 2_000;
 		this.producer.execute(() -> {
 			for (int i = 0; i < messages; i++) {
-				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8,
+						UnpausableSource.OPEN);
 				// the next one only once the listener caught up, as a fast listener does
 				while (count.get() <= i) {
 					Thread.onSpinWait();
@@ -123,7 +125,8 @@ class InboundDispatcherTests {
 				while (System.nanoTime() < next) {
 					Thread.onSpinWait();
 				}
-				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8, () -> false);
+				dispatcher.submitMessage(WsMessage.text(Integer.toString(i), true), List.of(listener), 8,
+						UnpausableSource.OPEN);
 			}
 		});
 		await().atMost(TIMEOUT).until(() -> received.size() == messages);
@@ -145,7 +148,7 @@ class InboundDispatcherTests {
 		};
 		this.producer.execute(() -> {
 			for (int i = 0; i < 10; i++) {
-				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, () -> false);
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, UnpausableSource.OPEN);
 				submitted.incrementAndGet();
 			}
 		});
@@ -170,7 +173,7 @@ class InboundDispatcherTests {
 		};
 		this.producer.execute(() -> {
 			for (int i = 0; i < 2; i++) {
-				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, () -> false);
+				dispatcher.submitMessage(WsMessage.text("m" + i, true), List.of(listener), 8, UnpausableSource.OPEN);
 			}
 		});
 		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
@@ -192,9 +195,9 @@ class InboundDispatcherTests {
 			received.add(message.text());
 		};
 		this.producer.execute(() -> {
-			dispatcher.submitMessage(WsMessage.text("huge", true), List.of(listener), 500, () -> false);
+			dispatcher.submitMessage(WsMessage.text("huge", true), List.of(listener), 500, UnpausableSource.OPEN);
 			submitted.incrementAndGet();
-			dispatcher.submitMessage(WsMessage.text("small", true), List.of(listener), 10, () -> false);
+			dispatcher.submitMessage(WsMessage.text("small", true), List.of(listener), 10, UnpausableSource.OPEN);
 			submitted.incrementAndGet();
 		});
 		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
@@ -216,8 +219,10 @@ class InboundDispatcherTests {
 			received.add(message.text());
 		};
 		this.producer.execute(() -> {
-			dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, ended::get);
-			dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, ended::get);
+			dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8,
+					new UnpausableSource(ended::get));
+			dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8,
+					new UnpausableSource(ended::get));
 			submitted.incrementAndGet();
 		});
 		await().atMost(TIMEOUT).until(dispatcher::isReadingPaused);
@@ -240,8 +245,8 @@ class InboundDispatcherTests {
 			awaitRelease(release);
 			events.add(message.text());
 		};
-		dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, () -> false);
-		dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, () -> false);
+		dispatcher.submitMessage(WsMessage.text("m0", true), List.of(listener), 8, UnpausableSource.OPEN);
+		dispatcher.submitMessage(WsMessage.text("m1", true), List.of(listener), 8, UnpausableSource.OPEN);
 		// the hand-off is full now; a lifecycle task still goes in at once
 		dispatcher.submit(() -> events.add("closed"));
 		assertThat(events).isEmpty();
